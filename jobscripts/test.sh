@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the whole test suite (unit tests and MPI
+# integration tests) with ctest. CI runs exactly this.
+#   jobscripts/test.sh [extra ctest arguments, e.g. -R grid]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/jobscripts/build.sh"
+cd "$root/build"
+ctest --output-on-failure --timeout 600 "$@"

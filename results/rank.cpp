@@ -1,0 +1,125 @@
+#include "results/rank.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "sweep/errors.h"
+#include "sweep/keys.h"
+#include "sweep/trial_id.h"
+
+namespace sweep::results {
+namespace {
+
+double metric_of(const TrialResult& r, const std::string& m) {
+  if (m == "test_acc") return r.test_acc;
+  if (m == "val_acc") return r.val_acc;
+  if (m == "macro_f1") return r.macro_f1;
+  if (m == "test_loss") return r.test_loss;
+  if (m == "val_loss") return r.val_loss;
+  if (m == "wall_seconds") return r.wall_seconds;
+  if (m == "train_samples_per_s") return r.train_samples_per_s;
+  return std::nan("");
+}
+
+std::string num(double v, int prec) {
+  if (std::isnan(v)) return "-";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", prec, v);
+  return buf;
+}
+
+std::string render(const std::vector<std::vector<std::string>>& cells) {
+  std::vector<std::size_t> width;
+  for (const auto& row : cells) {
+    width.resize(std::max(width.size(), row.size()), 0);
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  std::ostringstream os;
+  for (const auto& row : cells) {
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      os << (c ? "  " : "") << row[c] << std::string(width[c] - row[c].size(), ' ');
+    }
+    os << "\n";
+  }
+  return os.str();
+}
+
+}  // namespace
+
+const std::vector<std::pair<std::string, bool>>& rank_metrics() {
+  static const std::vector<std::pair<std::string, bool>> m = {
+      {"test_acc", true},           {"val_acc", true},   {"macro_f1", true},
+      {"test_loss", false},         {"val_loss", false}, {"wall_seconds", false},
+      {"train_samples_per_s", true}};
+  return m;
+}
+
+std::string rank_table(const std::vector<StoredTrial>& trials, const RankOptions& options) {
+  std::string by = options.by;
+  if (by.empty()) {
+    bool any_test = std::any_of(trials.begin(), trials.end(), [](const StoredTrial& t) {
+      return !std::isnan(t.result.test_acc);
+    });
+    by = any_test ? "test_acc" : "val_acc";
+  }
+  auto it = std::find_if(rank_metrics().begin(), rank_metrics().end(),
+                         [&](const auto& m) { return m.first == by; });
+  if (it == rank_metrics().end()) {
+    std::string list;
+    for (const auto& m : rank_metrics()) list += " " + m.first;
+    throw UsageError("--by: unknown metric '" + by + "'; one of" + list);
+  }
+  const bool higher = it->second;
+  std::vector<const StoredTrial*> ok;
+  int failed = 0, diverged = 0;
+  for (const auto& t : trials) {
+    if (t.result.status == Status::kFailed) ++failed;
+    if (t.result.status == Status::kDiverged) ++diverged;
+    if (t.result.status == Status::kOk && !std::isnan(metric_of(t.result, by))) ok.push_back(&t);
+  }
+  std::sort(ok.begin(), ok.end(), [&](const StoredTrial* a, const StoredTrial* b) {
+    double x = metric_of(a->result, by), y = metric_of(b->result, by);
+    if (x != y) return higher ? x > y : x < y;
+    return a->result.trial_id < b->result.trial_id;
+  });
+  // Parameters that differ between trials are the ones worth a column.
+  std::vector<std::string> shown;
+  for (const auto& k : known_keys()) {
+    if (!k.in_id) continue;
+    for (const auto& t : trials) {
+      if (t.param(k.name) != trials.front().param(k.name)) {
+        shown.push_back(k.name);
+        break;
+      }
+    }
+  }
+  std::vector<std::vector<std::string>> cells;
+  std::vector<std::string> head = {"#", "trial_id"};
+  head.insert(head.end(), shown.begin(), shown.end());
+  for (const char* h : {"val_acc", "test_acc", "macro_f1", "epochs", "seconds"}) head.push_back(h);
+  if (std::find(head.begin(), head.end(), by) == head.end()) head.push_back(by);
+  cells.push_back(head);
+  const std::size_t n = options.top == 0 ? ok.size() : std::min(options.top, ok.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const TrialResult& r = ok[i]->result;
+    std::vector<std::string> row = {std::to_string(i + 1), trial_id_hex(r.trial_id)};
+    for (const auto& k : shown) row.push_back(ok[i]->param(k));
+    row.push_back(num(r.val_acc, 4));
+    row.push_back(num(r.test_acc, 4));
+    row.push_back(num(r.macro_f1, 4));
+    row.push_back(std::to_string(r.epochs_run));
+    row.push_back(num(r.wall_seconds, 1));
+    if (row.size() < head.size()) row.push_back(num(metric_of(r, by), 4));
+    cells.push_back(row);
+  }
+  std::ostringstream os;
+  os << "ranked by " << by << (higher ? " (higher is better)" : " (lower is better)") << ": "
+     << ok.size() << " of " << trials.size() << " trials\n";
+  os << render(cells);
+  if (failed + diverged > 0) os << failed << " failed, " << diverged << " diverged (not ranked)\n";
+  return os.str();
+}
+
+}  // namespace sweep::results

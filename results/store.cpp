@@ -1,0 +1,296 @@
+#include "results/store.h"
+
+#include <sys/stat.h>
+
+#include <map>
+
+#include "results/store_schema.h"
+#include "sweep/keys.h"
+
+namespace sweep::results {
+namespace {
+
+constexpr const char* kFormat = "sweep-results";
+constexpr int kFormatVersion = 1;
+
+void write_attr(hid_t obj, const char* name, const std::string& value) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
+  check(H5Tset_size(type.get(), H5T_VARIABLE), "set string size");
+  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "set string charset");
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
+  Handle attr(H5Acreate2(obj, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+              std::string("create attribute ") + name);
+  const char* p = value.c_str();
+  check(H5Awrite(attr.get(), type.get(), &p), std::string("write attribute ") + name);
+}
+
+void write_attr(hid_t obj, const char* name, double value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
+  Handle attr(H5Acreate2(obj, name, H5T_NATIVE_DOUBLE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, std::string("create attribute ") + name);
+  check(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, &value), std::string("write attribute ") + name);
+}
+
+bool has_attr(hid_t obj, const char* name) { return H5Aexists(obj, name) > 0; }
+
+std::string read_str_attr(hid_t obj, const char* name) {
+  if (!has_attr(obj, name)) return "";
+  Handle attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose, std::string("open attribute ") + name);
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
+  check(H5Tset_size(type.get(), H5T_VARIABLE), "set string size");
+  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "set string charset");
+  char* p = nullptr;
+  check(H5Aread(attr.get(), type.get(), &p), std::string("read attribute ") + name);
+  std::string s = p != nullptr ? p : "";
+  H5free_memory(p);
+  return s;
+}
+
+double read_num_attr(hid_t obj, const char* name) {
+  if (!has_attr(obj, name)) return 0;
+  Handle attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose, std::string("open attribute ") + name);
+  double v = 0;
+  check(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &v), std::string("read attribute ") + name);
+  return v;
+}
+
+Handle open_file(const std::string& path, unsigned flags) {
+  if (!file_exists(path)) throw StoreError(path + ": no such file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw StoreFormatError(path + ": not an HDF5 file");
+  Handle f(H5Fopen(path.c_str(), flags, H5P_DEFAULT), H5Fclose, path + ": cannot open");
+  if (read_str_attr(f.get(), "format") != kFormat) {
+    throw StoreFormatError(path +
+                           ": not a sweep results file (no format = sweep-results attribute)");
+  }
+  double v = read_num_attr(f.get(), "format_version");
+  if (v > kFormatVersion) {
+    throw StoreFormatError(path + ": written by a newer sweep (format version " +
+                           std::to_string(v) + ")");
+  }
+  return f;
+}
+
+void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const TrialResult& r) {
+  l.set_u64(row, l.index_of("trial_id"), r.trial_id);
+  l.set_str(row, l.index_of("status"), status_name(r.status));
+  l.set_str(row, l.index_of("message"), r.message);
+  for (const auto& [key, value] : spec.params) {
+    int c = l.index_of(key);
+    const KeySpec* k = find_key(key);
+    if (c < 0 || k == nullptr) continue;
+    if (k->type == KeyType::kInt) {
+      l.set_i64(row, c, std::stoll(value));
+    } else if (k->type == KeyType::kFloat) {
+      l.set_f64(row, c, std::stod(value));
+    } else {
+      l.set_str(row, c, value);
+    }
+  }
+  const std::pair<const char*, double> metrics[] = {{"val_loss", r.val_loss},
+                                                    {"val_acc", r.val_acc},
+                                                    {"test_loss", r.test_loss},
+                                                    {"test_acc", r.test_acc},
+                                                    {"macro_f1", r.macro_f1},
+                                                    {"wall_seconds", r.wall_seconds},
+                                                    {"train_samples_per_s", r.train_samples_per_s},
+                                                    {"started_unix", r.started_unix},
+                                                    {"finished_unix", r.finished_unix}};
+  for (const auto& [name, v] : metrics) l.set_f64(row, l.index_of(name), v);
+  l.set_i64(row, l.index_of("num_classes"), r.num_classes);
+  l.set_str(row, l.index_of("eval_split"), r.eval_split);
+  l.set_i64(row, l.index_of("epochs_run"), r.epochs_run);
+  l.set_i64(row, l.index_of("rank"), r.rank);
+  l.set_i64(row, l.index_of("threads"), r.threads);
+  l.set_str(row, l.index_of("host"), r.host);
+  l.set_str(row, l.index_of("device"), r.device);
+}
+
+}  // namespace
+
+struct Store::File {
+  Handle h;
+  hid_t get() const { return h.get(); }
+};
+
+Store::Store(std::string path, std::unique_ptr<File> file)
+    : path_(std::move(path)), file_(std::move(file)) {}
+Store::~Store() = default;
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+
+namespace {
+std::unique_ptr<Store::File> wrap(Handle h) {
+  return std::unique_ptr<Store::File>(new Store::File{std::move(h)});
+}
+}  // namespace
+
+bool file_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+std::string StoredTrial::param(const std::string& key) const {
+  for (const auto& kv : params) {
+    if (kv.first == key) return kv.second;
+  }
+  return "";
+}
+
+Store Store::create(const std::string& path, const StoreInfo& info) {
+  silence_hdf5_errors();
+  if (file_exists(path)) throw StoreError(path + ": already exists");
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access list");
+  // The 1.10 format, so that single-writer/multiple-reader access can be turned on.
+  check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_LATEST), "set format version");
+  Handle f(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()), H5Fclose,
+           path + ": cannot create");
+  write_attr(f.get(), "format", std::string(kFormat));
+  write_attr(f.get(), "format_version", static_cast<double>(kFormatVersion));
+  write_attr(f.get(), "grid_path", info.grid_path);
+  write_attr(f.get(), "grid_text", info.grid_text);
+  write_attr(f.get(), "command_line", info.command_line);
+  write_attr(f.get(), "program_version", info.program_version);
+  write_attr(f.get(), "dataset", info.dataset);
+  write_attr(f.get(), "created_unix", info.created_unix);
+  create_table(f.get(), "trials", trials_layout(), 64);
+  create_table(f.get(), "epochs", epochs_layout(), 512);
+  create_table(f.get(), "confusion", confusion_layout(), 1024);
+  check(H5Fflush(f.get(), H5F_SCOPE_GLOBAL), path + ": flush");
+  return Store(path, wrap(std::move(f)));
+}
+
+Store Store::open_append(const std::string& path) {
+  silence_hdf5_errors();
+  return Store(path, wrap(open_file(path, H5F_ACC_RDWR)));
+}
+
+Store Store::open_read(const std::string& path) {
+  silence_hdf5_errors();
+  return Store(path, wrap(open_file(path, H5F_ACC_RDONLY)));
+}
+
+void Store::append(const TrialSpec& spec, const TrialResult& r) {
+  const RowLayout& tl = trials_layout();
+  std::vector<char> row(tl.row_size(), 0);
+  fill_trial_row(tl, row.data(), spec, r);
+
+  const RowLayout& el = epochs_layout();
+  std::vector<char> erows(el.row_size() * r.epochs.size(), 0);
+  for (std::size_t i = 0; i < r.epochs.size(); ++i) {
+    char* p = erows.data() + i * el.row_size();
+    const EpochMetrics& m = r.epochs[i];
+    el.set_u64(p, 0, r.trial_id);
+    el.set_i64(p, 1, m.epoch);
+    el.set_f64(p, 2, m.train_loss);
+    el.set_f64(p, 3, m.train_acc);
+    el.set_f64(p, 4, m.val_loss);
+    el.set_f64(p, 5, m.val_acc);
+    el.set_f64(p, 6, m.seconds);
+  }
+  const RowLayout& cl = confusion_layout();
+  const std::size_t k = static_cast<std::size_t>(r.num_classes);
+  const std::size_t cells = r.confusion.size() == k * k ? k * k : 0;
+  std::vector<char> crows(cl.row_size() * cells, 0);
+  for (std::size_t i = 0; i < cells; ++i) {
+    char* p = crows.data() + i * cl.row_size();
+    cl.set_u64(p, 0, r.trial_id);
+    cl.set_str(p, 1, r.eval_split);
+    cl.set_i64(p, 2, static_cast<std::int64_t>(i / k));
+    cl.set_i64(p, 3, static_cast<std::int64_t>(i % k));
+    cl.set_i64(p, 4, r.confusion[i]);
+  }
+  // Detail rows first, the trial row last: a trial row present means its details are too.
+  append_rows(file_->get(), "epochs", el, erows.data(), r.epochs.size());
+  append_rows(file_->get(), "confusion", cl, crows.data(), cells);
+  append_rows(file_->get(), "trials", tl, row.data(), 1);
+  check(H5Fflush(file_->get(), H5F_SCOPE_GLOBAL), path_ + ": flush");
+}
+
+std::vector<StoredTrial> Store::read_trials() const {
+  const RowLayout& tl = trials_layout();
+  std::size_t n = 0;
+  std::vector<char> rows = read_rows(file_->get(), "trials", tl, &n);
+  std::vector<StoredTrial> out(n);
+  std::map<std::uint64_t, std::size_t> by_id;
+  for (std::size_t i = 0; i < n; ++i) {
+    const char* row = rows.data() + i * tl.row_size();
+    StoredTrial& t = out[i];
+    TrialResult& r = t.result;
+    auto f = [&](const char* name) { return tl.get_f64(row, tl.index_of(name)); };
+    auto s = [&](const char* name) { return tl.get_text(row, tl.index_of(name)); };
+    r.trial_id = tl.get_u64(row, 0);
+    try {
+      r.status = status_from_name(s("status"));
+    } catch (const std::invalid_argument&) {
+      r.status = Status::kFailed;
+    }
+    r.message = s("message");
+    for (const auto& k : known_keys())
+      t.params.emplace_back(k.name, tl.get_text(row, tl.index_of(k.name)));
+    r.val_loss = f("val_loss");
+    r.val_acc = f("val_acc");
+    r.test_loss = f("test_loss");
+    r.test_acc = f("test_acc");
+    r.macro_f1 = f("macro_f1");
+    r.num_classes = static_cast<std::int32_t>(f("num_classes"));
+    r.eval_split = s("eval_split");
+    r.epochs_run = static_cast<std::int32_t>(f("epochs_run"));
+    r.wall_seconds = f("wall_seconds");
+    r.train_samples_per_s = f("train_samples_per_s");
+    r.rank = static_cast<std::int32_t>(f("rank"));
+    r.threads = static_cast<std::int32_t>(f("threads"));
+    r.host = s("host");
+    r.device = s("device");
+    r.started_unix = f("started_unix");
+    r.finished_unix = f("finished_unix");
+    r.confusion.assign(static_cast<std::size_t>(std::max(0, r.num_classes * r.num_classes)), 0);
+    by_id[r.trial_id] = i;
+  }
+  const RowLayout& el = epochs_layout();
+  std::size_t ne = 0;
+  std::vector<char> erows = read_rows(file_->get(), "epochs", el, &ne);
+  for (std::size_t i = 0; i < ne; ++i) {
+    const char* p = erows.data() + i * el.row_size();
+    auto it = by_id.find(el.get_u64(p, 0));
+    if (it == by_id.end()) continue;  // details of a trial whose row was never written
+    EpochMetrics m;
+    m.epoch = static_cast<int>(el.get_i64(p, 1));
+    m.train_loss = el.get_f64(p, 2);
+    m.train_acc = el.get_f64(p, 3);
+    m.val_loss = el.get_f64(p, 4);
+    m.val_acc = el.get_f64(p, 5);
+    m.seconds = el.get_f64(p, 6);
+    out[it->second].result.epochs.push_back(m);
+  }
+  const RowLayout& cl = confusion_layout();
+  std::size_t nc = 0;
+  std::vector<char> crows = read_rows(file_->get(), "confusion", cl, &nc);
+  for (std::size_t i = 0; i < nc; ++i) {
+    const char* p = crows.data() + i * cl.row_size();
+    auto it = by_id.find(cl.get_u64(p, 0));
+    if (it == by_id.end()) continue;
+    TrialResult& r = out[it->second].result;
+    std::int64_t t = cl.get_i64(p, 2), pr = cl.get_i64(p, 3), k = r.num_classes;
+    if (t >= 0 && pr >= 0 && t < k && pr < k) r.confusion[t * k + pr] = cl.get_i64(p, 4);
+  }
+  return out;
+}
+
+std::set<std::uint64_t> Store::stored_ids() const {
+  std::set<std::uint64_t> ids;
+  for (const auto& t : read_trials()) ids.insert(t.result.trial_id);
+  return ids;
+}
+
+StoreInfo Store::info() const {
+  StoreInfo i;
+  i.grid_path = read_str_attr(file_->get(), "grid_path");
+  i.grid_text = read_str_attr(file_->get(), "grid_text");
+  i.command_line = read_str_attr(file_->get(), "command_line");
+  i.program_version = read_str_attr(file_->get(), "program_version");
+  i.dataset = read_str_attr(file_->get(), "dataset");
+  i.created_unix = read_num_attr(file_->get(), "created_unix");
+  return i;
+}
+
+}  // namespace sweep::results

@@ -1,0 +1,21 @@
+// Row layouts of the three tables of a results file (documented in the README):
+//   trials    one row per trial: id, status, every known key, final metrics, where it ran
+//   epochs    one row per trial and epoch: training and validation loss/accuracy
+//   confusion one row per trial and (true, predicted) cell of its confusion matrix
+#pragma once
+
+#include "results/table.h"
+
+namespace sweep::results {
+
+const RowLayout& trials_layout();
+const RowLayout& epochs_layout();
+const RowLayout& confusion_layout();
+
+// Fixed-length sizes of the text columns (longer values are truncated).
+constexpr std::size_t kMessageLen = 256;
+constexpr std::size_t kPathLen = 256;
+constexpr std::size_t kShortLen = 32;
+constexpr std::size_t kHostLen = 64;
+
+}  // namespace sweep::results

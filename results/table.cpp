@@ -1,0 +1,205 @@
+#include "results/table.h"
+
+#include <charconv>
+#include <cstring>
+
+namespace sweep::results {
+namespace {
+
+std::size_t col_size(const Column& c) {
+  switch (c.type) {
+    case ColType::kU64:
+    case ColType::kI64:
+    case ColType::kF64:
+      return 8;
+    case ColType::kI32:
+      return 4;
+    case ColType::kStr:
+      return c.str_len;
+  }
+  return 0;
+}
+
+Handle member_type(const Column& c) {
+  switch (c.type) {
+    case ColType::kU64:
+      return Handle(H5Tcopy(H5T_NATIVE_UINT64), H5Tclose, "copy u64 type");
+    case ColType::kI64:
+      return Handle(H5Tcopy(H5T_NATIVE_INT64), H5Tclose, "copy i64 type");
+    case ColType::kI32:
+      return Handle(H5Tcopy(H5T_NATIVE_INT32), H5Tclose, "copy i32 type");
+    case ColType::kF64:
+      return Handle(H5Tcopy(H5T_NATIVE_DOUBLE), H5Tclose, "copy f64 type");
+    case ColType::kStr: {
+      Handle t(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
+      check(H5Tset_size(t.get(), c.str_len), "set string size of " + c.name);
+      check(H5Tset_strpad(t.get(), H5T_STR_NULLPAD), "set string padding of " + c.name);
+      return t;
+    }
+  }
+  throw StoreError("unknown column type of " + c.name);
+}
+
+Handle open_dataset(hid_t file, const std::string& name) {
+  if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) {
+    throw StoreError("the file has no '" + name + "' table (not a sweep results file?)");
+  }
+  return Handle(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, "open table " + name);
+}
+
+}  // namespace
+
+RowLayout::RowLayout(std::vector<Column> cols) : cols_(std::move(cols)) {
+  for (auto& c : cols_) {
+    c.offset = size_;
+    size_ += col_size(c);
+  }
+}
+
+int RowLayout::index_of(const std::string& name) const {
+  for (std::size_t i = 0; i < cols_.size(); ++i) {
+    if (cols_[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Handle RowLayout::h5_type() const {
+  Handle t(H5Tcreate(H5T_COMPOUND, size_), H5Tclose, "create compound type");
+  for (const auto& c : cols_) {
+    Handle m = member_type(c);
+    check(H5Tinsert(t.get(), c.name.c_str(), c.offset, m.get()), "insert column " + c.name);
+  }
+  return t;
+}
+
+void RowLayout::set_u64(char* row, int col, std::uint64_t v) const {
+  std::memcpy(row + cols_[col].offset, &v, 8);
+}
+void RowLayout::set_i64(char* row, int col, std::int64_t v) const {
+  if (cols_[col].type == ColType::kI32) {
+    auto x = static_cast<std::int32_t>(v);
+    std::memcpy(row + cols_[col].offset, &x, 4);
+  } else {
+    std::memcpy(row + cols_[col].offset, &v, 8);
+  }
+}
+void RowLayout::set_f64(char* row, int col, double v) const {
+  std::memcpy(row + cols_[col].offset, &v, 8);
+}
+void RowLayout::set_str(char* row, int col, const std::string& v) const {
+  const Column& c = cols_[col];
+  std::memset(row + c.offset, 0, c.str_len);
+  std::memcpy(row + c.offset, v.data(), std::min(v.size(), c.str_len));
+}
+
+std::uint64_t RowLayout::get_u64(const char* row, int col) const {
+  std::uint64_t v;
+  std::memcpy(&v, row + cols_[col].offset, 8);
+  return v;
+}
+std::int64_t RowLayout::get_i64(const char* row, int col) const {
+  if (cols_[col].type == ColType::kI32) {
+    std::int32_t x;
+    std::memcpy(&x, row + cols_[col].offset, 4);
+    return x;
+  }
+  std::int64_t v;
+  std::memcpy(&v, row + cols_[col].offset, 8);
+  return v;
+}
+double RowLayout::get_f64(const char* row, int col) const {
+  switch (cols_[col].type) {
+    case ColType::kF64: {
+      double v;
+      std::memcpy(&v, row + cols_[col].offset, 8);
+      return v;
+    }
+    case ColType::kU64:
+      return static_cast<double>(get_u64(row, col));
+    case ColType::kStr:
+      return std::strtod(get_text(row, col).c_str(), nullptr);
+    default:
+      return static_cast<double>(get_i64(row, col));
+  }
+}
+std::string RowLayout::get_text(const char* row, int col) const {
+  const Column& c = cols_[col];
+  switch (c.type) {
+    case ColType::kStr: {
+      const char* p = row + c.offset;
+      return std::string(p, strnlen(p, c.str_len));
+    }
+    case ColType::kF64: {
+      char buf[64];
+      auto r = std::to_chars(buf, buf + sizeof buf, get_f64(row, col));
+      return std::string(buf, r.ptr);
+    }
+    case ColType::kU64:
+      return std::to_string(get_u64(row, col));
+    default:
+      return std::to_string(get_i64(row, col));
+  }
+}
+
+void create_table(hid_t file, const std::string& name, const RowLayout& layout,
+                  std::size_t chunk_rows) {
+  hsize_t dims[1] = {0}, maxdims[1] = {H5S_UNLIMITED}, chunk[1] = {chunk_rows};
+  Handle space(H5Screate_simple(1, dims, maxdims), H5Sclose, "create dataspace for " + name);
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list for " + name);
+  check(H5Pset_chunk(dcpl.get(), 1, chunk), "set chunking of " + name);
+  Handle type = layout.h5_type();
+  Handle ds(
+      H5Dcreate2(file, name.c_str(), type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+      H5Dclose, "create table " + name);
+}
+
+std::size_t row_count(hid_t file, const std::string& name) {
+  Handle ds = open_dataset(file, name);
+  Handle space(H5Dget_space(ds.get()), H5Sclose, "get dataspace of " + name);
+  hsize_t dims[1] = {0};
+  check(H5Sget_simple_extent_dims(space.get(), dims, nullptr), "get size of " + name);
+  return dims[0];
+}
+
+void append_rows(hid_t file, const std::string& name, const RowLayout& layout, const char* rows,
+                 std::size_t count) {
+  if (count == 0) return;
+  Handle ds = open_dataset(file, name);
+  Handle space(H5Dget_space(ds.get()), H5Sclose, "get dataspace of " + name);
+  hsize_t dims[1] = {0};
+  check(H5Sget_simple_extent_dims(space.get(), dims, nullptr), "get size of " + name);
+  hsize_t start[1] = {dims[0]}, n[1] = {count}, grown[1] = {dims[0] + count};
+  check(H5Dset_extent(ds.get(), grown), "extend table " + name);
+  Handle fspace(H5Dget_space(ds.get()), H5Sclose, "get dataspace of " + name);
+  check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start, nullptr, n, nullptr),
+        "select rows of " + name);
+  Handle mspace(H5Screate_simple(1, n, nullptr), H5Sclose, "create memory space for " + name);
+  Handle type = layout.h5_type();
+  check(H5Dwrite(ds.get(), type.get(), mspace.get(), fspace.get(), H5P_DEFAULT, rows),
+        "write rows of " + name);
+}
+
+std::vector<char> read_rows(hid_t file, const std::string& name, const RowLayout& layout,
+                            std::size_t* count) {
+  Handle ds = open_dataset(file, name);
+  Handle ftype(H5Dget_type(ds.get()), H5Tclose, "get type of " + name);
+  Handle mtype(H5Tcreate(H5T_COMPOUND, layout.row_size()), H5Tclose,
+               "create read type for " + name);
+  for (const auto& c : layout.columns()) {
+    if (H5Tget_member_index(ftype.get(), c.name.c_str()) < 0) continue;
+    Handle m = member_type(c);
+    check(H5Tinsert(mtype.get(), c.name.c_str(), c.offset, m.get()), "insert column " + c.name);
+  }
+  *count = row_count(file, name);
+  std::vector<char> rows(std::max<std::size_t>(1, *count) * layout.row_size(), 0);
+  if (*count > 0 && H5Tget_nmembers(mtype.get()) > 0) {
+    check(H5Dread(ds.get(), mtype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()),
+          "read table " + name);
+  }
+  rows.resize(*count * layout.row_size());
+  return rows;
+}
+
+void silence_hdf5_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+}  // namespace sweep::results

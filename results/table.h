@@ -1,0 +1,67 @@
+// An appendable HDF5 table: a 1-D chunked dataset of a compound type with unlimited size,
+// described by a list of columns and filled from/into packed row buffers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "results/h5.h"
+
+namespace sweep::results {
+
+enum class ColType { kU64, kI64, kI32, kF64, kStr };
+
+struct Column {
+  std::string name;
+  ColType type = ColType::kF64;
+  std::size_t str_len = 0;  // for kStr: fixed length in bytes, null-padded
+  std::size_t offset = 0;   // set by RowLayout
+};
+
+// Packed layout of one row; maps columns to offsets and to an HDF5 compound type.
+class RowLayout {
+ public:
+  explicit RowLayout(std::vector<Column> cols);
+  std::size_t row_size() const { return size_; }
+  const std::vector<Column>& columns() const { return cols_; }
+  // Index of column `name`, or -1.
+  int index_of(const std::string& name) const;
+  // The compound type of these columns. Throws StoreError.
+  Handle h5_type() const;
+
+  // Field accessors on a row buffer of row_size() bytes. set_* silently truncate strings.
+  void set_u64(char* row, int col, std::uint64_t v) const;
+  void set_i64(char* row, int col, std::int64_t v) const;
+  void set_f64(char* row, int col, double v) const;
+  void set_str(char* row, int col, const std::string& v) const;
+  // Reads any column as text (numbers canonically), or as a number.
+  std::string get_text(const char* row, int col) const;
+  double get_f64(const char* row, int col) const;
+  std::int64_t get_i64(const char* row, int col) const;
+  std::uint64_t get_u64(const char* row, int col) const;
+
+ private:
+  std::vector<Column> cols_;
+  std::size_t size_ = 0;
+};
+
+// Creates dataset `name` in `file` for rows of `layout`, empty, chunked by `chunk_rows`.
+// Throws StoreError.
+void create_table(hid_t file, const std::string& name, const RowLayout& layout,
+                  std::size_t chunk_rows);
+
+// Appends `count` packed rows to dataset `name`. Throws StoreError.
+void append_rows(hid_t file, const std::string& name, const RowLayout& layout, const char* rows,
+                 std::size_t count);
+
+// Reads all rows of dataset `name`, converting by column name: columns of `layout` the file
+// lacks are zero/empty, file columns `layout` lacks are ignored. Returns the packed rows.
+// Throws StoreError when the dataset is missing or unreadable.
+std::vector<char> read_rows(hid_t file, const std::string& name, const RowLayout& layout,
+                            std::size_t* count);
+
+// Number of rows in dataset `name`. Throws StoreError.
+std::size_t row_count(hid_t file, const std::string& name);
+
+}  // namespace sweep::results

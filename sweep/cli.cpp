@@ -1,0 +1,126 @@
+#include "sweep/cli.h"
+
+#include <boost/program_options.hpp>
+#include <sstream>
+
+#include "sweep/errors.h"
+
+namespace po = boost::program_options;
+
+namespace sweep {
+namespace {
+
+std::string default_out(const std::string& grid) {
+  std::string base = grid.substr(grid.find_last_of('/') + 1);
+  auto dot = base.rfind('.');
+  if (dot != std::string::npos && dot > 0) base = base.substr(0, dot);
+  return base + ".h5";
+}
+
+po::options_description grid_command_options(CliCommand& c, bool run) {
+  po::options_description d;
+  d.add_options()("help,h", "show help")(
+      "out,o", po::value(&c.out),
+      "results file (default: the grid's name with .h5, in the current folder)");
+  if (run) {
+    d.add_options()("threads", po::value(&c.threads),
+                    "LibTorch threads per worker (default: its share of the node)");
+  } else {
+    d.add_options()("show", po::value(&c.show), "trials listed (default 10)");
+  }
+  d.add_options()("grid", po::value(&c.grid), "grid file");
+  return d;
+}
+
+void parse_grid_command(CliCommand& c, const std::vector<std::string>& args, bool run) {
+  po::options_description d = grid_command_options(c, run);
+  po::positional_options_description pos;
+  pos.add("grid", 1);
+  po::parsed_options parsed =
+      po::command_line_parser(args).options(d).positional(pos).allow_unregistered().run();
+  po::variables_map vm;
+  po::store(parsed, vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    c.kind = CliCommand::Kind::kHelp;
+    c.help = usage_text();
+    return;
+  }
+  for (const auto& o : parsed.options) {
+    if (!o.unregistered) continue;
+    const std::string& tok = o.original_tokens.empty() ? o.string_key : o.original_tokens.front();
+    auto eq = tok.find('=');
+    if (tok.rfind("--", 0) != 0 || eq == std::string::npos || eq == 2) {
+      throw UsageError("unknown option or argument '" + tok +
+                       "'; grid keys are overridden as --key=value");
+    }
+    c.overrides.emplace_back(tok.substr(2, eq - 2), tok.substr(eq + 1));
+  }
+  if (c.grid.empty())
+    throw UsageError(std::string(run ? "run" : "plan") + ": missing the grid file argument");
+  if (c.threads < 0) throw UsageError("--threads must be positive");
+  if (c.out.empty()) c.out = default_out(c.grid);
+}
+
+void parse_rank(CliCommand& c, const std::vector<std::string>& args) {
+  po::options_description d;
+  d.add_options()("help,h", "show help")("by", po::value(&c.by), "metric")(
+      "top", po::value(&c.top), "rows")("files", po::value(&c.files)->multitoken(),
+                                        "results files");
+  po::positional_options_description pos;
+  pos.add("files", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(d).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    c.kind = CliCommand::Kind::kHelp;
+    c.help = usage_text();
+    return;
+  }
+  if (c.files.empty()) throw UsageError("rank: missing the results file argument");
+}
+
+}  // namespace
+
+std::string usage_text() {
+  return "usage:\n"
+         "  sweep run GRID.ini [--out FILE.h5] [--threads N] [--KEY=VALUE ...]\n"
+         "      expand the grid and train every trial not yet in FILE.h5 (run under mpirun:\n"
+         "      rank 0 coordinates, the other ranks train; alone, rank 0 trains)\n"
+         "  sweep plan GRID.ini [--out FILE.h5] [--show N] [--KEY=VALUE ...]\n"
+         "      print the trials, their estimated relative cost and what FILE.h5 already holds\n"
+         "  sweep rank FILE.h5... [--by METRIC] [--top N]\n"
+         "      print the best trials (METRIC: test_acc, val_acc, macro_f1, test_loss, val_loss,\n"
+         "      wall_seconds, train_samples_per_s; --top 0 prints all)\n"
+         "  sweep --version | --help\n"
+         "--KEY=VALUE sets a grid key (a comma-separated list makes it an axis).\n"
+         "exit codes: 0 done, 1 internal or I/O error, 2 bad input (nothing written)\n";
+}
+
+CliCommand parse_cli(int argc, const char* const* argv) {
+  CliCommand c;
+  for (int i = 0; i < argc; ++i) c.command_line += (i ? " " : "") + std::string(argv[i]);
+  c.help = usage_text();
+  if (argc < 2) return c;
+  const std::string cmd = argv[1];
+  std::vector<std::string> rest(argv + 2, argv + argc);
+  try {
+    if (cmd == "-h" || cmd == "--help" || cmd == "help") return c;
+    if (cmd == "--version" || cmd == "version") {
+      c.kind = CliCommand::Kind::kVersion;
+    } else if (cmd == "run" || cmd == "plan") {
+      c.kind = cmd == "run" ? CliCommand::Kind::kRun : CliCommand::Kind::kPlan;
+      parse_grid_command(c, rest, cmd == "run");
+    } else if (cmd == "rank") {
+      c.kind = CliCommand::Kind::kRank;
+      parse_rank(c, rest);
+    } else {
+      throw UsageError("unknown command '" + cmd + "'; one of run, plan, rank");
+    }
+  } catch (const po::error& e) {
+    throw UsageError(cmd + ": " + e.what());
+  }
+  return c;
+}
+
+}  // namespace sweep

@@ -1,0 +1,35 @@
+// The command line (Boost.Program_options): which command, its files and options, and the
+// `--key=value` overrides of grid keys.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sweep {
+
+struct CliCommand {
+  enum class Kind { kHelp, kVersion, kRun, kPlan, kRank };
+  Kind kind = Kind::kHelp;
+  std::string grid;                // run, plan: the grid file
+  std::string out;                 // run, plan: --out (default: GRID's stem + ".h5")
+  int threads = 0;                 // run: --threads (0 = the rank's share of the node)
+  std::size_t show = 10;           // plan: --show
+  std::vector<std::string> files;  // rank: results files
+  std::string by;                  // rank: --by
+  std::size_t top = 10;            // rank: --top
+  std::vector<std::pair<std::string, std::string>> overrides;  // run, plan: --key=value
+  std::string command_line;  // argv joined, stored in the results file
+  std::string help;          // text for kHelp
+};
+
+// Parses argv. Returns kHelp with the usage text for no arguments, -h or --help (also after
+// a command), kVersion for --version. Throws UsageError naming the option on an unknown
+// command, a missing file argument, a bad option value or an override not written
+// --key=value.
+CliCommand parse_cli(int argc, const char* const* argv);
+
+// The usage text of the whole program.
+std::string usage_text();
+
+}  // namespace sweep

@@ -1,0 +1,22 @@
+// The commands of the `sweep` program. Each returns the process exit code (see errors.h) and
+// prints its own messages; exceptions they do not handle reach main.
+#pragma once
+
+#include "sweep/cli.h"
+#include "sweep/mpi.h"
+
+namespace sweep {
+
+// `sweep run`: on rank 0 plans the sweep and opens or creates the results file (bad input:
+// message, exit code 2, nothing written), then every rank takes its part: coordinator,
+// worker, or both when alone. Rank 0 prints one line per finished trial and the ranked table.
+// Throws MpiError, StoreError on I/O failures after the start.
+int run_command(const CliCommand& cmd, const MpiSession& mpi);
+
+// `sweep plan`: prints the plan of a grid and what its results file already holds.
+int plan_command(const CliCommand& cmd);
+
+// `sweep rank`: prints the ranked table of one or more results files.
+int rank_command(const CliCommand& cmd);
+
+}  // namespace sweep

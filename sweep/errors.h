@@ -1,0 +1,54 @@
+// Typed exceptions thrown at the boundaries of the sweep libraries and caught in main.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace sweep {
+
+// The user's grid file, command line or override is wrong. Exit code 2, nothing written.
+class GridError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Command-line usage is wrong (unknown option, missing argument). Exit code 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A data set cannot be read or is malformed. Before a sweep starts this is the user's
+// mistake (exit code 2); inside a trial it makes that trial fail.
+class DataError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The HDF5 results file cannot be created, read or appended.
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// An existing file is not a sweep results file (or not one this version can use): the
+// user's mistake, exit code 2.
+class StoreFormatError : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
+// An MPI call returned an error.
+class MpiError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Process exit codes, documented in the README.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitInternal = 1,  // I/O, MPI or other unexpected failure
+  kExitBadInput = 2,  // grid, command line or data set rejected; nothing written
+};
+
+}  // namespace sweep

@@ -1,0 +1,44 @@
+// The schema of every key a grid file may set: its type, default, allowed range or choices,
+// whether it may be a swept axis, and whether it is part of a trial's identity.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sweep {
+
+enum class KeyType { kInt, kFloat, kString, kChoice };
+
+struct KeySpec {
+  std::string name;
+  KeyType type = KeyType::kString;
+  std::string default_value;
+  double min = 0, max = 0;           // inclusive bounds for kInt and kFloat
+  bool min_exclusive = false;        // bound `min` itself is not allowed
+  bool max_exclusive = false;        // bound `max` itself is not allowed
+  std::vector<std::string> choices;  // for kChoice, canonical names first
+  std::vector<std::string> aliases;  // for kChoice: "alias=canonical" pairs
+  bool axis = true;                  // may appear in [grid] with several values
+  bool in_id = true;                 // changes the result, so part of the trial id
+  std::string models = "all";        // which models use it (documentation)
+  std::string help;
+};
+
+// All known keys, in the order they are stored and printed.
+const std::vector<KeySpec>& known_keys();
+
+// The key named `name`, or nullptr when there is none.
+const KeySpec* find_key(std::string_view name);
+
+// Checks `raw` against `spec` and returns its canonical text: integers in decimal, floats in
+// the shortest text that reads back to the same double, choices lower-cased with aliases kept
+// as written (they name different data) and strings unchanged. On a value of the wrong type or
+// out of range, throws GridError whose message names the key and what was expected (the
+// caller prefixes the file and line).
+std::string canonical_value(const KeySpec& spec, const std::string& raw);
+
+// A one-line description of what `spec` accepts, e.g. "an integer in [1, 4096]".
+std::string expected_text(const KeySpec& spec);
+
+}  // namespace sweep

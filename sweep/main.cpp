@@ -1,0 +1,65 @@
+// `sweep`: wires the command line to the commands and maps exceptions to exit codes.
+#include <iostream>
+
+#include "sweep/cli.h"
+#include "sweep/commands.h"
+#include "sweep/errors.h"
+#include "sweep/version.h"
+
+namespace {
+
+int exit_code_of(const std::exception& e) {
+  if (dynamic_cast<const sweep::GridError*>(&e) || dynamic_cast<const sweep::UsageError*>(&e) ||
+      dynamic_cast<const sweep::DataError*>(&e) ||
+      dynamic_cast<const sweep::StoreFormatError*>(&e)) {
+    return sweep::kExitBadInput;
+  }
+  return sweep::kExitInternal;
+}
+
+int report(const std::exception& e) {
+  std::cerr << "sweep: error: " << e.what() << "\n";
+  return exit_code_of(e);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  sweep::CliCommand cmd;
+  try {
+    cmd = sweep::parse_cli(argc, argv);
+  } catch (const sweep::UsageError& e) {
+    std::cerr << "sweep: error: " << e.what() << "\n\n" << sweep::usage_text();
+    return sweep::kExitBadInput;
+  }
+  using Kind = sweep::CliCommand::Kind;
+  switch (cmd.kind) {
+    case Kind::kHelp:
+      std::cout << cmd.help;
+      return sweep::kExitOk;
+    case Kind::kVersion:
+      std::cout << "sweep " << sweep::kVersion << "\n";
+      return sweep::kExitOk;
+    case Kind::kPlan:
+    case Kind::kRank:
+      try {
+        return cmd.kind == Kind::kPlan ? sweep::plan_command(cmd) : sweep::rank_command(cmd);
+      } catch (const std::exception& e) {
+        return report(e);
+      }
+    case Kind::kRun:
+      break;
+  }
+  try {
+    sweep::MpiSession mpi(&argc, &argv);
+    try {
+      return sweep::run_command(cmd, mpi);
+    } catch (const std::exception& e) {
+      int code = report(e);
+      if (mpi.size() > 1) mpi.abort(code);  // the other ranks may be waiting on this one
+      return code;
+    }
+  } catch (const std::exception& e) {
+    return report(e);
+  }
+}

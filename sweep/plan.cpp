@@ -1,0 +1,67 @@
+#include "sweep/plan.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "sweep/errors.h"
+#include "sweep/scheduler.h"
+#include "sweep/trial_id.h"
+#include "worker/data_source.h"
+
+namespace sweep {
+
+Plan make_plan(const std::string& grid_path,
+               const std::vector<std::pair<std::string, std::string>>& overrides) {
+  Plan p;
+  p.grid = read_grid_file(grid_path);
+  apply_overrides(p.grid, overrides);
+  check_consistency(p.grid);
+  p.trials = expand(p.grid);
+  try {
+    p.data = worker::probe_data(worker::data_key_of(p.trials.front()));
+  } catch (const DataError& e) {
+    throw DataError(grid_path + ": data set: " + e.what());
+  }
+  double lo = 0;
+  for (const auto& t : p.trials) {
+    double c = estimate_cost(t, p.data);
+    p.costs.push_back(c);
+    lo = lo == 0 ? c : std::min(lo, c);
+  }
+  for (double& c : p.costs) c = lo > 0 ? c / lo : 1.0;
+  return p;
+}
+
+std::string describe_plan(const Plan& plan, const std::vector<std::size_t>& order,
+                          std::size_t skipped, std::size_t show) {
+  std::ostringstream os;
+  os << "grid " << plan.grid.path << ": " << plan.trials.size() << " trials";
+  for (const auto& e : plan.grid.entries) {
+    if (e.axis) os << " " << e.key << "(" << e.values.size() << ")";
+  }
+  os << "\ndata: " << plan.data.description << " — " << plan.data.train_count << " training, "
+     << plan.data.test_count << " test images of " << plan.data.channels << "x" << plan.data.rows
+     << "x" << plan.data.cols << "\n";
+  double total = 0;
+  for (std::size_t i : order) total += plan.costs[i];
+  os << "to run: " << order.size() << " trials (" << skipped << " already done, skipped); "
+     << "total estimated cost " << total << " x the cheapest trial\n";
+  std::vector<const GridEntry*> axes;
+  for (const auto& e : plan.grid.entries) {
+    if (e.axis) axes.push_back(&e);
+  }
+  const std::size_t n = std::min(show, order.size());
+  if (n > 0) os << "first " << n << " in run order (longest first):\n";
+  for (std::size_t j = 0; j < n; ++j) {
+    const TrialSpec& t = plan.trials[order[j]];
+    char cost[32];
+    std::snprintf(cost, sizeof cost, "%6.2fx", plan.costs[order[j]]);
+    os << "  " << trial_id_hex(t.trial_id) << "  cost " << cost;
+    for (const auto* a : axes) os << "  " << a->key << "=" << t.get(a->key);
+    os << "\n";
+  }
+  return os.str();
+}
+
+}  // namespace sweep

@@ -1,0 +1,33 @@
+// A sweep made ready to run: the grid read and checked, expanded, its data set probed and
+// every trial's cost estimated. Shared by `sweep run` and `sweep plan`; no MPI.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sweep/grid.h"
+#include "sweep/trial.h"
+#include "worker/raw_images.h"
+
+namespace sweep {
+
+struct Plan {
+  Grid grid;
+  std::vector<TrialSpec> trials;
+  std::vector<double> costs;  // relative to the cheapest trial (which is 1.0)
+  worker::DataInfo data;
+};
+
+// Reads GRID, applies the command-line overrides, checks, expands and probes the data set
+// (headers only). Throws GridError on a bad grid or override, DataError on missing or
+// malformed data files.
+Plan make_plan(const std::string& grid_path,
+               const std::vector<std::pair<std::string, std::string>>& overrides);
+
+// The human-readable plan: trial count, axes, data set, the first `show` trials in the order
+// they will run with their relative cost, and how many `done_ids` will be skipped.
+std::string describe_plan(const Plan& plan, const std::vector<std::size_t>& order,
+                          std::size_t skipped, std::size_t show);
+
+}  // namespace sweep

@@ -1,0 +1,26 @@
+// Pure scheduling logic (no MPI): cost estimates and the order trials are handed out in.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <vector>
+
+#include "sweep/trial.h"
+#include "worker/raw_images.h"
+
+namespace sweep {
+
+// Estimated relative cost of a trial: epochs x training images x model multiply-adds per
+// image x a small-batch overhead factor (1 + 16 / batch_size). Only ratios matter.
+double estimate_cost(const TrialSpec& spec, const worker::DataInfo& info);
+
+// Indices of `costs` ordered longest first; equal costs keep their original order.
+std::vector<std::size_t> longest_first(const std::vector<double>& costs);
+
+// The trials still to run: those whose id is not in `done`, ordered longest first by
+// `costs` (one per trial).
+std::vector<std::size_t> pending_order(const std::vector<TrialSpec>& trials,
+                                       const std::vector<double>& costs,
+                                       const std::set<std::uint64_t>& done);
+
+}  // namespace sweep

@@ -1,0 +1,61 @@
+// The trial types shared by every library: what to train (TrialSpec) and what came of it
+// (TrialResult). Plain data, no MPI, no LibTorch, no HDF5.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sweep {
+
+// One trial: every known key with its effective value (defaults filled in), in the order of
+// the key schema, and the stable id computed from the keys that change the result.
+struct TrialSpec {
+  std::uint64_t trial_id = 0;
+  std::vector<std::pair<std::string, std::string>> params;
+
+  // Returns the value of `key`; throws std::out_of_range when the spec has no such key.
+  const std::string& get(const std::string& key) const;
+};
+
+enum class Status : std::int8_t { kOk = 0, kFailed = 1, kDiverged = 2 };
+
+// "ok", "failed" or "diverged".
+const char* status_name(Status s);
+// Inverse of status_name; throws std::invalid_argument on an unknown name.
+Status status_from_name(const std::string& name);
+
+struct EpochMetrics {
+  int epoch = 0;  // 1-based
+  double train_loss = 0, train_acc = 0;
+  double val_loss = std::numeric_limits<double>::quiet_NaN();
+  double val_acc = std::numeric_limits<double>::quiet_NaN();
+  double seconds = 0;
+};
+
+struct TrialResult {
+  static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+  std::uint64_t trial_id = 0;
+  Status status = Status::kFailed;
+  std::string message;  // why a trial failed or diverged; empty when ok
+  std::vector<EpochMetrics> epochs;
+  double val_loss = kNaN, val_acc = kNaN;
+  double test_loss = kNaN, test_acc = kNaN;
+  double macro_f1 = kNaN;  // on the test set when there is one, else on validation
+  std::int32_t num_classes = 0;
+  std::vector<std::int64_t> confusion;  // num_classes x num_classes, row = true, col = predicted
+  std::string eval_split;               // "test", "val" or "" : where macro_f1/confusion come from
+  std::int32_t epochs_run = 0;
+  double wall_seconds = 0;
+  double train_samples_per_s = 0;
+  std::int32_t rank = 0;
+  std::int32_t threads = 0;
+  std::string host;
+  std::string device;
+  double started_unix = 0, finished_unix = 0;
+};
+
+}  // namespace sweep

@@ -1,0 +1,50 @@
+#include "sweep/cli.h"
+
+#include <gtest/gtest.h>
+
+#include "sweep/errors.h"
+
+namespace sweep {
+namespace {
+
+CliCommand parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "sweep");
+  return parse_cli(static_cast<int>(args.size()), args.data());
+}
+
+TEST(Cli, RunWithOverrides) {
+  CliCommand c =
+      parse({"run", "grids/quick.ini", "--threads", "2", "--filters=8,16", "--epochs=1"});
+  EXPECT_EQ(c.kind, CliCommand::Kind::kRun);
+  EXPECT_EQ(c.grid, "grids/quick.ini");
+  EXPECT_EQ(c.out, "quick.h5");
+  EXPECT_EQ(c.threads, 2);
+  ASSERT_EQ(c.overrides.size(), 2u);
+  EXPECT_EQ(c.overrides[0], (std::pair<std::string, std::string>{"filters", "8,16"}));
+  EXPECT_EQ(c.command_line, "sweep run grids/quick.ini --threads 2 --filters=8,16 --epochs=1");
+}
+
+TEST(Cli, OutAndPlanAndRank) {
+  EXPECT_EQ(parse({"run", "g.ini", "--out", "x/y.h5"}).out, "x/y.h5");
+  EXPECT_EQ(parse({"plan", "g.ini", "--show", "3"}).show, 3u);
+  CliCommand r = parse({"rank", "a.h5", "b.h5", "--by", "val_acc", "--top", "0"});
+  EXPECT_EQ(r.files, (std::vector<std::string>{"a.h5", "b.h5"}));
+  EXPECT_EQ(r.by, "val_acc");
+  EXPECT_EQ(r.top, 0u);
+  EXPECT_EQ(parse({}).kind, CliCommand::Kind::kHelp);
+  EXPECT_EQ(parse({"run", "--help"}).kind, CliCommand::Kind::kHelp);
+  EXPECT_EQ(parse({"--version"}).kind, CliCommand::Kind::kVersion);
+}
+
+TEST(Cli, UsageErrors) {
+  EXPECT_THROW(parse({"train", "g.ini"}), UsageError);
+  EXPECT_THROW(parse({"run"}), UsageError);
+  EXPECT_THROW(parse({"run", "g.ini", "--filters", "8"}), UsageError);  // overrides need '='
+  EXPECT_THROW(parse({"run", "g.ini", "extra"}), UsageError);
+  EXPECT_THROW(parse({"run", "g.ini", "--threads", "x"}), UsageError);
+  EXPECT_THROW(parse({"rank"}), UsageError);
+  EXPECT_THROW(parse({"rank", "a.h5", "--top"}), UsageError);
+}
+
+}  // namespace
+}  // namespace sweep

@@ -1,0 +1,70 @@
+#include "sweep/protocol.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace sweep {
+namespace {
+
+TEST(Protocol, SpecRoundTrip) {
+  TrialSpec s;
+  s.trial_id = 0xdeadbeefcafef00dULL;
+  s.params = {{"filters", "16"}, {"data_dir", "/a b/c"}, {"empty", ""}};
+  TrialSpec back = decode_spec(encode_spec(s));
+  EXPECT_EQ(back.trial_id, s.trial_id);
+  EXPECT_EQ(back.params, s.params);
+}
+
+TEST(Protocol, ResultRoundTripKeepsEveryField) {
+  TrialResult r;
+  r.trial_id = 42;
+  r.status = Status::kDiverged;
+  r.message = "non-finite loss";
+  r.epochs = {{1, 2.3, 0.1, 2.2, 0.15, 1.5},
+              {2, 1.1, 0.6, TrialResult::kNaN, TrialResult::kNaN, 1.4}};
+  r.val_acc = 0.5;
+  r.test_acc = 0.25;
+  r.macro_f1 = 0.2;
+  r.num_classes = 2;
+  r.confusion = {5, 1, 2, 7};
+  r.eval_split = "test";
+  r.epochs_run = 2;
+  r.wall_seconds = 3.5;
+  r.train_samples_per_s = 999;
+  r.rank = 3;
+  r.threads = 2;
+  r.host = "node01";
+  r.device = "cpu";
+  r.started_unix = 1.5e9;
+  r.finished_unix = 1.5e9 + 3;
+  TrialResult b = decode_result(encode_result(r));
+  EXPECT_EQ(b.trial_id, 42u);
+  EXPECT_EQ(b.status, Status::kDiverged);
+  EXPECT_EQ(b.message, r.message);
+  ASSERT_EQ(b.epochs.size(), 2u);
+  EXPECT_EQ(b.epochs[0].val_acc, 0.15);
+  EXPECT_TRUE(std::isnan(b.epochs[1].val_loss));
+  EXPECT_TRUE(std::isnan(b.val_loss));
+  EXPECT_EQ(b.test_acc, 0.25);
+  EXPECT_EQ(b.confusion, r.confusion);
+  EXPECT_EQ(b.eval_split, "test");
+  EXPECT_EQ(b.rank, 3);
+  EXPECT_EQ(b.threads, 2);
+  EXPECT_EQ(b.host, "node01");
+  EXPECT_EQ(b.finished_unix, r.finished_unix);
+}
+
+TEST(Protocol, TruncatedMessagesAreRejected) {
+  TrialResult r;
+  r.message = "x";
+  Bytes b = encode_result(r);
+  b.pop_back();
+  EXPECT_THROW(decode_result(b), std::runtime_error);
+  Bytes s = encode_spec(TrialSpec{});
+  s.push_back('x');
+  EXPECT_THROW(decode_spec(s), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace sweep

@@ -1,0 +1,47 @@
+#include "sweep/trial_id.h"
+
+#include <gtest/gtest.h>
+
+#include "sweep/grid.h"
+
+namespace sweep {
+namespace {
+
+std::uint64_t id_of(const std::string& grid_text) {
+  return expand(parse_grid_text(grid_text, "g.ini")).front().trial_id;
+}
+
+TEST(TrialId, SameSettingsSameIdWhateverTheSpelling) {
+  EXPECT_EQ(id_of("learning_rate = 0.001\n"), id_of("learning_rate = 1e-3\n"));
+  EXPECT_EQ(id_of("filters = 16\nepochs = 2\n"), id_of("epochs = 2\nfilters = 16\n"));
+  // A default written out is the same trial as one left implicit.
+  EXPECT_EQ(id_of("batch_size = 64\n"), id_of(""));
+  EXPECT_EQ(id_of("model = CNN\n"), id_of(""));
+}
+
+TEST(TrialId, ResultChangingKeysChangeTheId) {
+  const std::uint64_t base = id_of("");
+  for (const char* g : {"epochs = 2\n", "seed = 1\n", "filters = 8\n", "dense_units = 64\n",
+                        "batch_size = 32\n", "learning_rate = 0.01\n", "dropout = 0.5\n",
+                        "val_split = 0.2\n", "train_subset = 100\n", "dataset = mnist\n"}) {
+    EXPECT_NE(id_of(g), base) << g;
+  }
+}
+
+TEST(TrialId, PathsAreNotPartOfTheId) {
+  // Moving the data keeps a results file resumable.
+  EXPECT_EQ(id_of("data_dir = /a\n"), id_of("data_dir = /b\n"));
+}
+
+TEST(TrialId, StableAcrossBuildsAndMachines) {
+  // Pinned: a change here breaks resuming every results file already written.
+  EXPECT_EQ(canonical_text({{"filters", "8"}, {"epochs", "5"}, {"data_dir", "/x"}}),
+            "sweep-trial-v1\nfilters=8\n");
+  EXPECT_EQ(trial_id_hex(hash64("sweep-trial-v1\nfilters=8\n")),
+            trial_id_hex(id_of("filters = 8\n")));
+  EXPECT_EQ(trial_id_hex(id_of("filters = 8\n")), "b74eb0b806d168ea");
+  EXPECT_EQ(trial_id_hex(0x1234), "0000000000001234");
+}
+
+}  // namespace
+}  // namespace sweep

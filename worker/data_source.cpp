@@ -1,0 +1,113 @@
+#include "worker/data_source.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "sweep/errors.h"
+#include "worker/csv_reader.h"
+#include "worker/idx_reader.h"
+
+namespace sweep::worker {
+namespace {
+
+bool is_idx(const std::string& dataset) { return dataset != "csv"; }
+
+std::string need_idx(const std::string& dir, const std::string& name) {
+  std::string p = find_idx_file(dir, name);
+  if (p.empty())
+    throw DataError("dataset idx: no " + name + "[.gz] in '" + dir + "' (key data_dir)");
+  return p;
+}
+
+void check_labels(const RawImages& set, std::int64_t classes, const std::string& what) {
+  for (std::size_t i = 0; i < set.labels.size(); ++i) {
+    if (set.labels[i] >= classes) {
+      throw DataError(what + ": label " + std::to_string(set.labels[i]) + " of item " +
+                      std::to_string(i) + " is out of range: the training set has " +
+                      std::to_string(classes) + " classes (0-" + std::to_string(classes - 1) + ")");
+    }
+  }
+}
+
+}  // namespace
+
+bool DataKey::operator<(const DataKey& o) const {
+  return std::tie(dataset, data_dir, train_csv, test_csv) <
+         std::tie(o.dataset, o.data_dir, o.train_csv, o.test_csv);
+}
+
+std::string DataKey::describe() const {
+  if (is_idx(dataset)) return dataset + " " + data_dir;
+  return "csv " + train_csv + (test_csv.empty() ? "" : " " + test_csv);
+}
+
+DataKey data_key_of(const TrialSpec& spec) {
+  return {spec.get("dataset"), spec.get("data_dir"), spec.get("train_csv"), spec.get("test_csv")};
+}
+
+DataInfo probe_data(const DataKey& key) {
+  DataInfo info;
+  info.description = key.describe();
+  if (is_idx(key.dataset)) {
+    std::string ti = need_idx(key.data_dir, "train-images-idx3-ubyte");
+    std::string tl = need_idx(key.data_dir, "train-labels-idx1-ubyte");
+    info.train_count = read_idx_header(ti, &info.rows, &info.cols);
+    std::int64_t nl = read_idx_header(tl, nullptr, nullptr);
+    if (nl != info.train_count) {
+      throw DataError(tl + ": " + std::to_string(nl) + " labels for " +
+                      std::to_string(info.train_count) + " images");
+    }
+    std::string si = find_idx_file(key.data_dir, "t10k-images-idx3-ubyte");
+    if (!si.empty()) {
+      std::int64_t r = 0, c = 0;
+      info.test_count = read_idx_header(si, &r, &c);
+      if (r != info.rows || c != info.cols)
+        throw DataError(si + ": image size differs from the training set");
+      need_idx(key.data_dir, "t10k-labels-idx1-ubyte");
+    }
+    return info;
+  }
+  DataInfo train = probe_csv(key.train_csv, /*require_labels=*/true);
+  info.train_count = train.train_count;
+  info.rows = train.rows;
+  info.cols = train.cols;
+  if (!key.test_csv.empty()) {
+    DataInfo test = probe_csv(key.test_csv, /*require_labels=*/true);
+    if (test.rows != info.rows)
+      throw DataError(key.test_csv + ": image size differs from the training set");
+    info.test_count = test.train_count;
+  }
+  return info;
+}
+
+RawDataSet load_raw(const DataKey& key) {
+  RawDataSet ds;
+  std::string train_name, test_name;
+  if (is_idx(key.dataset)) {
+    train_name = need_idx(key.data_dir, "train-images-idx3-ubyte");
+    ds.train = read_idx_images(train_name);
+    read_idx_labels(need_idx(key.data_dir, "train-labels-idx1-ubyte"), ds.train);
+    std::string si = find_idx_file(key.data_dir, "t10k-images-idx3-ubyte");
+    if (!si.empty()) {
+      test_name = si;
+      ds.test = read_idx_images(si);
+      read_idx_labels(need_idx(key.data_dir, "t10k-labels-idx1-ubyte"), ds.test);
+    }
+  } else {
+    train_name = key.train_csv;
+    ds.train = read_csv_images(key.train_csv, /*require_labels=*/true);
+    if (!key.test_csv.empty()) {
+      test_name = key.test_csv;
+      ds.test = read_csv_images(key.test_csv, /*require_labels=*/true);
+    }
+  }
+  if (ds.test.count > 0 && (ds.test.rows != ds.train.rows || ds.test.cols != ds.train.cols)) {
+    throw DataError(test_name + ": image size differs from the training set");
+  }
+  std::int64_t max_label = *std::max_element(ds.train.labels.begin(), ds.train.labels.end());
+  ds.classes = std::max<std::int64_t>(2, max_label + 1);
+  if (ds.test.count > 0) check_labels(ds.test, ds.classes, test_name);
+  return ds;
+}
+
+}  // namespace sweep::worker

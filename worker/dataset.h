@@ -1,0 +1,20 @@
+// A data set held in memory as tensors, decoded once per process (see DataCache).
+#pragma once
+
+#include <torch/torch.h>
+
+#include "worker/raw_images.h"
+
+namespace sweep::worker {
+
+struct LoadedData {
+  torch::Tensor train_x;  // float32 N x C x H x W, normalized with the training set's mean/std
+  torch::Tensor train_y;  // int64 N
+  torch::Tensor test_x;   // undefined when there is no test set
+  torch::Tensor test_y;
+  std::int64_t classes = 0;
+  double mean = 0, stddev = 1;
+  DataInfo info;
+};
+
+}  // namespace sweep::worker

@@ -1,0 +1,62 @@
+// The worker's public face: what sweep/ calls to train a trial. No MPI and no LibTorch in this
+// header; the data cache hides its tensors behind a pointer.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "sweep/trial.h"
+#include "worker/raw_images.h"
+
+namespace sweep::worker {
+
+// Where and how a trial runs; filled in by the caller and copied into the result.
+struct WorkerContext {
+  int rank = 0;
+  int threads = 1;
+  std::string host;
+};
+
+struct LoadedData;  // tensors of one data set (worker/dataset.h)
+
+// Data sets loaded by this process, each decoded once on first use and kept in memory as
+// tensors for every later trial. Not thread-safe; one per process.
+class DataCache {
+ public:
+  DataCache();
+  ~DataCache();
+  DataCache(const DataCache&) = delete;
+  DataCache& operator=(const DataCache&) = delete;
+
+  // The data set `spec` names, loading it on first use. Throws DataError on unreadable data.
+  const LoadedData& get(const TrialSpec& spec);
+  // How many data sets have been decoded so far (for tests: trials must not reload).
+  int loads() const { return loads_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  int loads_ = 0;
+};
+
+// Trains and evaluates one trial. Never throws for a failing trial: an exception, a data
+// error or a non-finite loss is returned as a result with status failed or diverged and its
+// message. `ctx` fills rank, threads and host of the result.
+TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerContext& ctx);
+
+// Prepares this process for training: LibTorch's intra-op threads (and OpenMP/BLAS through
+// it) to `threads`, inter-op threads to 1, and a malloc policy that keeps batch buffers in
+// the heap instead of mapping them anew each batch. Call once per process before the first
+// trial.
+void configure_runtime(int threads);
+
+// A warning text when LibTorch's BLAS is the slow reference implementation (no OpenBLAS,
+// BLIS or MKL symbol found in the process), else "".
+std::string blas_warning();
+
+// Multiply-adds per training sample (forward) of the model `spec` names on images of
+// `info`'s shape; the basis of the scheduler's cost estimate.
+double model_macs_per_sample(const TrialSpec& spec, const DataInfo& info);
+
+}  // namespace sweep::worker
