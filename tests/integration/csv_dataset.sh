@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# dataset = csv end to end: Kaggle-style CSVs (made here from Fashion-MNIST) train and evaluate.
+source "$(dirname "$0")/common.sh"
+[ -d "$FASHION" ] || skip "Fashion-MNIST not installed at $FASHION (Debian package dataset-fashion-mnist)"
+"$PY" - "$FASHION" <<'PY'
+import gzip, sys, numpy as np
+d = sys.argv[1]
+def idx(name, off):
+    with gzip.open(f"{d}/{name}.gz") as f:
+        return np.frombuffer(f.read(), np.uint8)[off:]
+x = idx("train-images-idx3-ubyte", 16).reshape(-1, 784)
+y = idx("train-labels-idx1-ubyte", 8)
+head = "label," + ",".join(f"pixel{i}" for i in range(784))
+for name, lo, hi in (("train.csv", 0, 400), ("test.csv", 400, 500)):
+    rows = np.column_stack([y[lo:hi], x[lo:hi]]).astype(int)
+    np.savetxt(name, rows, fmt="%d", delimiter=",", header=head, comments="")
+PY
+printf 'dataset = csv\ntrain_csv = train.csv\ntest_csv = test.csv\nepochs = 8\nlearning_rate = 0.003\nfilters = 4\ndense_units = 16\n' > csv.ini
+"$SWEEP" run csv.ini > run.log 2>&1 || { cat run.log; fail "run"; }
+"$PY" - <<'PY'
+import h5py
+t = h5py.File("csv.h5", "r")["trials"][:]
+assert len(t) == 1 and t["status"][0] == b"ok", (t["status"], t["message"])
+assert t["eval_split"][0] == b"test" and 0.3 < t["test_acc"][0] <= 1, t["test_acc"]
+c = h5py.File("csv.h5", "r")["confusion"][:]
+assert c["count"].sum() == 100, c["count"].sum()
+print(f"csv_dataset: trained from CSV, test_acc {t['test_acc'][0]:.3f} on 100 test rows")
+PY
