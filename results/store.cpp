@@ -277,8 +277,12 @@ std::vector<StoredTrial> Store::read_trials() const {
 }
 
 std::set<std::uint64_t> Store::stored_ids() const {
+  const RowLayout ids_only({{"trial_id", ColType::kU64, 0, 0}});
+  std::size_t n = 0;
+  std::vector<char> rows = read_rows(file_->get(), "trials", ids_only, &n);
   std::set<std::uint64_t> ids;
-  for (const auto& t : read_trials()) ids.insert(t.result.trial_id);
+  for (std::size_t i = 0; i < n; ++i)
+    ids.insert(ids_only.get_u64(rows.data() + i * ids_only.row_size(), 0));
   return ids;
 }
 

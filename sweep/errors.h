@@ -51,4 +51,8 @@ enum ExitCode : int {
   kExitBadInput = 2,  // grid, command line or data set rejected; nothing written
 };
 
+// The exit code for an exception that reached the top: kExitBadInput for the user's mistakes
+// (GridError, UsageError, DataError, StoreFormatError), kExitInternal for anything else.
+int exit_code_of(const std::exception& e);
+
 }  // namespace sweep

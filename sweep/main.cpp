@@ -8,18 +8,9 @@
 
 namespace {
 
-int exit_code_of(const std::exception& e) {
-  if (dynamic_cast<const sweep::GridError*>(&e) || dynamic_cast<const sweep::UsageError*>(&e) ||
-      dynamic_cast<const sweep::DataError*>(&e) ||
-      dynamic_cast<const sweep::StoreFormatError*>(&e)) {
-    return sweep::kExitBadInput;
-  }
-  return sweep::kExitInternal;
-}
-
 int report(const std::exception& e) {
   std::cerr << "sweep: error: " << e.what() << "\n";
-  return exit_code_of(e);
+  return sweep::exit_code_of(e);
 }
 
 }  // namespace

@@ -68,18 +68,10 @@ Prepared prepare(const CliCommand& cmd) {
               .count();
       p.store = results::Store::create(cmd.out, info);
     }
-  } catch (const GridError& e) {
+  } catch (const std::exception& e) {
+    // Nothing has been written when the input is bad: the store is created last.
     std::cerr << "sweep: error: " << e.what() << "\n";
-    p.code = kExitBadInput;
-  } catch (const DataError& e) {
-    std::cerr << "sweep: error: " << e.what() << "\n";
-    p.code = kExitBadInput;
-  } catch (const StoreFormatError& e) {
-    std::cerr << "sweep: error: " << e.what() << "\n";
-    p.code = kExitBadInput;
-  } catch (const StoreError& e) {
-    std::cerr << "sweep: error: " << e.what() << "\n";
-    p.code = kExitInternal;
+    p.code = exit_code_of(e);
   }
   return p;
 }

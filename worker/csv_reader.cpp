@@ -39,19 +39,21 @@ CsvLayout parse_header(const std::string& header, const std::string& path, bool 
   return l;
 }
 
-std::ifstream open_csv(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+// Opens `path` and reads its header line, leaving `in` at the first data row.
+CsvLayout open_csv(const std::string& path, bool require_labels, std::ifstream& in) {
+  in.open(path, std::ios::binary);
   if (!in) throw DataError(path + ": cannot open");
-  return in;
+  std::string line;
+  if (!std::getline(in, line)) throw DataError(path + ": empty file");
+  return parse_header(strip_cr(line), path, require_labels);
 }
 
 }  // namespace
 
 DataInfo probe_csv(const std::string& path, bool require_labels) {
-  std::ifstream in = open_csv(path);
+  std::ifstream in;
+  CsvLayout l = open_csv(path, require_labels, in);
   std::string line;
-  if (!std::getline(in, line)) throw DataError(path + ": empty file");
-  CsvLayout l = parse_header(strip_cr(line), path, require_labels);
   DataInfo info;
   info.rows = info.cols = l.side;
   while (std::getline(in, line)) {
@@ -62,10 +64,9 @@ DataInfo probe_csv(const std::string& path, bool require_labels) {
 }
 
 RawImages read_csv_images(const std::string& path, bool require_labels) {
-  std::ifstream in = open_csv(path);
+  std::ifstream in;
+  CsvLayout l = open_csv(path, require_labels, in);
   std::string line;
-  if (!std::getline(in, line)) throw DataError(path + ": empty file");
-  CsvLayout l = parse_header(strip_cr(line), path, require_labels);
   RawImages img;
   img.rows = img.cols = l.side;
   const std::int64_t fields = l.pixels + (l.has_label ? 1 : 0);
