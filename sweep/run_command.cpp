@@ -112,6 +112,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi) {
             << std::flush;
   std::size_t done = 0;
   const double cpu0 = cpu_seconds();
+  const auto loop_start = std::chrono::steady_clock::now();
   ResultSink sink = [&](const TrialSpec& spec, const TrialResult& r) {
     p.store->append(spec, r);
     std::cout << result_line(r, ++done, total) << "\n" << std::flush;
@@ -126,7 +127,10 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi) {
   std::printf("done: %zu trials in %.1f s", done, wall);
   if (mpi.size() > 1) {
     const double cpu = cpu_seconds() - cpu0;
-    std::printf("; coordinator CPU %.2f s (%.2f%% of wall time)", cpu, 100 * cpu / wall);
+    const double loop =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
+    std::printf("; coordinator CPU %.2f s over %.1f s of coordinating (%.2f%%)", cpu, loop,
+                100 * cpu / loop);
   }
   std::printf("; results in %s\n\n", cmd.out.c_str());
   std::cout << results::rank_table(p.store->read_trials(), results::RankOptions{}) << std::flush;

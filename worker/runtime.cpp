@@ -24,12 +24,22 @@ void configure_runtime(int threads) {
 }
 
 std::string blas_warning() {
+  // The library that LibTorch's GEMM calls reach is the first in load order that defines
+  // sgemm_; OpenBLAS may be loaded too (through LAPACK) without being the one used.
+  void* gemm = dlsym(RTLD_DEFAULT, "sgemm_");
+  Dl_info info{};
+  if (gemm == nullptr || dladdr(gemm, &info) == 0 || info.dli_fname == nullptr) return "";
+  void* lib = dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+  bool fast = false;
   for (const char* sym : {"openblas_get_config", "bli_info_get_version_str", "mkl_get_version"}) {
-    if (dlsym(RTLD_DEFAULT, sym) != nullptr) return "";
+    if (lib != nullptr && dlsym(lib, sym) != nullptr) fast = true;
   }
-  return "warning: LibTorch is using the reference BLAS (no OpenBLAS, BLIS or MKL found); "
-         "dense layers run ~15x slower. Install libopenblas0-openmp (Debian) or point the "
-         "libblas.so.3 alternative at an optimized BLAS.";
+  if (lib != nullptr) dlclose(lib);
+  if (fast) return "";
+  return std::string("warning: LibTorch's BLAS is ") + info.dli_fname +
+         ", not OpenBLAS, BLIS or MKL; the reference BLAS runs dense layers ~15x slower. "
+         "Install libopenblas0-openmp (Debian) or point the libblas.so.3 alternative at an "
+         "optimized BLAS.";
 }
 
 }  // namespace sweep::worker

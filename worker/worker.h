@@ -51,8 +51,8 @@ TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerConte
 // trial.
 void configure_runtime(int threads);
 
-// A warning text when LibTorch's BLAS is the slow reference implementation (no OpenBLAS,
-// BLIS or MKL symbol found in the process), else "".
+// A warning text naming the library when the one that provides LibTorch's sgemm_ is not
+// OpenBLAS, BLIS or MKL (Debian's reference BLAS is ~15x slower), else "".
 std::string blas_warning();
 
 // Multiply-adds per training sample (forward) of the model `spec` names on images of
