@@ -6,4 +6,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/jobscripts/build.sh"
 cd "$root/build"
-ctest --output-on-failure --timeout 600 "$@"
+rc=0
+ctest --output-on-failure --timeout 600 "$@" || rc=$?
+# ctest shows a skipped test's output only when verbose: print why each was skipped.
+grep -h '^SKIP: ' Testing/Temporary/LastTest.log 2>/dev/null | sort -u || true
+exit $rc
