@@ -125,7 +125,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi) {
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("done: %zu trials in %.1f s", done, wall);
-  if (mpi.size() > 1) {
+  if (mpi.size() > 1 && done > 0) {
     const double cpu = cpu_seconds() - cpu0;
     const double loop =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
