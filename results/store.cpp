@@ -151,6 +151,7 @@ Store Store::create(const std::string& path, const StoreInfo& info) {
   write_attr(f.get(), "command_line", info.command_line);
   write_attr(f.get(), "program_version", info.program_version);
   write_attr(f.get(), "dataset", info.dataset);
+  write_attr(f.get(), "shard", info.shard);
   write_attr(f.get(), "created_unix", info.created_unix);
   create_table(f.get(), "trials", trials_layout(), 64);
   create_table(f.get(), "epochs", epochs_layout(), 512);
@@ -293,6 +294,7 @@ StoreInfo Store::info() const {
   i.command_line = read_str_attr(file_->get(), "command_line");
   i.program_version = read_str_attr(file_->get(), "program_version");
   i.dataset = read_str_attr(file_->get(), "dataset");
+  i.shard = read_str_attr(file_->get(), "shard");
   i.created_unix = read_num_attr(file_->get(), "created_unix");
   return i;
 }

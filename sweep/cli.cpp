@@ -10,18 +10,13 @@ namespace po = boost::program_options;
 namespace sweep {
 namespace {
 
-std::string default_out(const std::string& grid) {
-  std::string base = grid.substr(grid.find_last_of('/') + 1);
-  auto dot = base.rfind('.');
-  if (dot != std::string::npos && dot > 0) base = base.substr(0, dot);
-  return base + ".h5";
-}
-
 po::options_description grid_command_options(CliCommand& c, bool run) {
   po::options_description d;
   d.add_options()("help,h", "show help")(
       "out,o", po::value(&c.out),
       "results file (default: the grid's name with .h5, in the current folder)");
+  d.add_options()("shard", po::value(&c.shard),
+                  "run shard I of N (I/N, from 1); default: from SLURM_ARRAY_* or LSB_JOBINDEX*");
   if (run) {
     d.add_options()("threads", po::value(&c.threads),
                     "LibTorch threads per worker (default: its share of the node)");
@@ -59,7 +54,6 @@ void parse_grid_command(CliCommand& c, const std::vector<std::string>& args, boo
   if (c.grid.empty())
     throw UsageError(std::string(run ? "run" : "plan") + ": missing the grid file argument");
   if (c.threads < 0) throw UsageError("--threads must be positive");
-  if (c.out.empty()) c.out = default_out(c.grid);
 }
 
 void parse_rank(CliCommand& c, const std::vector<std::string>& args) {
@@ -82,12 +76,19 @@ void parse_rank(CliCommand& c, const std::vector<std::string>& args) {
 
 }  // namespace
 
+std::string default_out_path(const std::string& grid, const std::string& shard_tag) {
+  std::string base = grid.substr(grid.find_last_of('/') + 1);
+  auto dot = base.rfind('.');
+  if (dot != std::string::npos && dot > 0) base = base.substr(0, dot);
+  return base + (shard_tag.empty() ? "" : ".shard-" + shard_tag) + ".h5";
+}
+
 std::string usage_text() {
   return "usage:\n"
-         "  sweep run GRID.ini [--out FILE.h5] [--threads N] [--KEY=VALUE ...]\n"
+         "  sweep run GRID.ini [--out FILE.h5] [--threads N] [--shard I/N] [--KEY=VALUE ...]\n"
          "      expand the grid and train every trial not yet in FILE.h5 (run under mpirun:\n"
          "      rank 0 coordinates, the other ranks train; alone, rank 0 trains)\n"
-         "  sweep plan GRID.ini [--out FILE.h5] [--show N] [--KEY=VALUE ...]\n"
+         "  sweep plan GRID.ini [--out FILE.h5] [--show N] [--shard I/N] [--KEY=VALUE ...]\n"
          "      print the trials, their estimated relative cost and what FILE.h5 already holds\n"
          "  sweep rank FILE.h5... [--by METRIC] [--top N]\n"
          "      print the best trials (METRIC: test_acc, val_acc, macro_f1, test_loss, val_loss,\n"

@@ -12,7 +12,8 @@ struct CliCommand {
   enum class Kind { kHelp, kVersion, kRun, kPlan, kRank };
   Kind kind = Kind::kHelp;
   std::string grid;                // run, plan: the grid file
-  std::string out;                 // run, plan: --out (default: GRID's stem + ".h5")
+  std::string out;                 // run, plan: --out ("" = default_out_path)
+  std::string shard;               // run, plan: --shard I/N ("" = from the array job, if any)
   int threads = 0;                 // run: --threads (0 = the rank's share of the node)
   std::size_t show = 10;           // plan: --show
   std::vector<std::string> files;  // rank: results files
@@ -28,6 +29,10 @@ struct CliCommand {
 // command, a missing file argument, a bad option value or an override not written
 // --key=value.
 CliCommand parse_cli(int argc, const char* const* argv);
+
+// The default results file: GRID's file name with ".h5" in the current folder, or
+// "NAME.shard-I-of-N.h5" for a shard.
+std::string default_out_path(const std::string& grid, const std::string& shard_tag);
 
 // The usage text of the whole program.
 std::string usage_text();

@@ -11,13 +11,13 @@
 namespace sweep {
 
 int plan_command(const CliCommand& cmd) {
+  const Target target = resolve_target(cmd, process_env());
   Plan plan = make_plan(cmd.grid, cmd.overrides);
   std::set<std::uint64_t> done;
-  if (results::file_exists(cmd.out)) done = results::Store::open_read(cmd.out).stored_ids();
-  std::vector<std::size_t> order = pending_order(plan.trials, plan.costs, done);
-  std::cout << describe_plan(plan, order, plan.trials.size() - order.size(), cmd.show);
-  if (!done.empty())
-    std::cout << "results file: " << cmd.out << " (" << done.size() << " trials stored)\n";
+  if (results::file_exists(target.out)) done = results::Store::open_read(target.out).stored_ids();
+  const std::vector<std::size_t> members = shard_members(plan, target.shard);
+  std::vector<std::size_t> order = pending_order(plan.trials, plan.costs, done, &members);
+  std::cout << describe_plan(plan, target, order, members.size() - order.size(), cmd.show);
   return kExitOk;
 }
 

@@ -33,8 +33,33 @@ Plan make_plan(const std::string& grid_path,
   return p;
 }
 
-std::string describe_plan(const Plan& plan, const std::vector<std::size_t>& order,
-                          std::size_t skipped, std::size_t show) {
+namespace {
+std::string pct(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+}  // namespace
+
+Target resolve_target(const CliCommand& cmd, const EnvLookup& env) {
+  Target t;
+  t.shard = resolve_shard(cmd.shard, env);
+  t.out = !cmd.out.empty() ? cmd.out : default_out_path(cmd.grid, t.shard ? t.shard->tag() : "");
+  return t;
+}
+
+std::vector<std::size_t> shard_members(const Plan& plan, const std::optional<Shard>& shard) {
+  std::vector<std::size_t> out;
+  const std::vector<int> of = shard ? assign_shards(plan.costs, shard->count) : std::vector<int>();
+  for (std::size_t i = 0; i < plan.trials.size(); ++i) {
+    if (!shard || of[i] == shard->index) out.push_back(i);
+  }
+  return out;
+}
+
+std::string describe_plan(const Plan& plan, const Target& target,
+                          const std::vector<std::size_t>& order, std::size_t skipped,
+                          std::size_t show) {
   std::ostringstream os;
   os << "grid " << plan.grid.path << ": " << plan.trials.size() << " trials";
   for (const auto& e : plan.grid.entries) {
@@ -43,6 +68,15 @@ std::string describe_plan(const Plan& plan, const std::vector<std::size_t>& orde
   os << "\ndata: " << plan.data.description << " — " << plan.data.train_count << " training, "
      << plan.data.test_count << " test images of " << plan.data.channels << "x" << plan.data.rows
      << "x" << plan.data.cols << "\n";
+  if (target.shard) {
+    double mine = 0, all = 0;
+    for (std::size_t i : shard_members(plan, target.shard)) mine += plan.costs[i];
+    for (double c : plan.costs) all += c;
+    os << "shard " << target.shard->index + 1 << " of " << target.shard->count << " ("
+       << target.shard->source << "): " << shard_members(plan, target.shard).size() << " trials, "
+       << pct(all > 0 ? 100 * mine / all : 0) << "% of the estimated cost\n";
+  }
+  os << "results file: " << target.out << "\n";
   double total = 0;
   for (std::size_t i : order) total += plan.costs[i];
   os << "to run: " << order.size() << " trials (" << skipped << " already done, skipped); "

@@ -2,11 +2,14 @@
 // every trial's cost estimated. Shared by `sweep run` and `sweep plan`; no MPI.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "sweep/cli.h"
 #include "sweep/grid.h"
+#include "sweep/shard.h"
 #include "sweep/trial.h"
 #include "worker/raw_images.h"
 
@@ -25,9 +28,23 @@ struct Plan {
 Plan make_plan(const std::string& grid_path,
                const std::vector<std::pair<std::string, std::string>>& overrides);
 
+// What one process works on: its shard of the grid (none = all) and its results file.
+struct Target {
+  std::optional<Shard> shard;
+  std::string out;
+};
+
+// Resolves --shard (or the array job's variables in `env`) and the results file of `cmd`.
+// Throws UsageError on a malformed shard.
+Target resolve_target(const CliCommand& cmd, const EnvLookup& env);
+
+// The trials of `plan` in `shard` (all when none), by index into plan.trials.
+std::vector<std::size_t> shard_members(const Plan& plan, const std::optional<Shard>& shard);
+
 // The human-readable plan: trial count, axes, data set, the first `show` trials in the order
 // they will run with their relative cost, and how many `done_ids` will be skipped.
-std::string describe_plan(const Plan& plan, const std::vector<std::size_t>& order,
-                          std::size_t skipped, std::size_t show);
+std::string describe_plan(const Plan& plan, const Target& target,
+                          const std::vector<std::size_t>& order, std::size_t skipped,
+                          std::size_t show);
 
 }  // namespace sweep

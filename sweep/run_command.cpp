@@ -41,21 +41,25 @@ struct Prepared {
   std::optional<Plan> plan;
   std::optional<results::Store> store;
   std::vector<std::size_t> order;
-  std::size_t skipped = 0;
+  Target target;
+  std::size_t skipped = 0, in_shard = 0;
   int code = kExitOk;
 };
 
 Prepared prepare(const CliCommand& cmd) {
   Prepared p;
   try {
+    p.target = resolve_target(cmd, process_env());
     p.plan = make_plan(cmd.grid, cmd.overrides);
     std::set<std::uint64_t> done;
-    if (results::file_exists(cmd.out)) {
-      p.store = results::Store::open_append(cmd.out);
+    if (results::file_exists(p.target.out)) {
+      p.store = results::Store::open_append(p.target.out);
       done = p.store->stored_ids();
     }
-    p.order = pending_order(p.plan->trials, p.plan->costs, done);
-    p.skipped = p.plan->trials.size() - p.order.size();
+    const std::vector<std::size_t> members = shard_members(*p.plan, p.target.shard);
+    p.order = pending_order(p.plan->trials, p.plan->costs, done, &members);
+    p.in_shard = members.size();
+    p.skipped = members.size() - p.order.size();
     if (!p.store) {
       results::StoreInfo info;
       info.grid_path = cmd.grid;
@@ -63,10 +67,11 @@ Prepared prepare(const CliCommand& cmd) {
       info.command_line = cmd.command_line;
       info.program_version = kVersion;
       info.dataset = p.plan->data.description;
+      info.shard = p.target.shard ? p.target.shard->tag() : "";
       info.created_unix =
           std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
               .count();
-      p.store = results::Store::create(cmd.out, info);
+      p.store = results::Store::create(p.target.out, info);
     }
   } catch (const std::exception& e) {
     // Nothing has been written when the input is bad: the store is created last.
@@ -103,8 +108,12 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi) {
   const std::string warning = worker::blas_warning();
   if (!warning.empty()) std::cerr << "sweep: " << warning << "\n";
   const std::size_t total = p.order.size();
-  std::cout << "sweep " << kVersion << ": " << p.plan->trials.size() << " trials in " << cmd.grid
-            << ", " << p.skipped << " already in " << cmd.out << ", " << total << " to run on "
+  std::cout << "sweep " << kVersion << ": " << p.plan->trials.size() << " trials in " << cmd.grid;
+  if (p.target.shard) {
+    std::cout << ", shard " << p.target.shard->index + 1 << " of " << p.target.shard->count << " ("
+              << p.target.shard->source << "): " << p.in_shard << " trials";
+  }
+  std::cout << ", " << p.skipped << " already in " << p.target.out << ", " << total << " to run on "
             << (mpi.size() == 1 ? 1 : mpi.size() - 1) << " worker rank(s)"
             << (mpi.size() == 1 ? " (rank 0 trains, " + std::to_string(ctx.threads) + " threads)"
                                 : "")
@@ -132,7 +141,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi) {
     std::printf("; coordinator CPU %.2f s over %.1f s of coordinating (%.2f%%)", cpu, loop,
                 100 * cpu / loop);
   }
-  std::printf("; results in %s\n\n", cmd.out.c_str());
+  std::printf("; results in %s\n\n", p.target.out.c_str());
   std::cout << results::rank_table(p.store->read_trials(), results::RankOptions{}) << std::flush;
   return kExitOk;
 }

@@ -32,10 +32,15 @@ std::vector<std::size_t> longest_first(const std::vector<double>& costs) {
 
 std::vector<std::size_t> pending_order(const std::vector<TrialSpec>& trials,
                                        const std::vector<double>& costs,
-                                       const std::set<std::uint64_t>& done) {
+                                       const std::set<std::uint64_t>& done,
+                                       const std::vector<std::size_t>* members) {
+  std::vector<bool> in(trials.size(), members == nullptr);
+  if (members != nullptr) {
+    for (std::size_t i : *members) in[i] = true;
+  }
   std::vector<std::size_t> out;
   for (std::size_t i : longest_first(costs)) {
-    if (done.count(trials[i].trial_id) == 0) out.push_back(i);
+    if (in[i] && done.count(trials[i].trial_id) == 0) out.push_back(i);
   }
   return out;
 }

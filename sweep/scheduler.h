@@ -17,10 +17,11 @@ double estimate_cost(const TrialSpec& spec, const worker::DataInfo& info);
 // Indices of `costs` ordered longest first; equal costs keep their original order.
 std::vector<std::size_t> longest_first(const std::vector<double>& costs);
 
-// The trials still to run: those whose id is not in `done`, ordered longest first by
-// `costs` (one per trial).
+// The trials still to run: those whose id is not in `done` (and, when `members` is given,
+// whose index is in it), ordered longest first by `costs` (one per trial).
 std::vector<std::size_t> pending_order(const std::vector<TrialSpec>& trials,
                                        const std::vector<double>& costs,
-                                       const std::set<std::uint64_t>& done);
+                                       const std::set<std::uint64_t>& done,
+                                       const std::vector<std::size_t>* members = nullptr);
 
 }  // namespace sweep

@@ -54,9 +54,14 @@ TrialResult ok_result(std::uint64_t id) {
 
 TEST(Store, RoundTripOfTrialsEpochsConfusionAndAttributes) {
   const std::string path = temp_path("r.h5");
-  StoreInfo info{
-      "grids/g.ini", "[grid]\nfilters = 8, 16\n", "sweep run grids/g.ini", "0.1.0", "idx /data",
-      17.5};
+  StoreInfo info;
+  info.grid_path = "grids/g.ini";
+  info.grid_text = "[grid]\nfilters = 8, 16\n";
+  info.command_line = "sweep run grids/g.ini";
+  info.program_version = "0.1.0";
+  info.dataset = "idx /data";
+  info.shard = "2-of-4";
+  info.created_unix = 17.5;
   {
     Store s = Store::create(path, info);
     s.append(spec_with(11, "8"), ok_result(11));
@@ -73,6 +78,7 @@ TEST(Store, RoundTripOfTrialsEpochsConfusionAndAttributes) {
   EXPECT_EQ(back.program_version, "0.1.0");
   EXPECT_EQ(back.dataset, "idx /data");
   EXPECT_EQ(back.created_unix, 17.5);
+  EXPECT_EQ(back.shard, "2-of-4");
   auto trials = s.read_trials();
   ASSERT_EQ(trials.size(), 2u);
   const TrialResult& a = trials[0].result;

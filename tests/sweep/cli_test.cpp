@@ -17,7 +17,10 @@ TEST(Cli, RunWithOverrides) {
       parse({"run", "grids/quick.ini", "--threads", "2", "--filters=8,16", "--epochs=1"});
   EXPECT_EQ(c.kind, CliCommand::Kind::kRun);
   EXPECT_EQ(c.grid, "grids/quick.ini");
-  EXPECT_EQ(c.out, "quick.h5");
+  EXPECT_EQ(c.out, "");
+  EXPECT_EQ(default_out_path(c.grid, ""), "quick.h5");
+  EXPECT_EQ(default_out_path("a/b/g.v2.ini", "3-of-8"), "g.v2.shard-3-of-8.h5");
+  EXPECT_EQ(parse({"run", "g.ini", "--shard", "2/4"}).shard, "2/4");
   EXPECT_EQ(c.threads, 2);
   ASSERT_EQ(c.overrides.size(), 2u);
   EXPECT_EQ(c.overrides[0], (std::pair<std::string, std::string>{"filters", "8,16"}));
