@@ -152,6 +152,7 @@ Store Store::create(const std::string& path, const StoreInfo& info) {
   write_attr(f.get(), "program_version", info.program_version);
   write_attr(f.get(), "dataset", info.dataset);
   write_attr(f.get(), "shard", info.shard);
+  if (!info.merged_from.empty()) write_attr(f.get(), "merged_from", info.merged_from);
   write_attr(f.get(), "created_unix", info.created_unix);
   create_table(f.get(), "trials", trials_layout(), 64);
   create_table(f.get(), "epochs", epochs_layout(), 512);
@@ -295,6 +296,7 @@ StoreInfo Store::info() const {
   i.program_version = read_str_attr(file_->get(), "program_version");
   i.dataset = read_str_attr(file_->get(), "dataset");
   i.shard = read_str_attr(file_->get(), "shard");
+  i.merged_from = read_str_attr(file_->get(), "merged_from");
   i.created_unix = read_num_attr(file_->get(), "created_unix");
   return i;
 }

@@ -16,7 +16,8 @@ namespace sweep::results {
 // Root attributes of a results file.
 struct StoreInfo {
   std::string grid_path, grid_text, command_line, program_version, dataset;
-  std::string shard;  // "I-of-N" for a shard of an array job, "" for the whole grid
+  std::string shard;        // "I-of-N" for a shard of an array job, "" for the whole grid
+  std::string merged_from;  // for `sweep merge` output: "FILE\tSHARD\tTRIALS" per input
   double created_unix = 0;
 };
 

@@ -56,11 +56,10 @@ void parse_grid_command(CliCommand& c, const std::vector<std::string>& args, boo
   if (c.threads < 0) throw UsageError("--threads must be positive");
 }
 
-void parse_rank(CliCommand& c, const std::vector<std::string>& args) {
-  po::options_description d;
-  d.add_options()("help,h", "show help")("by", po::value(&c.by), "metric")(
-      "top", po::value(&c.top), "rows")("files", po::value(&c.files)->multitoken(),
-                                        "results files");
+// Parses `d` plus -h and positional results files into c.files. Returns false after -h.
+bool parse_file_command(CliCommand& c, const std::vector<std::string>& args,
+                        po::options_description d) {
+  d.add_options()("help,h", "show help")("files", po::value(&c.files)->multitoken(), "files");
   po::positional_options_description pos;
   pos.add("files", -1);
   po::variables_map vm;
@@ -68,10 +67,24 @@ void parse_rank(CliCommand& c, const std::vector<std::string>& args) {
   po::notify(vm);
   if (vm.count("help")) {
     c.kind = CliCommand::Kind::kHelp;
-    c.help = usage_text();
-    return;
+    return false;
   }
-  if (c.files.empty()) throw UsageError("rank: missing the results file argument");
+  return true;
+}
+
+void parse_rank(CliCommand& c, const std::vector<std::string>& args) {
+  po::options_description d;
+  d.add_options()("by", po::value(&c.by), "metric")("top", po::value(&c.top), "rows");
+  if (parse_file_command(c, args, d) && c.files.empty()) {
+    throw UsageError("rank: missing the results file argument");
+  }
+}
+
+void parse_merge(CliCommand& c, const std::vector<std::string>& args) {
+  if (!parse_file_command(c, args, po::options_description())) return;
+  if (c.files.size() < 2) throw UsageError("merge: expected OUT.h5 and at least one input file");
+  c.out = c.files.front();
+  c.files.erase(c.files.begin());
 }
 
 }  // namespace
@@ -93,6 +106,8 @@ std::string usage_text() {
          "  sweep rank FILE.h5... [--by METRIC] [--top N]\n"
          "      print the best trials (METRIC: test_acc, val_acc, macro_f1, test_loss, val_loss,\n"
          "      wall_seconds, train_samples_per_s; --top 0 prints all)\n"
+         "  sweep merge OUT.h5 FILE.h5...\n"
+         "      write the distinct trials of several results files (e.g. shards) to a new file\n"
          "  sweep --version | --help\n"
          "--KEY=VALUE sets a grid key (a comma-separated list makes it an axis).\n"
          "exit codes: 0 done, 1 internal or I/O error, 2 bad input (nothing written)\n";
@@ -112,11 +127,14 @@ CliCommand parse_cli(int argc, const char* const* argv) {
     } else if (cmd == "run" || cmd == "plan") {
       c.kind = cmd == "run" ? CliCommand::Kind::kRun : CliCommand::Kind::kPlan;
       parse_grid_command(c, rest, cmd == "run");
+    } else if (cmd == "merge") {
+      c.kind = CliCommand::Kind::kMerge;
+      parse_merge(c, rest);
     } else if (cmd == "rank") {
       c.kind = CliCommand::Kind::kRank;
       parse_rank(c, rest);
     } else {
-      throw UsageError("unknown command '" + cmd + "'; one of run, plan, rank");
+      throw UsageError("unknown command '" + cmd + "'; one of run, plan, rank, merge");
     }
   } catch (const po::error& e) {
     throw UsageError(cmd + ": " + e.what());

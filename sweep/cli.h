@@ -9,14 +9,14 @@
 namespace sweep {
 
 struct CliCommand {
-  enum class Kind { kHelp, kVersion, kRun, kPlan, kRank };
+  enum class Kind { kHelp, kVersion, kRun, kPlan, kRank, kMerge };
   Kind kind = Kind::kHelp;
   std::string grid;                // run, plan: the grid file
   std::string out;                 // run, plan: --out ("" = default_out_path)
   std::string shard;               // run, plan: --shard I/N ("" = from the array job, if any)
   int threads = 0;                 // run: --threads (0 = the rank's share of the node)
   std::size_t show = 10;           // plan: --show
-  std::vector<std::string> files;  // rank: results files
+  std::vector<std::string> files;  // rank, merge: results files (merge: the inputs)
   std::string by;                  // rank: --by
   std::size_t top = 10;            // rank: --top
   std::vector<std::pair<std::string, std::string>> overrides;  // run, plan: --key=value

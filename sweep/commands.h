@@ -19,4 +19,8 @@ int plan_command(const CliCommand& cmd);
 // `sweep rank`: prints the ranked table of one or more results files.
 int rank_command(const CliCommand& cmd);
 
+// `sweep merge`: writes the distinct trials of the input files to a new file and reports
+// duplicates (conflicting ones on stderr).
+int merge_command(const CliCommand& cmd);
+
 }  // namespace sweep

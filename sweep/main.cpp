@@ -33,7 +33,9 @@ int main(int argc, char** argv) {
       return sweep::kExitOk;
     case Kind::kPlan:
     case Kind::kRank:
+    case Kind::kMerge:
       try {
+        if (cmd.kind == Kind::kMerge) return sweep::merge_command(cmd);
         return cmd.kind == Kind::kPlan ? sweep::plan_command(cmd) : sweep::rank_command(cmd);
       } catch (const std::exception& e) {
         return report(e);

@@ -1,12 +1,14 @@
 // Commands that need no MPI: plan and rank.
 #include <iostream>
 
+#include "results/merge.h"
 #include "results/rank.h"
 #include "results/store.h"
 #include "sweep/commands.h"
 #include "sweep/errors.h"
 #include "sweep/plan.h"
 #include "sweep/scheduler.h"
+#include "sweep/version.h"
 
 namespace sweep {
 
@@ -32,6 +34,19 @@ int rank_command(const CliCommand& cmd) {
   o.by = cmd.by;
   o.top = cmd.top;
   std::cout << results::rank_table(all, o);
+  return kExitOk;
+}
+
+int merge_command(const CliCommand& cmd) {
+  if (results::file_exists(cmd.out)) {
+    throw UsageError(cmd.out + ": already exists; merge writes a new file");
+  }
+  results::MergeReport r = results::merge_files(cmd.out, cmd.files, cmd.command_line, kVersion);
+  for (const auto& w : r.warnings) std::cerr << "sweep: warning: " << w << "\n";
+  for (const auto& c : r.conflicts) std::cerr << "sweep: conflict: " << c << "\n";
+  std::cout << "merged " << cmd.files.size() << " files into " << cmd.out << ": " << r.written
+            << " trials (" << r.rows_read << " rows read, " << r.identical_duplicates
+            << " identical duplicates dropped, " << r.conflicts.size() << " conflicting)\n";
   return kExitOk;
 }
 

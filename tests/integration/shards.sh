@@ -33,3 +33,23 @@ for i in (1, 2, 3):
 assert len(ids) == 6 and len(set(ids)) == 6, f"{len(ids)} rows, {len(set(ids))} distinct, expected 6"
 print("shards: 6 trials split over 3 shard files (--shard, Slurm, LSF), each exactly once")
 PY
+
+# Merge the shards (one of them twice: an identical duplicate) and rank the result.
+"$SWEEP" merge all.h5 g.shard-1-of-3.h5 g.shard-2-of-3.h5 g.shard-3-of-3.h5 g.shard-1-of-3.h5 > merge.log 2>&1 \
+  || { cat merge.log; fail "merge"; }
+grep -q "into all.h5: 6 trials" merge.log || { cat merge.log; fail "merge did not write 6 trials"; }
+grep -q "identical duplicates dropped, 0 conflicting" merge.log || { cat merge.log; fail "merge duplicates"; }
+"$SWEEP" rank all.h5 --top 0 > rank.log
+grep -q "6 of 6 trials" rank.log || { cat rank.log; fail "rank of the merged file"; }
+expect_exit 2 "$SWEEP" merge all.h5 g.shard-1-of-3.h5
+expect_err "all.h5: already exists; merge writes a new file"
+"$PY" - <<'PY'
+import h5py
+f = h5py.File("all.h5", "r")
+t = f["trials"][:]
+assert len(t) == 6 and len(set(t["trial_id"])) == 6
+lines = f.attrs["merged_from"].strip().split("\n")
+assert [l.split("\t")[1] for l in lines] == ["1-of-3", "2-of-3", "3-of-3", "1-of-3"], lines
+assert len(f["epochs"]) == 6, len(f["epochs"])
+print("shards: merged into all.h5, 6 trials once each, provenance of the 4 inputs kept")
+PY

@@ -34,6 +34,10 @@ TEST(Cli, OutAndPlanAndRank) {
   EXPECT_EQ(r.files, (std::vector<std::string>{"a.h5", "b.h5"}));
   EXPECT_EQ(r.by, "val_acc");
   EXPECT_EQ(r.top, 0u);
+  CliCommand m = parse({"merge", "all.h5", "a.h5", "b.h5"});
+  EXPECT_EQ(m.kind, CliCommand::Kind::kMerge);
+  EXPECT_EQ(m.out, "all.h5");
+  EXPECT_EQ(m.files, (std::vector<std::string>{"a.h5", "b.h5"}));
   EXPECT_EQ(parse({}).kind, CliCommand::Kind::kHelp);
   EXPECT_EQ(parse({"run", "--help"}).kind, CliCommand::Kind::kHelp);
   EXPECT_EQ(parse({"--version"}).kind, CliCommand::Kind::kVersion);
@@ -46,6 +50,7 @@ TEST(Cli, UsageErrors) {
   EXPECT_THROW(parse({"run", "g.ini", "extra"}), UsageError);
   EXPECT_THROW(parse({"run", "g.ini", "--threads", "x"}), UsageError);
   EXPECT_THROW(parse({"rank"}), UsageError);
+  EXPECT_THROW(parse({"merge", "out.h5"}), UsageError);
   EXPECT_THROW(parse({"rank", "a.h5", "--top"}), UsageError);
 }
 
