@@ -27,20 +27,9 @@ po::options_description grid_command_options(CliCommand& c, bool run) {
   return d;
 }
 
-void parse_grid_command(CliCommand& c, const std::vector<std::string>& args, bool run) {
-  po::options_description d = grid_command_options(c, run);
-  po::positional_options_description pos;
-  pos.add("grid", 1);
-  po::parsed_options parsed =
-      po::command_line_parser(args).options(d).positional(pos).allow_unregistered().run();
-  po::variables_map vm;
-  po::store(parsed, vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    c.kind = CliCommand::Kind::kHelp;
-    c.help = usage_text();
-    return;
-  }
+// Moves the unregistered `--key=value` options of `parsed` into c.overrides. Throws UsageError
+// for any other unknown option or argument.
+void collect_overrides(const po::parsed_options& parsed, CliCommand& c) {
   for (const auto& o : parsed.options) {
     if (!o.unregistered) continue;
     const std::string& tok = o.original_tokens.empty() ? o.string_key : o.original_tokens.front();
@@ -51,6 +40,30 @@ void parse_grid_command(CliCommand& c, const std::vector<std::string>& args, boo
     }
     c.overrides.emplace_back(tok.substr(2, eq - 2), tok.substr(eq + 1));
   }
+}
+
+// Parses `args` with `d` and `pos`, allowing `--key=value` overrides (collected into c). Returns
+// false after -h/--help (c.kind is then kHelp).
+bool parse_with_overrides(CliCommand& c, const std::vector<std::string>& args,
+                          const po::options_description& d,
+                          const po::positional_options_description& pos) {
+  po::parsed_options parsed =
+      po::command_line_parser(args).options(d).positional(pos).allow_unregistered().run();
+  po::variables_map vm;
+  po::store(parsed, vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    c.kind = CliCommand::Kind::kHelp;
+    return false;
+  }
+  collect_overrides(parsed, c);
+  return true;
+}
+
+void parse_grid_command(CliCommand& c, const std::vector<std::string>& args, bool run) {
+  po::positional_options_description pos;
+  pos.add("grid", 1);
+  if (!parse_with_overrides(c, args, grid_command_options(c, run), pos)) return;
   if (c.grid.empty())
     throw UsageError(std::string(run ? "run" : "plan") + ": missing the grid file argument");
   if (c.threads < 0) throw UsageError("--threads must be positive");
@@ -78,6 +91,18 @@ void parse_rank(CliCommand& c, const std::vector<std::string>& args) {
   if (parse_file_command(c, args, d) && c.files.empty()) {
     throw UsageError("rank: missing the results file argument");
   }
+}
+
+void parse_status(CliCommand& c, const std::vector<std::string>& args) {
+  po::options_description d;
+  d.add_options()("help,h", "show help")("files", po::value(&c.files)->multitoken(), "files");
+  po::positional_options_description pos;
+  pos.add("files", -1);
+  if (!parse_with_overrides(c, args, d, pos)) return;
+  if (c.files.size() < 2)
+    throw UsageError("status: expected GRID.ini and at least one results file");
+  c.grid = c.files.front();
+  c.files.erase(c.files.begin());
 }
 
 void parse_merge(CliCommand& c, const std::vector<std::string>& args) {
@@ -108,6 +133,9 @@ std::string usage_text() {
          "      wall_seconds, train_samples_per_s; --top 0 prints all)\n"
          "  sweep merge OUT.h5 FILE.h5...\n"
          "      write the distinct trials of several results files (e.g. shards) to a new file\n"
+         "  sweep status GRID.ini FILE.h5... [--KEY=VALUE ...]\n"
+         "      how many of the grid's trials the files hold: done, failed, missing, per "
+         "file/shard\n"
          "  sweep --version | --help\n"
          "--KEY=VALUE sets a grid key (a comma-separated list makes it an axis).\n"
          "exit codes: 0 done, 1 internal or I/O error, 2 bad input (nothing written)\n";
@@ -127,6 +155,9 @@ CliCommand parse_cli(int argc, const char* const* argv) {
     } else if (cmd == "run" || cmd == "plan") {
       c.kind = cmd == "run" ? CliCommand::Kind::kRun : CliCommand::Kind::kPlan;
       parse_grid_command(c, rest, cmd == "run");
+    } else if (cmd == "status") {
+      c.kind = CliCommand::Kind::kStatus;
+      parse_status(c, rest);
     } else if (cmd == "merge") {
       c.kind = CliCommand::Kind::kMerge;
       parse_merge(c, rest);
@@ -134,7 +165,7 @@ CliCommand parse_cli(int argc, const char* const* argv) {
       c.kind = CliCommand::Kind::kRank;
       parse_rank(c, rest);
     } else {
-      throw UsageError("unknown command '" + cmd + "'; one of run, plan, rank, merge");
+      throw UsageError("unknown command '" + cmd + "'; one of run, plan, rank, merge, status");
     }
   } catch (const po::error& e) {
     throw UsageError(cmd + ": " + e.what());

@@ -9,9 +9,9 @@
 namespace sweep {
 
 struct CliCommand {
-  enum class Kind { kHelp, kVersion, kRun, kPlan, kRank, kMerge };
+  enum class Kind { kHelp, kVersion, kRun, kPlan, kRank, kMerge, kStatus };
   Kind kind = Kind::kHelp;
-  std::string grid;                // run, plan: the grid file
+  std::string grid;                // run, plan, status: the grid file
   std::string out;                 // run, plan: --out ("" = default_out_path)
   std::string shard;               // run, plan: --shard I/N ("" = from the array job, if any)
   int threads = 0;                 // run: --threads (0 = the rank's share of the node)

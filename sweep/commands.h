@@ -23,4 +23,7 @@ int rank_command(const CliCommand& cmd);
 // duplicates (conflicting ones on stderr).
 int merge_command(const CliCommand& cmd);
 
+// `sweep status`: prints how many trials of a grid the results files hold.
+int status_command(const CliCommand& cmd);
+
 }  // namespace sweep

@@ -34,8 +34,10 @@ int main(int argc, char** argv) {
     case Kind::kPlan:
     case Kind::kRank:
     case Kind::kMerge:
+    case Kind::kStatus:
       try {
         if (cmd.kind == Kind::kMerge) return sweep::merge_command(cmd);
+        if (cmd.kind == Kind::kStatus) return sweep::status_command(cmd);
         return cmd.kind == Kind::kPlan ? sweep::plan_command(cmd) : sweep::rank_command(cmd);
       } catch (const std::exception& e) {
         return report(e);

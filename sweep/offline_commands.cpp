@@ -8,6 +8,7 @@
 #include "sweep/errors.h"
 #include "sweep/plan.h"
 #include "sweep/scheduler.h"
+#include "sweep/status.h"
 #include "sweep/version.h"
 
 namespace sweep {
@@ -47,6 +48,22 @@ int merge_command(const CliCommand& cmd) {
   std::cout << "merged " << cmd.files.size() << " files into " << cmd.out << ": " << r.written
             << " trials (" << r.rows_read << " rows read, " << r.identical_duplicates
             << " identical duplicates dropped, " << r.conflicts.size() << " conflicting)\n";
+  return kExitOk;
+}
+
+int status_command(const CliCommand& cmd) {
+  Plan plan = make_plan(cmd.grid, cmd.overrides);
+  std::vector<FileTrials> files;
+  for (const auto& path : cmd.files) {
+    results::Store store = results::Store::open_read(path);
+    FileTrials f;
+    f.path = path;
+    f.shard = store.info().shard;
+    for (const auto& t : store.read_trials())
+      f.trials.emplace_back(t.result.trial_id, t.result.status);
+    files.push_back(std::move(f));
+  }
+  std::cout << format_status(grid_status(plan, files));
   return kExitOk;
 }
 

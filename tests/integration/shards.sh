@@ -34,6 +34,14 @@ assert len(ids) == 6 and len(set(ids)) == 6, f"{len(ids)} rows, {len(set(ids))} 
 print("shards: 6 trials split over 3 shard files (--shard, Slurm, LSF), each exactly once")
 PY
 
+# Status of the grid over the shard files: everything done; without shard 3, its trials missing.
+"$SWEEP" status g.ini g.shard-1-of-3.h5 g.shard-2-of-3.h5 g.shard-3-of-3.h5 > status.log
+grep -q "grid: 6 trials: 6 done, 0 failed, 0 missing" status.log || { cat status.log; fail "status of all shards"; }
+n3=$("$PY" -c 'import h5py; print(len(h5py.File("g.shard-3-of-3.h5", "r")["trials"]))')
+"$SWEEP" status g.ini g.shard-1-of-3.h5 g.shard-2-of-3.h5 > status2.log
+grep -q "grid: 6 trials: $((6 - n3)) done, 0 failed, $n3 missing" status2.log || { cat status2.log; fail "status without shard 3"; }
+grep -qE "^g.shard-1-of-3.h5 +1-of-3 +[0-9]+ +0 +0 +0$" status2.log || { cat status2.log; fail "status per shard"; }
+
 # Merge the shards (one of them twice: an identical duplicate) and rank the result.
 "$SWEEP" merge all.h5 g.shard-1-of-3.h5 g.shard-2-of-3.h5 g.shard-3-of-3.h5 g.shard-1-of-3.h5 > merge.log 2>&1 \
   || { cat merge.log; fail "merge"; }

@@ -38,6 +38,11 @@ TEST(Cli, OutAndPlanAndRank) {
   EXPECT_EQ(m.kind, CliCommand::Kind::kMerge);
   EXPECT_EQ(m.out, "all.h5");
   EXPECT_EQ(m.files, (std::vector<std::string>{"a.h5", "b.h5"}));
+  CliCommand st = parse({"status", "g.ini", "a.h5", "--epochs=2", "b.h5"});
+  EXPECT_EQ(st.kind, CliCommand::Kind::kStatus);
+  EXPECT_EQ(st.grid, "g.ini");
+  EXPECT_EQ(st.files, (std::vector<std::string>{"a.h5", "b.h5"}));
+  EXPECT_EQ(st.overrides, (std::vector<std::pair<std::string, std::string>>{{"epochs", "2"}}));
   EXPECT_EQ(parse({}).kind, CliCommand::Kind::kHelp);
   EXPECT_EQ(parse({"run", "--help"}).kind, CliCommand::Kind::kHelp);
   EXPECT_EQ(parse({"--version"}).kind, CliCommand::Kind::kVersion);
@@ -51,6 +56,7 @@ TEST(Cli, UsageErrors) {
   EXPECT_THROW(parse({"run", "g.ini", "--threads", "x"}), UsageError);
   EXPECT_THROW(parse({"rank"}), UsageError);
   EXPECT_THROW(parse({"merge", "out.h5"}), UsageError);
+  EXPECT_THROW(parse({"status", "g.ini"}), UsageError);
   EXPECT_THROW(parse({"rank", "a.h5", "--top"}), UsageError);
 }
 
