@@ -69,11 +69,12 @@ std::string describe_plan(const Plan& plan, const Target& target,
      << plan.data.test_count << " test images of " << plan.data.channels << "x" << plan.data.rows
      << "x" << plan.data.cols << "\n";
   if (target.shard) {
+    const std::vector<std::size_t> members = shard_members(plan, target.shard);
     double mine = 0, all = 0;
-    for (std::size_t i : shard_members(plan, target.shard)) mine += plan.costs[i];
+    for (std::size_t i : members) mine += plan.costs[i];
     for (double c : plan.costs) all += c;
     os << "shard " << target.shard->index + 1 << " of " << target.shard->count << " ("
-       << target.shard->source << "): " << shard_members(plan, target.shard).size() << " trials, "
+       << target.shard->source << "): " << members.size() << " trials, "
        << pct(all > 0 ? 100 * mine / all : 0) << "% of the estimated cost\n";
   }
   os << "results file: " << target.out << "\n";
