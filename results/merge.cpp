@@ -11,19 +11,6 @@
 namespace sweep::results {
 namespace {
 
-// Lower is preferred when copies of a trial conflict.
-int preference(Status s) {
-  switch (s) {
-    case Status::kOk:
-      return 0;
-    case Status::kDiverged:
-      return 1;
-    case Status::kFailed:
-      return 2;
-  }
-  return 3;
-}
-
 bool same_value(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
 
 bool same_outcome(const TrialResult& a, const TrialResult& b) {
@@ -58,7 +45,7 @@ MergeReport merge_files(const std::string& out, const std::vector<std::string>& 
   for (const auto& path : inputs) {
     Store in = Store::open_read(path);
     infos.push_back(in.info());
-    std::vector<StoredTrial> trials = in.read_trials();
+    std::vector<StoredTrial> trials = best_per_trial(in.read_trials());
     merged_from += path + "\t" + infos.back().shard + "\t" + std::to_string(trials.size()) + "\n";
     report.rows_read += trials.size();
     for (auto& t : trials) {
@@ -73,7 +60,8 @@ MergeReport merge_files(const std::string& out, const std::vector<std::string>& 
         ++report.identical_duplicates;
         continue;
       }
-      const bool replace = preference(t.result.status) < preference(it->second.trial.result.status);
+      const bool replace =
+          status_preference(t.result.status) < status_preference(it->second.trial.result.status);
       const std::string a = describe(it->second.trial.result, it->second.file);
       const std::string b = describe(t.result, path);
       report.conflicts.push_back("trial " + trial_id_hex(id) + ": " + a + " vs " + b + "; kept " +
@@ -88,6 +76,9 @@ MergeReport merge_files(const std::string& out, const std::vector<std::string>& 
     }
   }
   StoreInfo info = infos.empty() ? StoreInfo{} : infos.front();
+  for (const auto& i : infos) {
+    if (i.parameters != info.parameters) info.parameters = "";  // mixed: no check on resume
+  }
   info.shard = "";
   info.merged_from = merged_from;
   info.command_line = command_line;

@@ -56,7 +56,8 @@ const std::vector<std::pair<std::string, bool>>& rank_metrics() {
   return m;
 }
 
-std::string rank_table(const std::vector<StoredTrial>& trials, const RankOptions& options) {
+std::string rank_table(const std::vector<StoredTrial>& all, const RankOptions& options) {
+  const std::vector<StoredTrial> trials = best_per_trial(all);
   std::string by = options.by;
   if (by.empty()) {
     bool any_test = std::any_of(trials.begin(), trials.end(), [](const StoredTrial& t) {

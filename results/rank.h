@@ -16,9 +16,10 @@ struct RankOptions {
 // Metrics `--by` accepts, and whether higher is better for each.
 const std::vector<std::pair<std::string, bool>>& rank_metrics();
 
-// Formats the table: finished trials with a value of the metric, best first (ties broken by
-// trial id), showing the parameters whose values differ between trials, then a line counting
-// failed and diverged trials. Throws UsageError on an unknown metric.
+// Formats the table: one row per trial id (best_per_trial: a retried trial counts once),
+// finished trials with a value of the metric, best first (ties broken by trial id), showing the
+// parameters whose values differ between trials, then a line counting failed and diverged trials.
+// Throws UsageError on an unknown metric.
 std::string rank_table(const std::vector<StoredTrial>& trials, const RankOptions& options);
 
 }  // namespace sweep::results

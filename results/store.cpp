@@ -1,9 +1,11 @@
 #include "results/store.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <map>
 
+#include "results/file_access.h"
 #include "results/store_schema.h"
 #include "sweep/keys.h"
 
@@ -54,20 +56,65 @@ double read_num_attr(hid_t obj, const char* name) {
   return v;
 }
 
-Handle open_file(const std::string& path, unsigned flags) {
+// Throws StoreError when `path` is missing, StoreFormatError when it is not an HDF5 file.
+void check_exists(const std::string& path) {
   if (!file_exists(path)) throw StoreError(path + ": no such file");
   if (H5Fis_hdf5(path.c_str()) <= 0) throw StoreFormatError(path + ": not an HDF5 file");
-  Handle f(H5Fopen(path.c_str(), flags, H5P_DEFAULT), H5Fclose, path + ": cannot open");
-  if (read_str_attr(f.get(), "format") != kFormat) {
+}
+
+// Throws StoreFormatError unless the open file `f` is a sweep results file this version reads.
+void check_format(hid_t f, const std::string& path) {
+  if (read_str_attr(f, "format") != kFormat) {
     throw StoreFormatError(path +
                            ": not a sweep results file (no format = sweep-results attribute)");
   }
-  double v = read_num_attr(f.get(), "format_version");
+  double v = read_num_attr(f, "format_version");
   if (v > kFormatVersion) {
     throw StoreFormatError(path + ": written by a newer sweep (format version " +
                            std::to_string(v) + ")");
   }
-  return f;
+}
+
+// The trial ids of the rows of `trials`, 0 for a row that an append cut short left unwritten
+// (real rows always have a status).
+std::vector<std::uint64_t> trial_row_ids(hid_t f) {
+  const RowLayout cols(
+      {{"trial_id", ColType::kU64, 0, 0}, {"status", ColType::kStr, kShortLen, 0}});
+  std::size_t n = 0;
+  std::vector<char> rows = read_rows(f, "trials", cols, &n);
+  std::vector<std::uint64_t> ids(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const char* row = rows.data() + i * cols.row_size();
+    ids[i] = cols.get_text(row, 1).empty() ? 0 : cols.get_u64(row, 0);
+  }
+  return ids;
+}
+
+// Drops what an append that a kill cut short left at the ends of the tables: trial rows never
+// written, and detail rows that do not belong to a stored trial row (a detail row belongs to
+// row R when it names R and R's trial id). Returns the number of trial rows kept.
+std::size_t drop_unfinished_appends(hid_t f) {
+  std::vector<std::uint64_t> ids = trial_row_ids(f);
+  while (!ids.empty() && ids.back() == 0) ids.pop_back();
+  truncate_rows(f, "trials", ids.size());
+  const RowLayout cols({{"trial_id", ColType::kU64, 0, 0}, {"trial_row", ColType::kI64, 0, 0}});
+  for (const char* table : {"epochs", "confusion"}) {
+    if (!has_column(f, table, "trial_row")) continue;  // written by sweep 0.1.0
+    std::size_t n = 0;
+    std::vector<char> rows = read_rows(f, table, cols, &n);
+    std::size_t keep = n;
+    while (keep > 0) {
+      const char* row = rows.data() + (keep - 1) * cols.row_size();
+      const std::int64_t r = cols.get_i64(row, 1);
+      if (r >= 0 && static_cast<std::size_t>(r) < ids.size() && ids[r] != 0 &&
+          ids[r] == cols.get_u64(row, 0)) {
+        break;
+      }
+      --keep;
+    }
+    truncate_rows(f, table, keep);
+  }
+  return ids.size();
 }
 
 void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const TrialResult& r) {
@@ -108,7 +155,10 @@ void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const 
 }  // namespace
 
 struct Store::File {
+  WriterLock lock;  // declared first: released after the file is closed
   Handle h;
+  std::size_t trial_rows = 0;  // rows in `trials` (the writer's count)
+  bool recovered = false;      // opened after its last writer was killed
   hid_t get() const { return h.get(); }
 };
 
@@ -119,8 +169,10 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 
 namespace {
-std::unique_ptr<Store::File> wrap(Handle h) {
-  return std::unique_ptr<Store::File>(new Store::File{std::move(h)});
+std::unique_ptr<Store::File> wrap(WriterLock lock, Handle h) {
+  auto file = std::unique_ptr<Store::File>(new Store::File{std::move(lock), std::move(h), 0});
+  file->trial_rows = row_count(file->get(), "trials");
+  return file;
 }
 }  // namespace
 
@@ -139,36 +191,50 @@ std::string StoredTrial::param(const std::string& key) const {
 Store Store::create(const std::string& path, const StoreInfo& info) {
   silence_hdf5_errors();
   if (file_exists(path)) throw StoreError(path + ": already exists");
-  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access list");
-  // The 1.10 format, so that single-writer/multiple-reader access can be turned on.
-  check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_LATEST), "set format version");
-  Handle f(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()), H5Fclose,
-           path + ": cannot create");
-  write_attr(f.get(), "format", std::string(kFormat));
-  write_attr(f.get(), "format_version", static_cast<double>(kFormatVersion));
-  write_attr(f.get(), "grid_path", info.grid_path);
-  write_attr(f.get(), "grid_text", info.grid_text);
-  write_attr(f.get(), "command_line", info.command_line);
-  write_attr(f.get(), "program_version", info.program_version);
-  write_attr(f.get(), "dataset", info.dataset);
-  write_attr(f.get(), "shard", info.shard);
-  if (!info.merged_from.empty()) write_attr(f.get(), "merged_from", info.merged_from);
-  write_attr(f.get(), "created_unix", info.created_unix);
-  create_table(f.get(), "trials", trials_layout(), 64);
-  create_table(f.get(), "epochs", epochs_layout(), 512);
-  create_table(f.get(), "confusion", confusion_layout(), 1024);
-  check(H5Fflush(f.get(), H5F_SCOPE_GLOBAL), path + ": flush");
-  return Store(path, wrap(std::move(f)));
+  // Built under a temporary name and published whole, so that `path` never names a file
+  // half set up, whenever the process is killed (a kill leaves at most the .part file).
+  const std::string part = path + ".part-" + std::to_string(::getpid());
+  {
+    Handle f = create_file(part);
+    write_attr(f.get(), "format", std::string(kFormat));
+    write_attr(f.get(), "format_version", static_cast<double>(kFormatVersion));
+    write_attr(f.get(), "grid_path", info.grid_path);
+    write_attr(f.get(), "grid_text", info.grid_text);
+    write_attr(f.get(), "command_line", info.command_line);
+    write_attr(f.get(), "program_version", info.program_version);
+    write_attr(f.get(), "dataset", info.dataset);
+    write_attr(f.get(), "shard", info.shard);
+    write_attr(f.get(), "parameters", info.parameters);
+    if (!info.merged_from.empty()) write_attr(f.get(), "merged_from", info.merged_from);
+    write_attr(f.get(), "created_unix", info.created_unix);
+    create_table(f.get(), "trials", trials_layout(), 64);
+    create_table(f.get(), "epochs", epochs_layout(), 512);
+    create_table(f.get(), "confusion", confusion_layout(), 1024);
+  }
+  publish_file(part, path);
+  return open_append(path);
 }
 
 Store Store::open_append(const std::string& path) {
   silence_hdf5_errors();
-  return Store(path, wrap(open_file(path, H5F_ACC_RDWR)));
+  check_exists(path);
+  check_format(open_file_for_read(path).get(), path);  // before anything may write to it
+  WriterLock lock = WriterLock::acquire(path);
+  bool recovered = false;
+  Handle f = open_file_for_append(path, &recovered);
+  drop_unfinished_appends(f.get());
+  check(H5Fflush(f.get(), H5F_SCOPE_GLOBAL), path + ": flush");
+  Store store(path, wrap(std::move(lock), std::move(f)));
+  store.file_->recovered = recovered;
+  return store;
 }
 
 Store Store::open_read(const std::string& path) {
   silence_hdf5_errors();
-  return Store(path, wrap(open_file(path, H5F_ACC_RDONLY)));
+  check_exists(path);
+  Handle f = open_file_for_read(path);
+  check_format(f.get(), path);
+  return Store(path, wrap(WriterLock(), std::move(f)));
 }
 
 void Store::append(const TrialSpec& spec, const TrialResult& r) {
@@ -188,6 +254,7 @@ void Store::append(const TrialSpec& spec, const TrialResult& r) {
     el.set_f64(p, 4, m.val_loss);
     el.set_f64(p, 5, m.val_acc);
     el.set_f64(p, 6, m.seconds);
+    el.set_i64(p, 7, static_cast<std::int64_t>(file_->trial_rows));
   }
   const RowLayout& cl = confusion_layout();
   const std::size_t k = static_cast<std::size_t>(r.num_classes);
@@ -200,19 +267,25 @@ void Store::append(const TrialSpec& spec, const TrialResult& r) {
     cl.set_i64(p, 2, static_cast<std::int64_t>(i / k));
     cl.set_i64(p, 3, static_cast<std::int64_t>(i % k));
     cl.set_i64(p, 4, r.confusion[i]);
+    cl.set_i64(p, 5, static_cast<std::int64_t>(file_->trial_rows));
   }
   // Detail rows first, the trial row last: a trial row present means its details are too.
   append_rows(file_->get(), "epochs", el, erows.data(), r.epochs.size());
   append_rows(file_->get(), "confusion", cl, crows.data(), cells);
   append_rows(file_->get(), "trials", tl, row.data(), 1);
   check(H5Fflush(file_->get(), H5F_SCOPE_GLOBAL), path_ + ": flush");
+  ++file_->trial_rows;
 }
+
+bool Store::recovered() const { return file_->recovered; }
 
 std::vector<StoredTrial> Store::read_trials() const {
   const RowLayout& tl = trials_layout();
   std::size_t n = 0;
   std::vector<char> rows = read_rows(file_->get(), "trials", tl, &n);
   std::vector<StoredTrial> out(n);
+  std::vector<bool> unwritten(n, false);  // rows an interrupted append left without data
+  // Details name their trial row; files of sweep 0.1.0 only name the trial id.
   std::map<std::uint64_t, std::size_t> by_id;
   for (std::size_t i = 0; i < n; ++i) {
     const char* row = rows.data() + i * tl.row_size();
@@ -221,6 +294,7 @@ std::vector<StoredTrial> Store::read_trials() const {
     auto f = [&](const char* name) { return tl.get_f64(row, tl.index_of(name)); };
     auto s = [&](const char* name) { return tl.get_text(row, tl.index_of(name)); };
     r.trial_id = tl.get_u64(row, 0);
+    unwritten[i] = s("status").empty();
     try {
       r.status = status_from_name(s("status"));
     } catch (const std::invalid_argument&) {
@@ -248,13 +322,26 @@ std::vector<StoredTrial> Store::read_trials() const {
     r.confusion.assign(static_cast<std::size_t>(std::max(0, r.num_classes * r.num_classes)), 0);
     by_id[r.trial_id] = i;
   }
+  // The trial row that detail row `p` of `layout` belongs to, or n when it has none.
+  auto owner = [&](const RowLayout& layout, const char* p, bool by_row) -> std::size_t {
+    if (by_row) {
+      const std::int64_t r = layout.get_i64(p, layout.index_of("trial_row"));
+      return r >= 0 && static_cast<std::size_t>(r) < n &&
+                     out[r].result.trial_id == layout.get_u64(p, 0)
+                 ? static_cast<std::size_t>(r)
+                 : n;
+    }
+    auto it = by_id.find(layout.get_u64(p, 0));
+    return it == by_id.end() ? n : it->second;
+  };
   const RowLayout& el = epochs_layout();
+  const bool epochs_by_row = has_column(file_->get(), "epochs", "trial_row");
   std::size_t ne = 0;
   std::vector<char> erows = read_rows(file_->get(), "epochs", el, &ne);
   for (std::size_t i = 0; i < ne; ++i) {
     const char* p = erows.data() + i * el.row_size();
-    auto it = by_id.find(el.get_u64(p, 0));
-    if (it == by_id.end()) continue;  // details of a trial whose row was never written
+    const std::size_t owner_row = owner(el, p, epochs_by_row);
+    if (owner_row == n) continue;  // details of a trial whose row was never written
     EpochMetrics m;
     m.epoch = static_cast<int>(el.get_i64(p, 1));
     m.train_loss = el.get_f64(p, 2);
@@ -262,30 +349,79 @@ std::vector<StoredTrial> Store::read_trials() const {
     m.val_loss = el.get_f64(p, 4);
     m.val_acc = el.get_f64(p, 5);
     m.seconds = el.get_f64(p, 6);
-    out[it->second].result.epochs.push_back(m);
+    out[owner_row].result.epochs.push_back(m);
   }
   const RowLayout& cl = confusion_layout();
+  const bool confusion_by_row = has_column(file_->get(), "confusion", "trial_row");
   std::size_t nc = 0;
   std::vector<char> crows = read_rows(file_->get(), "confusion", cl, &nc);
   for (std::size_t i = 0; i < nc; ++i) {
     const char* p = crows.data() + i * cl.row_size();
-    auto it = by_id.find(cl.get_u64(p, 0));
-    if (it == by_id.end()) continue;
-    TrialResult& r = out[it->second].result;
+    const std::size_t owner_row = owner(cl, p, confusion_by_row);
+    if (owner_row == n) continue;
+    TrialResult& r = out[owner_row].result;
     std::int64_t t = cl.get_i64(p, 2), pr = cl.get_i64(p, 3), k = r.num_classes;
     if (t >= 0 && pr >= 0 && t < k && pr < k) r.confusion[t * k + pr] = cl.get_i64(p, 4);
   }
-  return out;
+  std::vector<StoredTrial> written;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!unwritten[i]) written.push_back(std::move(out[i]));
+  }
+  return written;
 }
 
-std::set<std::uint64_t> Store::stored_ids() const {
-  const RowLayout ids_only({{"trial_id", ColType::kU64, 0, 0}});
+std::map<std::uint64_t, Status> Store::stored_status() const {
+  const RowLayout cols(
+      {{"trial_id", ColType::kU64, 0, 0}, {"status", ColType::kStr, kShortLen, 0}});
   std::size_t n = 0;
-  std::vector<char> rows = read_rows(file_->get(), "trials", ids_only, &n);
-  std::set<std::uint64_t> ids;
-  for (std::size_t i = 0; i < n; ++i)
-    ids.insert(ids_only.get_u64(rows.data() + i * ids_only.row_size(), 0));
-  return ids;
+  std::vector<char> rows = read_rows(file_->get(), "trials", cols, &n);
+  std::map<std::uint64_t, Status> best;
+  for (std::size_t i = 0; i < n; ++i) {
+    const char* row = rows.data() + i * cols.row_size();
+    if (cols.get_text(row, 1).empty()) continue;  // left unwritten by an interrupted append
+    Status s = Status::kFailed;
+    try {
+      s = status_from_name(cols.get_text(row, 1));
+    } catch (const std::invalid_argument&) {
+    }
+    auto it = best.find(cols.get_u64(row, 0));
+    if (it == best.end()) {
+      best.emplace(cols.get_u64(row, 0), s);
+    } else if (status_preference(s) < status_preference(it->second)) {
+      it->second = s;
+    }
+  }
+  return best;
+}
+
+int status_preference(Status s) {
+  switch (s) {
+    case Status::kOk:
+      return 0;
+    case Status::kDiverged:
+      return 1;
+    case Status::kFailed:
+      return 2;
+    case Status::kAbandoned:
+      return 3;
+  }
+  return 3;
+}
+
+std::vector<StoredTrial> best_per_trial(std::vector<StoredTrial> trials) {
+  std::vector<StoredTrial> out;
+  std::map<std::uint64_t, std::size_t> at;
+  for (auto& t : trials) {
+    auto it = at.find(t.result.trial_id);
+    if (it == at.end()) {
+      at.emplace(t.result.trial_id, out.size());
+      out.push_back(std::move(t));
+    } else if (status_preference(t.result.status) <=
+               status_preference(out[it->second].result.status)) {
+      out[it->second] = std::move(t);
+    }
+  }
+  return out;
 }
 
 StoreInfo Store::info() const {
@@ -297,6 +433,7 @@ StoreInfo Store::info() const {
   i.dataset = read_str_attr(file_->get(), "dataset");
   i.shard = read_str_attr(file_->get(), "shard");
   i.merged_from = read_str_attr(file_->get(), "merged_from");
+  i.parameters = read_str_attr(file_->get(), "parameters");
   i.created_unix = read_num_attr(file_->get(), "created_unix");
   return i;
 }

@@ -1,8 +1,11 @@
 // The HDF5 results file: one writer (rank 0) appends each result as it arrives and flushes it;
-// readers load whole tables for offline analysis.
+// readers load whole tables for offline analysis. The writer holds an advisory lock and
+// writes in HDF5's SWMR mode, so the file can be read while it grows and stays readable, with
+// every flushed trial, when the writer is killed at any moment.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -18,6 +21,7 @@ struct StoreInfo {
   std::string grid_path, grid_text, command_line, program_version, dataset;
   std::string shard;        // "I-of-N" for a shard of an array job, "" for the whole grid
   std::string merged_from;  // for `sweep merge` output: "FILE\tSHARD\tTRIALS" per input
+  std::string parameters;   // the parameter set the file was written for ("" = unknown)
   double created_unix = 0;
 };
 
@@ -31,23 +35,30 @@ struct StoredTrial {
 
 class Store {
  public:
-  // Creates a new results file at `path` with empty tables and `info` as root attributes.
-  // Throws StoreError when the file exists or cannot be created.
+  // Creates a new results file at `path` with empty tables and `info` as root attributes,
+  // locked and in SWMR writing mode. Throws StoreError when the file exists or cannot be
+  // created.
   static Store create(const std::string& path, const StoreInfo& info);
-  // Opens an existing results file for appending. Throws StoreFormatError when it is not a
-  // sweep results file, StoreError when it cannot be opened.
+  // Opens an existing results file for appending: takes the writer lock, clears the marks a
+  // killed writer left, drops detail rows of an append that a kill cut short, and starts SWMR
+  // writing. Throws StoreFormatError when it is not a sweep results file, StoreError when it
+  // cannot be opened or another process is writing it.
   static Store open_append(const std::string& path);
-  // Opens an existing results file read-only. Throws as open_append.
+  // Opens an existing results file read-only, also while a sweep writes it or after its
+  // writer was killed. Throws as open_append (but takes no lock).
   static Store open_read(const std::string& path);
 
-  // Appends the trial's row, its epoch rows and its confusion cells, then flushes the file
-  // to disk. Throws StoreError.
+  // Appends the trial's epoch rows and confusion cells, then its trial row, and flushes the
+  // file, in that order: once this returns the trial survives a kill of the process, and a
+  // trial row on disk always has its details. Throws StoreError.
   void append(const TrialSpec& spec, const TrialResult& result);
 
   // All trials with their epochs and confusion matrices, in file order. Throws StoreError.
   std::vector<StoredTrial> read_trials() const;
-  // Ids of every stored trial. Throws StoreError.
-  std::set<std::uint64_t> stored_ids() const;
+  // Every stored trial id with its best stored status (see best_per_trial). Throws StoreError.
+  std::map<std::uint64_t, Status> stored_status() const;
+  // True when open_append found the file as a killed writer left it (and repaired it).
+  bool recovered() const;
   // Root attributes. Throws StoreError.
   StoreInfo info() const;
   const std::string& path() const { return path_; }
@@ -63,6 +74,14 @@ class Store {
   std::string path_;
   std::unique_ptr<File> file_;
 };
+
+// Which copy of a trial to keep when several are stored: lower is better (ok, then diverged,
+// then failed).
+int status_preference(Status s);
+
+// One row per trial id, in the order ids first appear: the copy with the best status, and of
+// copies with equal status the last one (a retried trial replaces its failed row).
+std::vector<StoredTrial> best_per_trial(std::vector<StoredTrial> trials);
 
 // True when a regular file exists at `path`.
 bool file_exists(const std::string& path);

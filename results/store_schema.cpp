@@ -54,14 +54,14 @@ const RowLayout& epochs_layout() {
   static const RowLayout l({col("trial_id", ColType::kU64), col("epoch", ColType::kI32),
                             col("train_loss", ColType::kF64), col("train_acc", ColType::kF64),
                             col("val_loss", ColType::kF64), col("val_acc", ColType::kF64),
-                            col("seconds", ColType::kF64)});
+                            col("seconds", ColType::kF64), col("trial_row", ColType::kI64)});
   return l;
 }
 
 const RowLayout& confusion_layout() {
   static const RowLayout l({col("trial_id", ColType::kU64), col("split", ColType::kStr, 8),
                             col("true_label", ColType::kI32), col("pred_label", ColType::kI32),
-                            col("count", ColType::kI64)});
+                            col("count", ColType::kI64), col("trial_row", ColType::kI64)});
   return l;
 }
 

@@ -2,6 +2,8 @@
 //   trials    one row per trial: id, status, every known key, final metrics, where it ran
 //   epochs    one row per trial and epoch: training and validation loss/accuracy
 //   confusion one row per trial and (true, predicted) cell of its confusion matrix
+// Detail rows name their trial row by its index (`trial_row`), so that the details of a trial
+// run twice (a retry) or of an append cut short by a kill never mix with another row's.
 #pragma once
 
 #include "results/table.h"

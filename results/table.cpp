@@ -177,6 +177,20 @@ void append_rows(hid_t file, const std::string& name, const RowLayout& layout, c
   Handle type = layout.h5_type();
   check(H5Dwrite(ds.get(), type.get(), mspace.get(), fspace.get(), H5P_DEFAULT, rows),
         "write rows of " + name);
+  check(H5Dflush(ds.get()), "flush table " + name);
+}
+
+bool has_column(hid_t file, const std::string& name, const std::string& column) {
+  Handle ds = open_dataset(file, name);
+  Handle type(H5Dget_type(ds.get()), H5Tclose, "get type of " + name);
+  return H5Tget_member_index(type.get(), column.c_str()) >= 0;
+}
+
+void truncate_rows(hid_t file, const std::string& name, std::size_t count) {
+  if (row_count(file, name) <= count) return;
+  Handle ds = open_dataset(file, name);
+  hsize_t dims[1] = {count};
+  check(H5Dset_extent(ds.get(), dims), "shrink table " + name);
 }
 
 std::vector<char> read_rows(hid_t file, const std::string& name, const RowLayout& layout,

@@ -51,7 +51,9 @@ class RowLayout {
 void create_table(hid_t file, const std::string& name, const RowLayout& layout,
                   std::size_t chunk_rows);
 
-// Appends `count` packed rows to dataset `name`. Throws StoreError.
+// Appends `count` packed rows to dataset `name` and flushes that dataset (its data, then its
+// metadata) to the file, so that rows appended later to other tables reach the disk after
+// these. Throws StoreError.
 void append_rows(hid_t file, const std::string& name, const RowLayout& layout, const char* rows,
                  std::size_t count);
 
@@ -63,5 +65,12 @@ std::vector<char> read_rows(hid_t file, const std::string& name, const RowLayout
 
 // Number of rows in dataset `name`. Throws StoreError.
 std::size_t row_count(hid_t file, const std::string& name);
+
+// True when dataset `name` has a column `column`. Throws StoreError.
+bool has_column(hid_t file, const std::string& name, const std::string& column);
+
+// Shrinks dataset `name` to its first `count` rows (no-op when it has no more). Not allowed
+// while the file is in SWMR writing mode. Throws StoreError.
+void truncate_rows(hid_t file, const std::string& name, std::size_t count);
 
 }  // namespace sweep::results

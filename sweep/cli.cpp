@@ -17,9 +17,13 @@ po::options_description grid_command_options(CliCommand& c, bool run) {
       "results file (default: the grid's name with .h5, in the current folder)");
   d.add_options()("shard", po::value(&c.shard),
                   "run shard I of N (I/N, from 1); default: from SLURM_ARRAY_* or LSB_JOBINDEX*");
+  d.add_options()("retry-failed", po::bool_switch(&c.retry_failed),
+                  "run trials stored as failed again");
   if (run) {
     d.add_options()("threads", po::value(&c.threads),
                     "LibTorch threads per worker (default: its share of the node)");
+    d.add_options()("grace", po::value(&c.grace),
+                    "seconds running trials may go on after a stop signal (default 60)");
   } else {
     d.add_options()("show", po::value(&c.show), "trials listed (default 10)");
   }
@@ -67,6 +71,7 @@ void parse_grid_command(CliCommand& c, const std::vector<std::string>& args, boo
   if (c.grid.empty())
     throw UsageError(std::string(run ? "run" : "plan") + ": missing the grid file argument");
   if (c.threads < 0) throw UsageError("--threads must be positive");
+  if (!(c.grace >= 0)) throw UsageError("--grace must be 0 or more seconds");
 }
 
 // Parses `d` plus -h and positional results files into c.files. Returns false after -h.
@@ -123,10 +128,13 @@ std::string default_out_path(const std::string& grid, const std::string& shard_t
 
 std::string usage_text() {
   return "usage:\n"
-         "  sweep run GRID.ini [--out FILE.h5] [--threads N] [--shard I/N] [--KEY=VALUE ...]\n"
+         "  sweep run GRID.ini [--out FILE.h5] [--threads N] [--shard I/N] [--retry-failed]\n"
+         "                    [--grace SECONDS] [--KEY=VALUE ...]\n"
          "      expand the grid and train every trial not yet in FILE.h5 (run under mpirun:\n"
-         "      rank 0 coordinates, the other ranks train; alone, rank 0 trains)\n"
-         "  sweep plan GRID.ini [--out FILE.h5] [--show N] [--shard I/N] [--KEY=VALUE ...]\n"
+         "      rank 0 coordinates, the other ranks train; alone, rank 0 trains). SIGINT,\n"
+         "      SIGTERM or SIGUSR1 stop it: running trials get --grace seconds (default 60)\n"
+         "  sweep plan GRID.ini [--out FILE.h5] [--show N] [--shard I/N] [--retry-failed]\n"
+         "                     [--KEY=VALUE ...]\n"
          "      print the trials, their estimated relative cost and what FILE.h5 already holds\n"
          "  sweep rank FILE.h5... [--by METRIC] [--top N]\n"
          "      print the best trials (METRIC: test_acc, val_acc, macro_f1, test_loss, val_loss,\n"
@@ -138,7 +146,8 @@ std::string usage_text() {
          "file/shard\n"
          "  sweep --version | --help\n"
          "--KEY=VALUE sets a grid key (a comma-separated list makes it an axis).\n"
-         "exit codes: 0 done, 1 internal or I/O error, 2 bad input (nothing written)\n";
+         "exit codes: 0 done, 1 internal or I/O error, 2 bad input (nothing written),\n"
+         "  75 stopped by a signal (finished trials are stored; the same command resumes)\n";
 }
 
 CliCommand parse_cli(int argc, const char* const* argv) {

@@ -15,6 +15,8 @@ struct CliCommand {
   std::string out;                 // run, plan: --out ("" = default_out_path)
   std::string shard;               // run, plan: --shard I/N ("" = from the array job, if any)
   int threads = 0;                 // run: --threads (0 = the rank's share of the node)
+  bool retry_failed = false;       // run, plan: --retry-failed (run stored failed trials again)
+  double grace = 60;               // run: --grace seconds for running trials after a stop signal
   std::size_t show = 10;           // plan: --show
   std::vector<std::string> files;  // rank, merge: results files (merge: the inputs)
   std::string by;                  // rank: --by

@@ -1,32 +1,56 @@
 // The sweep loops: rank 0 hands out trials dynamically and stores results; workers train
 // what they are given; with one rank, rank 0 trains the trials itself through the same code.
+// A stop signal on rank 0 ends a loop early (see sweep/signals.h).
 #pragma once
 
 #include <functional>
+#include <string>
 #include <vector>
 
+#include "sweep/signals.h"
 #include "sweep/trial.h"
 #include "worker/worker.h"
 
 namespace sweep {
 
 // Called on rank 0 for every finished trial, before that worker gets more work; it must make
-// the result durable (append and flush) before returning.
+// the result durable (append and flush) before returning. Abandoned trials never reach it.
 using ResultSink = std::function<void(const TrialSpec&, const TrialResult&)>;
+
+// How rank 0 reacts to stop signals.
+struct StopControl {
+  const StopSignals* signals = nullptr;          // nullptr: never stops early
+  double grace_seconds = 60;                     // how long running trials may go on after a stop
+  std::function<void(const std::string&)> note;  // tells the user what happens (may be empty)
+};
+
+// How a loop ended.
+struct SweepOutcome {
+  int signal = 0;             // the stop signal that ended it early, 0 when it ran to the end
+  std::size_t abandoned = 0;  // trials cut short by the stop (not stored; they run on resume)
+  bool stopped() const { return signal != 0; }
+};
 
 // Rank 0 with `workers` worker ranks: answers each ready or result message with the next
 // trial of `order` (indices into `trials`) or with stop, until every worker has stopped.
-// Waits sleep-polling. Throws MpiError, or whatever `sink` throws.
-void coordinate(const std::vector<TrialSpec>& trials, const std::vector<std::size_t>& order,
-                int workers, const ResultSink& sink);
+// After a stop signal it hands out nothing more, waits for running trials until the grace time
+// is over or a second signal comes, then tells the workers still busy to abandon theirs.
+// Waits sleep-polling. Throws MpiError (also when a worker does not answer an abandon
+// request within 60 s), or whatever `sink` throws.
+SweepOutcome coordinate(const std::vector<TrialSpec>& trials, const std::vector<std::size_t>& order,
+                        int workers, const ResultSink& sink, const StopControl& stop);
 
 // A worker rank: asks rank 0 for work, trains each trial it gets, sends the result back,
-// until told to stop. Throws MpiError.
+// until told to stop; abandons the running trial when rank 0 says so. Signals are rank 0's
+// business: workers keep them from killing the process and otherwise ignore them.
+// Throws MpiError.
 void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx);
 
-// One rank alone: trains the trials of `order` in turn and passes each result to `sink`.
-void run_locally(const std::vector<TrialSpec>& trials, const std::vector<std::size_t>& order,
-                 worker::DataCache& cache, const worker::WorkerContext& ctx,
-                 const ResultSink& sink);
+// One rank alone: trains the trials of `order` in turn and passes each result to `sink`,
+// stopping as `coordinate` does.
+SweepOutcome run_locally(const std::vector<TrialSpec>& trials,
+                         const std::vector<std::size_t>& order, worker::DataCache& cache,
+                         const worker::WorkerContext& ctx, const ResultSink& sink,
+                         const StopControl& stop);
 
 }  // namespace sweep

@@ -38,6 +38,13 @@ class StoreFormatError : public StoreError {
   using StoreError::StoreError;
 };
 
+// Another process is writing the results file (it holds the writer lock): the user's
+// mistake, exit code 2.
+class StoreLockedError : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 // An MPI call returned an error.
 class MpiError : public std::runtime_error {
  public:
@@ -49,10 +56,14 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitInternal = 1,  // I/O, MPI or other unexpected failure
   kExitBadInput = 2,  // grid, command line or data set rejected; nothing written
+  // Stopped by SIGINT, SIGTERM or SIGUSR1: every finished trial is stored, the same command
+  // resumes (75 is EX_TEMPFAIL of sysexits.h: "try again later"; job scripts requeue on it).
+  kExitInterrupted = 75,
 };
 
 // The exit code for an exception that reached the top: kExitBadInput for the user's mistakes
-// (GridError, UsageError, DataError, StoreFormatError), kExitInternal for anything else.
+// (GridError, UsageError, DataError, StoreFormatError, StoreLockedError), kExitInternal for
+// anything else.
 int exit_code_of(const std::exception& e);
 
 }  // namespace sweep

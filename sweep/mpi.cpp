@@ -122,7 +122,7 @@ void send_message(int dest, Tag tag, const Bytes& body) {
             "MPI_Send");
 }
 
-Message wait_message(int source) {
+std::optional<Message> wait_message_or(int source, const std::function<bool()>& give_up) {
   Backoff b;
   MPI_Message handle;
   MPI_Status st;
@@ -132,6 +132,7 @@ Message wait_message(int source) {
                           &handle, &st),
               "MPI_Improbe");
     if (found) break;
+    if (give_up && give_up()) return std::nullopt;
     b.pause();
   }
   int n = 0;
@@ -142,6 +143,22 @@ Message wait_message(int source) {
   m.body.resize(static_cast<std::size_t>(n));
   mpi_check(MPI_Mrecv(m.body.data(), n, MPI_BYTE, &handle, MPI_STATUS_IGNORE), "MPI_Mrecv");
   return m;
+}
+
+Message wait_message(int source) { return *wait_message_or(source, nullptr); }
+
+bool take_message(int source, Tag tag) {
+  MPI_Message handle;
+  MPI_Status st;
+  int found = 0;
+  mpi_check(MPI_Improbe(source, static_cast<int>(tag), MPI_COMM_WORLD, &found, &handle, &st),
+            "MPI_Improbe");
+  if (!found) return false;
+  int n = 0;
+  mpi_check(MPI_Get_count(&st, MPI_BYTE, &n), "MPI_Get_count");
+  Bytes body(static_cast<std::size_t>(std::max(n, 1)));
+  mpi_check(MPI_Mrecv(body.data(), n, MPI_BYTE, &handle, MPI_STATUS_IGNORE), "MPI_Mrecv");
+  return true;
 }
 
 void polled_barrier() {

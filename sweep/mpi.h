@@ -3,6 +3,8 @@
 // blocking calls spin at 100%).
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "sweep/layout.h"
@@ -51,6 +53,14 @@ void send_message(int dest, Tag tag, const Bytes& body);
 // Waits for the next message from `source` (or any rank when source < 0), polling with
 // MPI_Improbe and sleeps of up to 10 ms, and receives it. Throws MpiError.
 Message wait_message(int source);
+
+// As wait_message, but gives up and returns nullopt as soon as `give_up` (asked between
+// polls, every 10 ms at most) returns true. Throws MpiError.
+std::optional<Message> wait_message_or(int source, const std::function<bool()>& give_up);
+
+// Receives a pending message with `tag` from `source` without waiting; returns whether there
+// was one (its body is dropped). Throws MpiError.
+bool take_message(int source, Tag tag);
 
 // Barrier over MPI_COMM_WORLD that sleeps while waiting. Throws MpiError.
 void polled_barrier();

@@ -17,7 +17,9 @@ int plan_command(const CliCommand& cmd) {
   const Target target = resolve_target(cmd, process_env());
   Plan plan = make_plan(cmd.grid, cmd.overrides);
   std::set<std::uint64_t> done;
-  if (results::file_exists(target.out)) done = results::Store::open_read(target.out).stored_ids();
+  if (results::file_exists(target.out)) {
+    done = ids_to_skip(results::Store::open_read(target.out).stored_status(), cmd.retry_failed);
+  }
   const std::vector<std::size_t> members = shard_members(plan, target.shard);
   std::vector<std::size_t> order = pending_order(plan.trials, plan.costs, done, &members);
   std::cout << describe_plan(plan, target, order, members.size() - order.size(), cmd.show);
@@ -59,8 +61,7 @@ int status_command(const CliCommand& cmd) {
     FileTrials f;
     f.path = path;
     f.shard = store.info().shard;
-    for (const auto& t : store.read_trials())
-      f.trials.emplace_back(t.result.trial_id, t.result.status);
+    for (const auto& [id, status] : store.stored_status()) f.trials.emplace_back(id, status);
     files.push_back(std::move(f));
   }
   std::cout << format_status(grid_status(plan, files));

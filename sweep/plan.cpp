@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "sweep/errors.h"
+#include "sweep/keys.h"
 #include "sweep/scheduler.h"
 #include "sweep/trial_id.h"
 #include "worker/data_source.h"
@@ -40,6 +41,27 @@ std::string pct(double v) {
   return buf;
 }
 }  // namespace
+
+std::string parameter_set(const Grid& grid) {
+  std::vector<std::string> names;
+  for (const auto& e : grid.entries) {
+    const KeySpec* k = find_key(e.key);
+    if (k != nullptr && k->in_id && e.key != "dataset") names.push_back(e.key);
+  }
+  std::sort(names.begin(), names.end());
+  std::string s = "dataset=" + grid.fixed_value("dataset") + "; keys:";
+  for (const auto& n : names) s += " " + n;
+  return s;
+}
+
+void check_parameter_set(const std::string& path, const std::string& in_file,
+                         const std::string& in_grid) {
+  if (in_file.empty() || in_file == in_grid) return;
+  throw GridError(path + ": written for a different parameter set, not resumed or changed\n" +
+                  "  the file: " + in_file + "\n  this grid: " + in_grid +
+                  "\n  (adding values to a key is fine; a different data set or a key added or "
+                  "removed is another sweep: choose another --out)");
+}
 
 Target resolve_target(const CliCommand& cmd, const EnvLookup& env) {
   Target t;

@@ -28,6 +28,16 @@ struct Plan {
 Plan make_plan(const std::string& grid_path,
                const std::vector<std::pair<std::string, std::string>>& overrides);
 
+// The parameter set a results file is written for, as text: the data set and the sorted
+// names of the other keys that change trial ids and that the grid or the command line set,
+// e.g. "dataset=fashion_mnist; keys: epochs filters learning_rate".
+std::string parameter_set(const Grid& grid);
+
+// Throws GridError naming `path` and both sets when the file's parameter set `in_file` ("" for
+// files that do not record one: accepted) differs from the grid's `in_grid`.
+void check_parameter_set(const std::string& path, const std::string& in_file,
+                         const std::string& in_grid);
+
 // What one process works on: its shard of the grid (none = all) and its results file.
 struct Target {
   std::optional<Shard> shard;

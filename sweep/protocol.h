@@ -11,10 +11,11 @@
 namespace sweep {
 
 enum class Tag : int {
-  kReady = 1,   // worker -> coordinator: idle, send work (empty body)
-  kResult = 2,  // worker -> coordinator: a TrialResult; also asks for more work
-  kTrial = 3,   // coordinator -> worker: a TrialSpec to run
-  kStop = 4,    // coordinator -> worker: no more work (empty body)
+  kReady = 1,    // worker -> coordinator: idle, send work (empty body)
+  kResult = 2,   // worker -> coordinator: a TrialResult; also asks for more work
+  kTrial = 3,    // coordinator -> worker: a TrialSpec to run
+  kStop = 4,     // coordinator -> worker: no more work (empty body)
+  kAbandon = 5,  // coordinator -> worker: end the running trial now, report it abandoned
 };
 
 using Bytes = std::vector<char>;

@@ -12,6 +12,7 @@
 #include "sweep/errors.h"
 #include "sweep/plan.h"
 #include "sweep/scheduler.h"
+#include "sweep/signals.h"
 #include "sweep/trial_id.h"
 #include "sweep/version.h"
 
@@ -52,9 +53,18 @@ Prepared prepare(const CliCommand& cmd) {
     p.target = resolve_target(cmd, process_env());
     p.plan = make_plan(cmd.grid, cmd.overrides);
     std::set<std::uint64_t> done;
+    const std::string parameters = parameter_set(p.plan->grid);
     if (results::file_exists(p.target.out)) {
+      // Checked before the file is opened for writing, which may tidy it.
+      check_parameter_set(p.target.out, results::Store::open_read(p.target.out).info().parameters,
+                          parameters);
       p.store = results::Store::open_append(p.target.out);
-      done = p.store->stored_ids();
+      if (p.store->recovered()) {
+        std::cerr << "sweep: " << p.target.out
+                  << " was not closed cleanly (its writer was killed); repaired, every stored "
+                     "trial kept\n";
+      }
+      done = ids_to_skip(p.store->stored_status(), cmd.retry_failed);
     }
     const std::vector<std::size_t> members = shard_members(*p.plan, p.target.shard);
     p.order = pending_order(p.plan->trials, p.plan->costs, done, &members);
@@ -68,6 +78,7 @@ Prepared prepare(const CliCommand& cmd) {
       info.program_version = kVersion;
       info.dataset = p.plan->data.description;
       info.shard = p.target.shard ? p.target.shard->tag() : "";
+      info.parameters = parameters;
       info.created_unix =
           std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
               .count();
@@ -126,10 +137,16 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi) {
     p.store->append(spec, r);
     std::cout << result_line(r, ++done, total) << "\n" << std::flush;
   };
+  StopSignals signals;
+  StopControl stop;
+  stop.signals = &signals;
+  stop.grace_seconds = cmd.grace;
+  stop.note = [](const std::string& text) { std::cerr << "sweep: " << text << "\n" << std::flush; };
+  SweepOutcome outcome;
   if (mpi.size() == 1) {
-    run_locally(p.plan->trials, p.order, cache, ctx, sink);
+    outcome = run_locally(p.plan->trials, p.order, cache, ctx, sink, stop);
   } else {
-    coordinate(p.plan->trials, p.order, mpi.size() - 1, sink);
+    outcome = coordinate(p.plan->trials, p.order, mpi.size() - 1, sink, stop);
     polled_barrier();
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -143,6 +160,14 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi) {
   }
   std::printf("; results in %s\n\n", p.target.out.c_str());
   std::cout << results::rank_table(p.store->read_trials(), results::RankOptions{}) << std::flush;
+  if (outcome.stopped() && done < total) {
+    std::cout << "\nstopped by " << signal_name(outcome.signal) << ": " << done << " of " << total
+              << " trials finished and stored, " << outcome.abandoned << " abandoned, "
+              << total - done - outcome.abandoned
+              << " not started; run the same command again to resume\n"
+              << std::flush;
+    return kExitInterrupted;
+  }
   return kExitOk;
 }
 

@@ -45,4 +45,13 @@ std::vector<std::size_t> pending_order(const std::vector<TrialSpec>& trials,
   return out;
 }
 
+std::set<std::uint64_t> ids_to_skip(const std::map<std::uint64_t, Status>& stored,
+                                    bool retry_failed) {
+  std::set<std::uint64_t> skip;
+  for (const auto& [id, status] : stored) {
+    if (status != Status::kFailed || !retry_failed) skip.insert(id);
+  }
+  return skip;
+}
+
 }  // namespace sweep

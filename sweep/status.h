@@ -14,7 +14,7 @@ namespace sweep {
 struct FileTrials {
   std::string path;
   std::string shard;  // the file's `shard` attribute: "I-of-N" or ""
-  std::vector<std::pair<std::uint64_t, Status>> trials;
+  std::vector<std::pair<std::uint64_t, Status>> trials;  // each id once, with its best status
 };
 
 struct FileStatus {

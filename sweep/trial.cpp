@@ -8,7 +8,8 @@ namespace sweep {
 
 int exit_code_of(const std::exception& e) {
   if (dynamic_cast<const GridError*>(&e) || dynamic_cast<const UsageError*>(&e) ||
-      dynamic_cast<const DataError*>(&e) || dynamic_cast<const StoreFormatError*>(&e)) {
+      dynamic_cast<const DataError*>(&e) || dynamic_cast<const StoreFormatError*>(&e) ||
+      dynamic_cast<const StoreLockedError*>(&e)) {
     return kExitBadInput;
   }
   return kExitInternal;
@@ -29,6 +30,8 @@ const char* status_name(Status s) {
       return "failed";
     case Status::kDiverged:
       return "diverged";
+    case Status::kAbandoned:
+      return "abandoned";
   }
   return "failed";
 }
@@ -37,6 +40,7 @@ Status status_from_name(const std::string& name) {
   if (name == "ok") return Status::kOk;
   if (name == "failed") return Status::kFailed;
   if (name == "diverged") return Status::kDiverged;
+  if (name == "abandoned") return Status::kAbandoned;
   throw std::invalid_argument("unknown trial status '" + name + "'");
 }
 

@@ -20,9 +20,10 @@ struct TrialSpec {
   const std::string& get(const std::string& key) const;
 };
 
-enum class Status : std::int8_t { kOk = 0, kFailed = 1, kDiverged = 2 };
+// kAbandoned: cut short because the sweep was stopped; never stored, so it runs again on resume.
+enum class Status : std::int8_t { kOk = 0, kFailed = 1, kDiverged = 2, kAbandoned = 3 };
 
-// "ok", "failed" or "diverged".
+// "ok", "failed", "diverged" or "abandoned".
 const char* status_name(Status s);
 // Inverse of status_name; throws std::invalid_argument on an unknown name.
 Status status_from_name(const std::string& name);

@@ -47,13 +47,24 @@ class Diverged : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// One pass over `order`; returns {mean loss, accuracy}. Throws Diverged on a non-finite loss.
+class Abandoned : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One pass over `order`; returns {mean loss, accuracy}. Throws Diverged on a non-finite loss,
+// Abandoned when `stop` says so before a batch.
 std::pair<double, double> train_epoch(Cnn& model, torch::optim::Optimizer& opt, const LoadedData& d,
-                                      const torch::Tensor& order, std::int64_t batch, int epoch) {
+                                      const torch::Tensor& order, std::int64_t batch, int epoch,
+                                      const StopCheck& stop) {
   const std::int64_t n = order.size(0);
   double loss_sum = 0;
   std::int64_t correct = 0;
   for (std::int64_t s = 0; s < n; s += batch) {
+    if (stop && stop()) {
+      throw Abandoned("abandoned at epoch " + std::to_string(epoch) +
+                      ": the sweep was stopped; it runs again on resume");
+    }
     const std::int64_t len = std::min(batch, n - s);
     torch::Tensor bi = order.narrow(0, s, len);
     torch::Tensor xb = d.train_x.index_select(0, bi);
@@ -74,7 +85,8 @@ std::pair<double, double> train_epoch(Cnn& model, torch::optim::Optimizer& opt, 
   return {loss_sum / n, static_cast<double>(correct) / n};
 }
 
-void train_and_evaluate(const TrialSpec& spec, const LoadedData& d, TrialResult& r) {
+void train_and_evaluate(const TrialSpec& spec, const LoadedData& d, const StopCheck& stop,
+                        TrialResult& r) {
   const TrainConfig c = train_config_of(spec);
   Split split = make_split(d.train_x.size(0), c);
   torch::manual_seed(c.trial_seed);
@@ -101,9 +113,14 @@ void train_and_evaluate(const TrialSpec& spec, const LoadedData& d, TrialResult&
     EpochMetrics m;
     m.epoch = e;
     try {
-      std::tie(m.train_loss, m.train_acc) = train_epoch(model, opt, d, order, c.batch_size, e);
+      std::tie(m.train_loss, m.train_acc) =
+          train_epoch(model, opt, d, order, c.batch_size, e, stop);
     } catch (const Diverged& ex) {
       r.status = Status::kDiverged;
+      r.message = ex.what();
+      return;
+    } catch (const Abandoned& ex) {
+      r.status = Status::kAbandoned;
       r.message = ex.what();
       return;
     }
@@ -138,7 +155,8 @@ void train_and_evaluate(const TrialSpec& spec, const LoadedData& d, TrialResult&
 
 }  // namespace
 
-TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerContext& ctx) {
+TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerContext& ctx,
+                      const StopCheck& stop) {
   TrialResult r;
   r.trial_id = spec.trial_id;
   r.rank = ctx.rank;
@@ -149,7 +167,7 @@ TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerConte
   auto t0 = Clock::now();
   try {
     const LoadedData& d = cache.get(spec);
-    train_and_evaluate(spec, d, r);
+    train_and_evaluate(spec, d, stop, r);
   } catch (const std::exception& e) {
     r.status = Status::kFailed;
     r.message = e.what();

@@ -2,6 +2,7 @@
 // header; the data cache hides its tensors behind a pointer.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -40,10 +41,15 @@ class DataCache {
   int loads_ = 0;
 };
 
+// Asked between training batches: true ends the trial at once as abandoned.
+using StopCheck = std::function<bool()>;
+
 // Trains and evaluates one trial. Never throws for a failing trial: an exception, a data
 // error or a non-finite loss is returned as a result with status failed or diverged and its
-// message. `ctx` fills rank, threads and host of the result.
-TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerContext& ctx);
+// message; when `stop` (optional) returns true between batches the trial ends with status
+// abandoned. `ctx` fills rank, threads and host of the result.
+TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerContext& ctx,
+                      const StopCheck& stop = nullptr);
 
 // Prepares this process for training: LibTorch's intra-op threads (and OpenMP/BLAS through
 // it) to `threads`, inter-op threads to 1, and a malloc policy that keeps batch buffers in

@@ -2,19 +2,7 @@
 # dataset = csv end to end: Kaggle-style CSVs (made here from Fashion-MNIST) train and evaluate.
 source "$(dirname "$0")/common.sh"
 [ -d "$FASHION" ] || skip "Fashion-MNIST not installed at $FASHION (Debian package dataset-fashion-mnist)"
-"$PY" - "$FASHION" <<'PY'
-import gzip, sys, numpy as np
-d = sys.argv[1]
-def idx(name, off):
-    with gzip.open(f"{d}/{name}.gz") as f:
-        return np.frombuffer(f.read(), np.uint8)[off:]
-x = idx("train-images-idx3-ubyte", 16).reshape(-1, 784)
-y = idx("train-labels-idx1-ubyte", 8)
-head = "label," + ",".join(f"pixel{i}" for i in range(784))
-for name, lo, hi in (("train.csv", 0, 400), ("test.csv", 400, 500)):
-    rows = np.column_stack([y[lo:hi], x[lo:hi]]).astype(int)
-    np.savetxt(name, rows, fmt="%d", delimiter=",", header=head, comments="")
-PY
+"$PY" "$(dirname "$0")/fashion_csv.py" "$FASHION" train.csv:0:400 test.csv:400:500
 printf 'dataset = csv\ntrain_csv = train.csv\ntest_csv = test.csv\nepochs = 8\nlearning_rate = 0.003\nfilters = 4\ndense_units = 16\n' > csv.ini
 "$SWEEP" run csv.ini > run.log 2>&1 || { cat run.log; fail "run"; }
 "$PY" - <<'PY'

@@ -51,8 +51,9 @@ std::string make(const std::string& path, const std::string& shard,
 
 TEST(Merge, DistinctTrialsConflictsAndProvenance) {
   const std::string d = temp_dir();
-  std::string a = make(d + "/a.h5", "1-of-2",
-                       {{1, result(1, Status::kOk, 0.8)}, {2, result(2, Status::kFailed, TrialResult::kNaN)}});
+  std::string a =
+      make(d + "/a.h5", "1-of-2",
+           {{1, result(1, Status::kOk, 0.8)}, {2, result(2, Status::kFailed, TrialResult::kNaN)}});
   std::string b = make(d + "/b.h5", "2-of-2",
                        {{2, result(2, Status::kOk, 0.7)}, {3, result(3, Status::kOk, 0.9)}});
   std::string c = make(d + "/c.h5", "", {{3, result(3, Status::kOk, 0.9)}});

@@ -2,11 +2,16 @@
 
 #include <gtest/gtest.h>
 #include <hdf5.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 
+#include "results/store_schema.h"
+#include "results/table.h"
 #include "sweep/errors.h"
 #include "sweep/keys.h"
 
@@ -103,14 +108,118 @@ TEST(Store, RoundTripOfTrialsEpochsConfusionAndAttributes) {
   EXPECT_EQ(b.message, std::string(256, 'x'));
   EXPECT_TRUE(std::isnan(b.test_acc));
   EXPECT_TRUE(b.epochs.empty());
-  EXPECT_EQ(s.stored_ids(), (std::set<std::uint64_t>{11, 12}));
+  EXPECT_EQ(s.stored_status(),
+            (std::map<std::uint64_t, Status>{{11, Status::kOk}, {12, Status::kFailed}}));
 }
 
 TEST(Store, AppendAfterReopen) {
   const std::string path = temp_path("r.h5");
   Store::create(path, StoreInfo{}).append(spec_with(1, "8"), ok_result(1));
   Store::open_append(path).append(spec_with(2, "16"), ok_result(2));
-  EXPECT_EQ(Store::open_read(path).stored_ids(), (std::set<std::uint64_t>{1, 2}));
+  EXPECT_EQ(Store::open_read(path).stored_status(),
+            (std::map<std::uint64_t, Status>{{1, Status::kOk}, {2, Status::kOk}}));
+}
+
+TEST(Store, RetriedTrialKeepsItsOwnDetailsAndTheBestCopyWins) {
+  const std::string path = temp_path("r.h5");
+  Store s = Store::create(path, StoreInfo{});
+  TrialResult failed;
+  failed.trial_id = 5;
+  failed.status = Status::kFailed;
+  failed.message = "out of memory";
+  failed.epochs = {{1, 2.0, 0.1, 2.0, 0.1, 1.0}};
+  s.append(spec_with(5, "8"), failed);
+  s.append(spec_with(5, "8"), ok_result(5));
+  const std::vector<StoredTrial> rows = s.read_trials();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].result.epochs.size(), 1u);  // not mixed with the retry's two epochs
+  EXPECT_EQ(rows[1].result.epochs.size(), 2u);
+  EXPECT_EQ(rows[0].result.confusion, std::vector<std::int64_t>{});
+  EXPECT_EQ(rows[1].result.confusion, (std::vector<std::int64_t>{40, 10, 11, 39}));
+  const std::vector<StoredTrial> best = best_per_trial(rows);
+  ASSERT_EQ(best.size(), 1u);
+  EXPECT_EQ(best[0].result.status, Status::kOk);
+  EXPECT_EQ(s.stored_status(), (std::map<std::uint64_t, Status>{{5, Status::kOk}}));
+}
+
+TEST(Store, BestPerTrialPrefersOkThenTheLatestCopy) {
+  auto copy = [](std::uint64_t id, Status st, double acc) {
+    StoredTrial t;
+    t.result.trial_id = id;
+    t.result.status = st;
+    t.result.test_acc = acc;
+    return t;
+  };
+  std::vector<StoredTrial> in = {copy(1, Status::kOk, 0.5),     copy(2, Status::kFailed, 0),
+                                 copy(1, Status::kFailed, 0),   copy(2, Status::kFailed, 1),
+                                 copy(3, Status::kDiverged, 0), copy(3, Status::kOk, 0.7)};
+  std::vector<StoredTrial> out = best_per_trial(in);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].result.test_acc, 0.5);  // ok beats a later failure
+  EXPECT_EQ(out[1].result.test_acc, 1);    // of two failures, the later
+  EXPECT_EQ(out[2].result.status, Status::kOk);
+}
+
+TEST(Store, DetailsOfACutShortAppendAreDroppedOnReopen) {
+  const std::string path = temp_path("r.h5");
+  Store::create(path, StoreInfo{}).append(spec_with(1, "8"), ok_result(1));
+  {  // what a kill between the detail rows and the trial row leaves: details of row 1
+    Handle f(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, "open");
+    const RowLayout& el = epochs_layout();
+    std::vector<char> rows(el.row_size() * 3, 0);
+    for (int i = 0; i < 3; ++i) {
+      el.set_u64(rows.data() + i * el.row_size(), 0, 2);
+      el.set_i64(rows.data() + i * el.row_size(), el.index_of("trial_row"), 1);
+    }
+    append_rows(f.get(), "epochs", el, rows.data(), 3);
+    ASSERT_EQ(row_count(f.get(), "epochs"), 5u);
+  }
+  Store s = Store::open_append(path);
+  s.append(spec_with(2, "16"), ok_result(2));
+  const std::vector<StoredTrial> trials = s.read_trials();
+  ASSERT_EQ(trials.size(), 2u);
+  EXPECT_EQ(trials[1].result.epochs.size(), 2u);  // the orphans are gone, not added
+  EXPECT_EQ(trials[1].result.epochs[1].val_acc, 0.8);
+}
+
+TEST(Store, ReadersSeeAFileWhileItIsWritten) {
+  const std::string path = temp_path("r.h5");
+  Store w = Store::create(path, StoreInfo{});
+  w.append(spec_with(1, "8"), ok_result(1));
+  EXPECT_EQ(Store::open_read(path).read_trials().size(), 1u);
+  w.append(spec_with(2, "16"), ok_result(2));
+  std::vector<StoredTrial> seen = Store::open_read(path).read_trials();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1].result.confusion, (std::vector<std::int64_t>{40, 10, 11, 39}));
+}
+
+TEST(Store, ASecondWriterIsRefused) {
+  const std::string path = temp_path("r.h5");
+  Store w = Store::create(path, StoreInfo{});
+  EXPECT_THROW(Store::open_append(path), StoreLockedError);
+}
+
+TEST(Store, AKilledWriterLeavesEveryFlushedTrialAndTheFileResumes) {
+  const std::string path = temp_path("r.h5");
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    Store w = Store::create(path, StoreInfo{});
+    for (std::uint64_t id = 1; id <= 3; ++id) w.append(spec_with(id, "8"), ok_result(id));
+    kill(getpid(), SIGKILL);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(Store::open_read(path).read_trials().size(), 3u);
+  Store::open_append(path).append(spec_with(4, "8"), ok_result(4));  // lock released by death
+  std::vector<StoredTrial> after = Store::open_read(path).read_trials();
+  ASSERT_EQ(after.size(), 4u);
+  EXPECT_EQ(after[3].result.epochs.size(), 2u);
+  // Closed cleanly now: a plain HDF5 open (what h5py does by default) works again.
+  hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  EXPECT_GE(f, 0);
+  if (f >= 0) H5Fclose(f);
 }
 
 TEST(Store, RefusesToOverwriteAndForeignFiles) {

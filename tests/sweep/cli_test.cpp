@@ -27,6 +27,18 @@ TEST(Cli, RunWithOverrides) {
   EXPECT_EQ(c.command_line, "sweep run grids/quick.ini --threads 2 --filters=8,16 --epochs=1");
 }
 
+TEST(Cli, RetryFailedAndGrace) {
+  CliCommand c = parse({"run", "g.ini"});
+  EXPECT_FALSE(c.retry_failed);
+  EXPECT_EQ(c.grace, 60);
+  c = parse({"run", "g.ini", "--retry-failed", "--grace", "2.5"});
+  EXPECT_TRUE(c.retry_failed);
+  EXPECT_EQ(c.grace, 2.5);
+  EXPECT_TRUE(parse({"plan", "g.ini", "--retry-failed"}).retry_failed);
+  EXPECT_THROW(parse({"run", "g.ini", "--grace", "-1"}), UsageError);
+  EXPECT_THROW(parse({"plan", "g.ini", "--grace", "5"}), UsageError);
+}
+
 TEST(Cli, OutAndPlanAndRank) {
   EXPECT_EQ(parse({"run", "g.ini", "--out", "x/y.h5"}).out, "x/y.h5");
   EXPECT_EQ(parse({"plan", "g.ini", "--show", "3"}).show, 3u);
