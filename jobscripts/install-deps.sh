@@ -16,6 +16,7 @@ packages=(
   zlib1g-dev                          # gzip-compressed IDX files
   dataset-fashion-mnist               # the default data set, /usr/share/datasets/fashion-mnist
   python3-h5py                        # the tests read results files the way Python users do
+  slurm-wlm munge                     # the job-script test starts a local Slurm (../shared/slurm)
 )
 # shellcheck disable=SC2206
 packages+=(${SWEEP_EXTRA_PACKAGES:-})

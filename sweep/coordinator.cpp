@@ -105,7 +105,6 @@ SweepOutcome coordinate(const std::vector<TrialSpec>& trials, const std::vector<
 }
 
 void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx) {
-  StopSignals ignored;  // mpirun and Slurm signal every rank; only rank 0 acts on it
   send_message(0, Tag::kReady, {});
   while (true) {
     Message m = wait_message(0);

@@ -42,7 +42,8 @@ SweepOutcome coordinate(const std::vector<TrialSpec>& trials, const std::vector<
 
 // A worker rank: asks rank 0 for work, trains each trial it gets, sends the result back,
 // until told to stop; abandons the running trial when rank 0 says so. Signals are rank 0's
-// business: workers keep them from killing the process and otherwise ignore them.
+// business: the caller installs StopSignals on every rank so that mpirun's and Slurm's
+// signals do not kill a worker, and workers ignore them otherwise.
 // Throws MpiError.
 void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx);
 

@@ -95,6 +95,8 @@ Prepared prepare(const CliCommand& cmd) {
 }  // namespace
 
 int run_command(const CliCommand& cmd, const MpiSession& mpi) {
+  // First of all, so that a stop signal never kills a rank (workers ignore it).
+  StopSignals signals;
   const bool root = mpi.rank() == 0;
   const auto t0 = std::chrono::steady_clock::now();
   Prepared p;
@@ -137,7 +139,6 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi) {
     p.store->append(spec, r);
     std::cout << result_line(r, ++done, total) << "\n" << std::flush;
   };
-  StopSignals signals;
   StopControl stop;
   stop.signals = &signals;
   stop.grace_seconds = cmd.grace;

@@ -1,0 +1,65 @@
+# Shared by the Slurm and LSF job scripts (sourced, not run): settings from the environment
+# with their defaults, and the launch of `sweep` under mpirun with signal forwarding.
+#
+# Environment (defaults):
+#   SWEEP_HOME  the sweep checkout (set by the calling script)
+#   SWEEP       the binary                          ($SWEEP_HOME/build/bin/sweep)
+#   GRID        the grid file                       ($SWEEP_HOME/grids/quick.ini)
+#   GRACE       seconds running trials may go on after a stop signal (120); keep it below the
+#               warning time of the script (--signal / -wt) minus a minute for the flush
+#   THREADS     LibTorch threads per worker         (empty: each worker's share of the node)
+
+SWEEP=${SWEEP:-$SWEEP_HOME/build/bin/sweep}
+GRID=${GRID:-$SWEEP_HOME/grids/quick.ini}
+GRACE=${GRACE:-120}
+THREADS=${THREADS:-}
+# Open MPI refuses to run as root unless told twice (containers, test clusters).
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# Not raised on purpose: OMPI_MCA_odls_base_sigkill_timeout (1 s). mpirun that gets SIGTERM
+# itself (scancel and bkill signal every process of the job) kills the ranks 2 s later; a
+# larger value would also delay mpirun's exit by twice as much whenever sweep exits 75. The
+# graceful stop is SIGUSR1 to the batch shell: --signal=B:USR1, -wa USR1, or by hand
+# `scancel --batch --signal=USR1 JOB` / `bkill -s USR1 JOB`.
+
+# sweep_launch NP HOSTFILE ARGS...: runs `sweep ARGS --grace $GRACE` with NP MPI ranks (rank 0
+# coordinates, the others train, each with one GPU when the node has GPUs; NP = 1: alone,
+# without mpirun) on the hosts of HOSTFILE ("" = this node). SIGUSR1, SIGTERM and SIGINT
+# sent to this shell reach sweep as SIGUSR1: stop handing out work, finish within the grace,
+# exit 75. Returns sweep's exit code.
+sweep_launch() {
+  local np=$1 hostfile=$2
+  shift 2
+  local args=("$@" --grace "$GRACE") pid="" rc=0 stop=0
+  [ -n "$THREADS" ] && args+=(--threads "$THREADS")
+  # Before anything starts: a signal that comes early is passed on once sweep runs.
+  # mpirun passes SIGUSR1 on to every rank at once (SIGTERM only after its kill timeout).
+  trap 'stop=1; [ -n "$pid" ] && kill -USR1 "$pid" 2>/dev/null' USR1 TERM INT
+  if [ "$np" -le 1 ]; then
+    "$SWEEP" "${args[@]}" &
+  else
+    local hosts=()
+    [ -n "$hostfile" ] && hosts=(--hostfile "$hostfile")
+    # --oversubscribe: rank 0 mostly sleeps; --bind-to none: sweep shares out the cores itself.
+    mpirun -np "$np" "${hosts[@]}" --oversubscribe --bind-to none \
+      "$SWEEP_HOME/jobscripts/gpu-bind.sh" "$SWEEP" "${args[@]}" &
+  fi
+  pid=$!
+  [ "$stop" = 1 ] && kill -USR1 "$pid" 2>/dev/null
+  while :; do
+    wait "$pid" && rc=0 || rc=$?
+    kill -0 "$pid" 2>/dev/null || break  # wait was only interrupted by a trapped signal
+  done
+  trap - USR1 TERM INT
+  return "$rc"
+}
+
+# sweep_finish RC: explains the exit code of sweep_launch and exits with it.
+sweep_finish() {
+  case "$1" in
+    0) echo "sweep: done" ;;
+    75) echo "sweep: stopped by a signal; every finished trial is stored; submit again to resume" ;;
+    2) echo "sweep: bad input (see above); nothing was written" ;;
+    *) echo "sweep: failed with exit code $1" ;;
+  esac
+  exit "$1"
+}
