@@ -14,6 +14,7 @@ packages=(
   libboost-program-options-dev        # command line and grid files
   libgtest-dev                        # unit tests
   zlib1g-dev                          # gzip-compressed IDX files
+  nlohmann-json3-dev                  # sweep export --format json
   dataset-fashion-mnist               # the default data set, /usr/share/datasets/fashion-mnist
   python3-h5py                        # the tests read results files the way Python users do
   slurm-wlm munge                     # the job-script test starts a local Slurm (../shared/slurm)

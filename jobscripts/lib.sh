@@ -9,6 +9,11 @@
 #               warning time of the script (--signal / -wt) minus a minute for the flush
 #   THREADS     LibTorch threads per worker         (empty: each worker's share of the node)
 
+# A stop signal that comes before sweep runs (Slurm may send its warning early) is noted, not
+# fatal; sweep_launch then does not start sweep at all.
+SWEEP_STOP=0
+trap 'SWEEP_STOP=1' USR1 TERM INT
+
 SWEEP=${SWEEP:-$SWEEP_HOME/build/bin/sweep}
 GRID=${GRID:-$SWEEP_HOME/grids/quick.ini}
 GRACE=${GRACE:-120}
@@ -25,15 +30,17 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 # coordinates, the others train, each with one GPU when the node has GPUs; NP = 1: alone,
 # without mpirun) on the hosts of HOSTFILE ("" = this node). SIGUSR1, SIGTERM and SIGINT
 # sent to this shell reach sweep as SIGUSR1: stop handing out work, finish within the grace,
-# exit 75. Returns sweep's exit code.
+# exit 75. Returns sweep's exit code, or 75 without starting it after an earlier stop signal.
 sweep_launch() {
   local np=$1 hostfile=$2
   shift 2
-  local args=("$@" --grace "$GRACE") pid="" rc=0 stop=0
+  local args=("$@" --grace "$GRACE") pid="" rc=0 resender=""
   [ -n "$THREADS" ] && args+=(--threads "$THREADS")
-  # Before anything starts: a signal that comes early is passed on once sweep runs.
-  # mpirun passes SIGUSR1 on to every rank at once (SIGTERM only after its kill timeout).
-  trap 'stop=1; [ -n "$pid" ] && kill -USR1 "$pid" 2>/dev/null' USR1 TERM INT
+  trap _sweep_stop USR1 TERM INT
+  if [ "$SWEEP_STOP" = 1 ]; then
+    echo "sweep: a stop signal came before sweep started; nothing was run"
+    return 75
+  fi
   if [ "$np" -le 1 ]; then
     "$SWEEP" "${args[@]}" &
   else
@@ -44,13 +51,31 @@ sweep_launch() {
       "$SWEEP_HOME/jobscripts/gpu-bind.sh" "$SWEEP" "${args[@]}" &
   fi
   pid=$!
-  [ "$stop" = 1 ] && kill -USR1 "$pid" 2>/dev/null
+  [ "$SWEEP_STOP" = 1 ] && _sweep_stop  # came while it was being started
   while :; do
     wait "$pid" && rc=0 || rc=$?
     kill -0 "$pid" 2>/dev/null || break  # wait was only interrupted by a trapped signal
   done
-  trap - USR1 TERM INT
+  [ -n "$resender" ] && kill "$resender" 2>/dev/null
+  trap 'SWEEP_STOP=1' USR1 TERM INT
   return "$rc"
+}
+
+# The trap of sweep_launch (uses its locals pid and resender): passes a stop on as SIGUSR1.
+# mpirun passes SIGUSR1 on to every rank at once (SIGTERM only after its kill timeout), but
+# drops one that comes before the ranks run, so it is repeated every 5 s until sweep ends
+# (repeats are harmless: only a second SIGINT shortens the grace).
+_sweep_stop() {
+  SWEEP_STOP=1
+  [ -n "$pid" ] || return 0
+  kill -USR1 "$pid" 2>/dev/null
+  if [ -z "$resender" ]; then
+    (while kill -0 "$pid" 2>/dev/null; do
+      sleep 5
+      kill -USR1 "$pid" 2>/dev/null
+    done) &
+    resender=$!
+  fi
 }
 
 # sweep_finish RC: explains the exit code of sweep_launch and exits with it.

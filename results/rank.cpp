@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "results/table_text.h"
 #include "sweep/errors.h"
 #include "sweep/keys.h"
 #include "sweep/trial_id.h"
@@ -12,7 +13,7 @@
 namespace sweep::results {
 namespace {
 
-double metric_of(const TrialResult& r, const std::string& m) {
+double metric_of_unchecked(const TrialResult& r, const std::string& m) {
   if (m == "test_acc") return r.test_acc;
   if (m == "val_acc") return r.val_acc;
   if (m == "macro_f1") return r.macro_f1;
@@ -23,30 +24,11 @@ double metric_of(const TrialResult& r, const std::string& m) {
   return std::nan("");
 }
 
-std::string num(double v, int prec) {
-  if (std::isnan(v)) return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", prec, v);
-  return buf;
-}
-
-std::string render(const std::vector<std::vector<std::string>>& cells) {
-  std::vector<std::size_t> width;
-  for (const auto& row : cells) {
-    width.resize(std::max(width.size(), row.size()), 0);
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  }
-  std::ostringstream os;
-  for (const auto& row : cells) {
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      os << (c ? "  " : "") << row[c] << std::string(width[c] - row[c].size(), ' ');
-    }
-    os << "\n";
-  }
-  return os.str();
-}
-
 }  // namespace
+
+double metric_value(const TrialResult& r, const std::string& name) {
+  return metric_of_unchecked(r, name);
+}
 
 const std::vector<std::pair<std::string, bool>>& rank_metrics() {
   static const std::vector<std::pair<std::string, bool>> m = {
@@ -56,9 +38,9 @@ const std::vector<std::pair<std::string, bool>>& rank_metrics() {
   return m;
 }
 
-std::string rank_table(const std::vector<StoredTrial>& all, const RankOptions& options) {
-  const std::vector<StoredTrial> trials = best_per_trial(all);
-  std::string by = options.by;
+std::pair<std::string, bool> resolve_metric(const std::vector<StoredTrial>& trials,
+                                            const std::string& by_option) {
+  std::string by = by_option;
   if (by.empty()) {
     bool any_test = std::any_of(trials.begin(), trials.end(), [](const StoredTrial& t) {
       return !std::isnan(t.result.test_acc);
@@ -72,16 +54,21 @@ std::string rank_table(const std::vector<StoredTrial>& all, const RankOptions& o
     for (const auto& m : rank_metrics()) list += " " + m.first;
     throw UsageError("--by: unknown metric '" + by + "'; one of" + list);
   }
-  const bool higher = it->second;
+  return *it;
+}
+
+std::string rank_table(const std::vector<StoredTrial>& all, const RankOptions& options) {
+  const std::vector<StoredTrial> trials = filter_trials(best_per_trial(all), options.where);
+  const auto [by, higher] = resolve_metric(trials, options.by);
   std::vector<const StoredTrial*> ok;
   int failed = 0, diverged = 0;
   for (const auto& t : trials) {
     if (t.result.status == Status::kFailed) ++failed;
     if (t.result.status == Status::kDiverged) ++diverged;
-    if (t.result.status == Status::kOk && !std::isnan(metric_of(t.result, by))) ok.push_back(&t);
+    if (t.result.status == Status::kOk && !std::isnan(metric_value(t.result, by))) ok.push_back(&t);
   }
   std::sort(ok.begin(), ok.end(), [&](const StoredTrial* a, const StoredTrial* b) {
-    double x = metric_of(a->result, by), y = metric_of(b->result, by);
+    double x = metric_value(a->result, by), y = metric_value(b->result, by);
     if (x != y) return higher ? x > y : x < y;
     return a->result.trial_id < b->result.trial_id;
   });
@@ -107,18 +94,19 @@ std::string rank_table(const std::vector<StoredTrial>& all, const RankOptions& o
     const TrialResult& r = ok[i]->result;
     std::vector<std::string> row = {std::to_string(i + 1), trial_id_hex(r.trial_id)};
     for (const auto& k : shown) row.push_back(ok[i]->param(k));
-    row.push_back(num(r.val_acc, 4));
-    row.push_back(num(r.test_acc, 4));
-    row.push_back(num(r.macro_f1, 4));
+    row.push_back(format_number(r.val_acc, 4));
+    row.push_back(format_number(r.test_acc, 4));
+    row.push_back(format_number(r.macro_f1, 4));
     row.push_back(std::to_string(r.epochs_run));
-    row.push_back(num(r.wall_seconds, 1));
-    if (row.size() < head.size()) row.push_back(num(metric_of(r, by), 4));
+    row.push_back(format_number(r.wall_seconds, 1));
+    if (row.size() < head.size()) row.push_back(format_number(metric_value(r, by), 4));
     cells.push_back(row);
   }
   std::ostringstream os;
   os << "ranked by " << by << (higher ? " (higher is better)" : " (lower is better)") << ": "
-     << ok.size() << " of " << trials.size() << " trials\n";
-  os << render(cells);
+     << ok.size() << " of " << trials.size() << " trials"
+     << (options.where.empty() ? "" : " matching --where") << "\n";
+  os << render_columns(cells);
   if (failed + diverged > 0) os << failed << " failed, " << diverged << " diverged (not ranked)\n";
   return os.str();
 }

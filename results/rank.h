@@ -11,15 +11,40 @@ namespace sweep::results {
 struct RankOptions {
   std::string by;        // metric to sort by; "" = test_acc when any trial has one, else val_acc
   std::size_t top = 10;  // rows shown; 0 = all
+  std::vector<std::pair<std::string, std::string>> where;  // only trials with these values
+  std::string group_by;  // a key: one row per value with the metric's best, mean and std
 };
 
 // Metrics `--by` accepts, and whether higher is better for each.
 const std::vector<std::pair<std::string, bool>>& rank_metrics();
 
+// The value of metric `name` (one of rank_metrics) of `r`; NaN when absent or unknown.
+double metric_value(const TrialResult& r, const std::string& name);
+
+// The metric to rank `trials` by: `by`, or when empty test_acc if any trial has one, else
+// val_acc; with whether higher is better. Throws UsageError on an unknown metric.
+std::pair<std::string, bool> resolve_metric(const std::vector<StoredTrial>& trials,
+                                            const std::string& by);
+
+// Parses --where "key=value,key=value" (keys: grid keys or `status`). Throws UsageError naming
+// the part that is not key=value or the unknown key.
+std::vector<std::pair<std::string, std::string>> parse_where(const std::string& text);
+
+// The trials whose parameters (or status) equal every `where` value; numbers compare as numbers
+// (0.001 matches 1e-3).
+std::vector<StoredTrial> filter_trials(
+    std::vector<StoredTrial> trials, const std::vector<std::pair<std::string, std::string>>& where);
+
 // Formats the table: one row per trial id (best_per_trial: a retried trial counts once),
 // finished trials with a value of the metric, best first (ties broken by trial id), showing the
 // parameters whose values differ between trials, then a line counting failed and diverged trials.
 // Throws UsageError on an unknown metric.
+// Filters by options.where first. Throws UsageError on an unknown metric.
 std::string rank_table(const std::vector<StoredTrial>& trials, const RankOptions& options);
+
+// The --group-by table: for each value of options.group_by among the (filtered) trials, the
+// number of finished trials with the metric and its best, mean and standard deviation, best
+// value first. Throws UsageError on an unknown metric or key.
+std::string group_table(const std::vector<StoredTrial>& trials, const RankOptions& options);
 
 }  // namespace sweep::results

@@ -93,8 +93,19 @@ bool parse_file_command(CliCommand& c, const std::vector<std::string>& args,
 void parse_rank(CliCommand& c, const std::vector<std::string>& args) {
   po::options_description d;
   d.add_options()("by", po::value(&c.by), "metric")("top", po::value(&c.top), "rows");
+  d.add_options()("where", po::value(&c.where), "filter")("group-by", po::value(&c.group_by),
+                                                          "key");
   if (parse_file_command(c, args, d) && c.files.empty()) {
     throw UsageError("rank: missing the results file argument");
+  }
+}
+
+void parse_export(CliCommand& c, const std::vector<std::string>& args) {
+  po::options_description d;
+  d.add_options()("format", po::value(&c.format), "csv or json")(
+      "out,o", po::value(&c.out), "file")("curves", po::bool_switch(&c.curves), "per-epoch rows");
+  if (parse_file_command(c, args, d) && c.files.empty()) {
+    throw UsageError("export: missing the results file argument");
   }
 }
 
@@ -136,9 +147,12 @@ std::string usage_text() {
          "  sweep plan GRID.ini [--out FILE.h5] [--show N] [--shard I/N] [--retry-failed]\n"
          "                     [--KEY=VALUE ...]\n"
          "      print the trials, their estimated relative cost and what FILE.h5 already holds\n"
-         "  sweep rank FILE.h5... [--by METRIC] [--top N]\n"
+         "  sweep rank FILE.h5... [--by METRIC] [--top N] [--where K=V,...] [--group-by KEY]\n"
          "      print the best trials (METRIC: test_acc, val_acc, macro_f1, test_loss, val_loss,\n"
-         "      wall_seconds, train_samples_per_s; --top 0 prints all)\n"
+         "      wall_seconds, train_samples_per_s; --top 0 prints all), only those whose keys\n"
+         "      have the --where values; --group-by: best/mean/std of METRIC per value of KEY\n"
+         "  sweep export FILE.h5... [--format csv|json] [-o PATH] [--curves]\n"
+         "      the trials (--curves: per-epoch rows) as CSV or JSON, to PATH or stdout\n"
          "  sweep merge OUT.h5 FILE.h5...\n"
          "      write the distinct trials of several results files (e.g. shards) to a new file\n"
          "  sweep status GRID.ini FILE.h5... [--KEY=VALUE ...]\n"
@@ -173,8 +187,12 @@ CliCommand parse_cli(int argc, const char* const* argv) {
     } else if (cmd == "rank") {
       c.kind = CliCommand::Kind::kRank;
       parse_rank(c, rest);
+    } else if (cmd == "export") {
+      c.kind = CliCommand::Kind::kExport;
+      parse_export(c, rest);
     } else {
-      throw UsageError("unknown command '" + cmd + "'; one of run, plan, rank, merge, status");
+      throw UsageError("unknown command '" + cmd +
+                       "'; one of run, plan, rank, merge, status, export");
     }
   } catch (const po::error& e) {
     throw UsageError(cmd + ": " + e.what());

@@ -9,10 +9,10 @@
 namespace sweep {
 
 struct CliCommand {
-  enum class Kind { kHelp, kVersion, kRun, kPlan, kRank, kMerge, kStatus };
+  enum class Kind { kHelp, kVersion, kRun, kPlan, kRank, kMerge, kStatus, kExport };
   Kind kind = Kind::kHelp;
   std::string grid;                // run, plan, status: the grid file
-  std::string out;                 // run, plan: --out ("" = default_out_path)
+  std::string out;                 // run, plan: --out ("" = default_out_path); export: -o
   std::string shard;               // run, plan: --shard I/N ("" = from the array job, if any)
   int threads = 0;                 // run: --threads (0 = the rank's share of the node)
   bool retry_failed = false;       // run, plan: --retry-failed (run stored failed trials again)
@@ -21,6 +21,10 @@ struct CliCommand {
   std::vector<std::string> files;  // rank, merge: results files (merge: the inputs)
   std::string by;                  // rank: --by
   std::size_t top = 10;            // rank: --top
+  std::string where;               // rank: --where "key=value,..."
+  std::string group_by;            // rank: --group-by KEY
+  std::string format = "csv";      // export: --format csv|json
+  bool curves = false;             // export: --curves
   std::vector<std::pair<std::string, std::string>> overrides;  // run, plan: --key=value
   std::string command_line;  // argv joined, stored in the results file
   std::string help;          // text for kHelp

@@ -4,14 +4,16 @@
 
 #include "sweep/cli.h"
 #include "sweep/mpi.h"
+#include "sweep/signals.h"
 
 namespace sweep {
 
 // `sweep run`: on rank 0 plans the sweep and opens or creates the results file (bad input:
 // message, exit code 2, nothing written), then every rank takes its part: coordinator,
 // worker, or both when alone. Rank 0 prints one line per finished trial and the ranked table.
-// Throws MpiError, StoreError on I/O failures after the start.
-int run_command(const CliCommand& cmd, const MpiSession& mpi);
+// `signals` (installed before MPI_Init on every rank) stop it gracefully on rank 0; workers
+// ignore them. Throws MpiError, StoreError on I/O failures after the start.
+int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals& signals);
 
 // `sweep plan`: prints the plan of a grid and what its results file already holds.
 int plan_command(const CliCommand& cmd);
@@ -22,6 +24,10 @@ int rank_command(const CliCommand& cmd);
 // `sweep merge`: writes the distinct trials of the input files to a new file and reports
 // duplicates (conflicting ones on stderr).
 int merge_command(const CliCommand& cmd);
+
+// `sweep export`: writes the trials of the files as CSV or JSON to -o PATH (replaced only once
+// complete) or stdout. Bad options or inputs: exit code 2, nothing written.
+int export_command(const CliCommand& cmd);
 
 // `sweep status`: prints how many trials of a grid the results files hold.
 int status_command(const CliCommand& cmd);

@@ -35,8 +35,10 @@ int main(int argc, char** argv) {
     case Kind::kRank:
     case Kind::kMerge:
     case Kind::kStatus:
+    case Kind::kExport:
       try {
         if (cmd.kind == Kind::kMerge) return sweep::merge_command(cmd);
+        if (cmd.kind == Kind::kExport) return sweep::export_command(cmd);
         if (cmd.kind == Kind::kStatus) return sweep::status_command(cmd);
         return cmd.kind == Kind::kPlan ? sweep::plan_command(cmd) : sweep::rank_command(cmd);
       } catch (const std::exception& e) {
@@ -46,9 +48,12 @@ int main(int argc, char** argv) {
       break;
   }
   try {
+    // Before MPI_Init: a stop signal forwarded by mpirun or sent by the scheduler must never
+    // kill a rank, however early it comes.
+    sweep::StopSignals signals;
     sweep::MpiSession mpi(&argc, &argv);
     try {
-      return sweep::run_command(cmd, mpi);
+      return sweep::run_command(cmd, mpi, signals);
     } catch (const std::exception& e) {
       int code = report(e);
       if (mpi.size() > 1) mpi.abort(code);  // the other ranks may be waiting on this one

@@ -1,6 +1,9 @@
-// Commands that need no MPI: plan and rank.
+// Commands that need no MPI: plan, rank, export, merge and status.
+#include <cstdio>
+#include <fstream>
 #include <iostream>
 
+#include "results/export.h"
 #include "results/merge.h"
 #include "results/rank.h"
 #include "results/store.h"
@@ -26,17 +29,50 @@ int plan_command(const CliCommand& cmd) {
   return kExitOk;
 }
 
-int rank_command(const CliCommand& cmd) {
+namespace {
+
+// The trials of every file, read as one sweep. Throws StoreFormatError, StoreError.
+std::vector<results::StoredTrial> read_all(const std::vector<std::string>& files) {
   std::vector<results::StoredTrial> all;
-  for (const auto& f : cmd.files) {
+  for (const auto& f : files) {
     auto trials = results::Store::open_read(f).read_trials();
     all.insert(all.end(), std::make_move_iterator(trials.begin()),
                std::make_move_iterator(trials.end()));
   }
+  return all;
+}
+
+}  // namespace
+
+int rank_command(const CliCommand& cmd) {
   results::RankOptions o;
   o.by = cmd.by;
   o.top = cmd.top;
-  std::cout << results::rank_table(all, o);
+  o.where = results::parse_where(cmd.where);
+  o.group_by = cmd.group_by;
+  const std::vector<results::StoredTrial> all = read_all(cmd.files);
+  std::cout << (o.group_by.empty() ? results::rank_table(all, o) : results::group_table(all, o));
+  return kExitOk;
+}
+
+int export_command(const CliCommand& cmd) {
+  const results::ExportFormat format = results::parse_export_format(cmd.format);
+  const std::string text = results::export_trials(read_all(cmd.files), format, cmd.curves);
+  if (cmd.out.empty() || cmd.out == "-") {
+    std::cout << text;
+    return kExitOk;
+  }
+  const std::string part = cmd.out + ".part";
+  {
+    std::ofstream f(part, std::ios::binary);
+    f << text;
+    if (!f.flush()) throw StoreError(part + ": cannot write");
+  }
+  if (std::rename(part.c_str(), cmd.out.c_str()) != 0) {
+    std::remove(part.c_str());
+    throw StoreError(cmd.out + ": cannot write");
+  }
+  std::cerr << "exported " << cmd.files.size() << " file(s) to " << cmd.out << "\n";
   return kExitOk;
 }
 

@@ -94,9 +94,7 @@ Prepared prepare(const CliCommand& cmd) {
 
 }  // namespace
 
-int run_command(const CliCommand& cmd, const MpiSession& mpi) {
-  // First of all, so that a stop signal never kills a rank (workers ignore it).
-  StopSignals signals;
+int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals& signals) {
   const bool root = mpi.rank() == 0;
   const auto t0 = std::chrono::steady_clock::now();
   Prepared p;

@@ -32,6 +32,7 @@ print(n)
 PY
 }
 total=0
+progressed=0  # kills after which the file had grown (a slow start may append nothing)
 for i in $(seq 1 20); do
   "$STORE_APPEND_LOOP" s.h5 100000000 > loop.log 2>loop.err &
   pid=$!
@@ -42,9 +43,10 @@ for i in $(seq 1 20); do
   n=$(check "${reported:-0}") || fail "kill $i: the file is damaged or lost a trial"
   "$SWEEP" rank s.h5 --top 1 > rank.log 2>&1 || { cat rank.log; fail "kill $i: sweep rank cannot read the file"; }
   grep -q "$n of $n trials" rank.log || { cat rank.log; fail "kill $i: sweep rank does not see $n trials"; }
-  [ "$n" -gt "$total" ] || fail "kill $i: nothing appended since the last kill"
+  [ "$n" -gt "$total" ] && progressed=$((progressed + 1))
   total=$n
 done
+[ "$progressed" -ge 10 ] || fail "only $progressed of 20 runs appended anything before the kill"
 "$PY" -c 'import h5py; h5py.File("s.h5", "r")' 2>/dev/null &&
   fail "a killed writer's file opened without swmr=True: HDF5 no longer marks it, update the README"
 "$STORE_APPEND_LOOP" s.h5 $((total + 5)) > loop.log || fail "resume after the last kill"

@@ -45,14 +45,18 @@ grep -q "6 to run on 2 worker rank(s)" mpi_*.out || { cat mpi_*.out; fail "the M
 "$SWEEP" status g.ini mpi.h5 | grep -q "6 done, 0 failed, 0 missing" || fail "mpi.h5 is incomplete"
 echo "slurm: MPI job with 3 ranks: 6 trials"
 
-# The time-limit warning: Slurm signals the batch shell (B:) with SIGUSR1 up to 60 s before
-# the requested 110 s before the limit; the script passes it on; sweep stops and exits 75.
-printf 'epochs = 2\ntrain_subset = 3000\nfilters = 2\ndense_units = 8\n[grid]\nlearning_rate = 0.001, 0.002, 0.003, 0.004, 0.005, 0.006, 0.007, 0.008, 0.009, 0.01, 0.011, 0.012\nbatch_size = 16, 32, 64\n' > long.ini
+# The time-limit warning: with -t 2 and --signal=B:USR1@110, slurmctld signals the batch shell
+# at one of its periodic checks (seen from 3 s to 40 s after the start; Slurm warns it may be up
+# to 60 s early); the script passes it on, sweep stops and exits 75. The grid holds about 90 s
+# of work, less than the 2 min limit.
+printf 'epochs = 4\ntrain_subset = 3000\nfilters = 2\ndense_units = 8\n[grid]\nlearning_rate = 0.001, 0.002, 0.003, 0.004, 0.005, 0.006, 0.007, 0.008, 0.009, 0.01, 0.011, 0.012\nbatch_size = 16, 32, 64\n' > long.ini
 set +e
 GRID=long.ini sbatch --wait -n 3 -c 1 -t 2 --signal=B:USR1@110 -o long_%j.out "$SRC/jobscripts/slurm-mpi.sbatch" --threads 1 > long.log 2>&1
 rc=$?
 set -e
 [ "$rc" -eq 75 ] || { cat long.log long_*.out; fail "the warned job exited $rc, expected 75"; }
-grep -q "SIGUSR1: stopping" long_*.out || { cat long_*.out; fail "no SIGUSR1 stop"; }
-"$SWEEP" rank long.h5 > /dev/null || fail "long.h5 unreadable after the stop"
+# Slurm may send it so early that sweep has not started: then the script does not start it.
+grep -Eq "SIGUSR1: stopping|a stop signal came before sweep started" long_*.out ||
+  { cat long_*.out; fail "no SIGUSR1 stop"; }
+[ ! -e long.h5 ] || "$SWEEP" rank long.h5 > /dev/null || fail "long.h5 unreadable after the stop"
 echo "slurm: --signal=B:USR1 before the time limit stopped the sweep with exit 75"

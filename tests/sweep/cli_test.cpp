@@ -27,6 +27,20 @@ TEST(Cli, RunWithOverrides) {
   EXPECT_EQ(c.command_line, "sweep run grids/quick.ini --threads 2 --filters=8,16 --epochs=1");
 }
 
+TEST(Cli, RankFiltersAndExport) {
+  CliCommand r = parse({"rank", "a.h5", "--where", "filters=8", "--group-by", "learning_rate"});
+  EXPECT_EQ(r.where, "filters=8");
+  EXPECT_EQ(r.group_by, "learning_rate");
+  CliCommand e = parse({"export", "a.h5", "b.h5", "--format", "json", "-o", "t.json", "--curves"});
+  EXPECT_EQ(e.kind, CliCommand::Kind::kExport);
+  EXPECT_EQ(e.files, (std::vector<std::string>{"a.h5", "b.h5"}));
+  EXPECT_EQ(e.format, "json");
+  EXPECT_EQ(e.out, "t.json");
+  EXPECT_TRUE(e.curves);
+  EXPECT_EQ(parse({"export", "a.h5"}).format, "csv");
+  EXPECT_THROW(parse({"export"}), UsageError);
+}
+
 TEST(Cli, RetryFailedAndGrace) {
   CliCommand c = parse({"run", "g.ini"});
   EXPECT_FALSE(c.retry_failed);

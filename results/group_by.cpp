@@ -1,0 +1,133 @@
+// --where filtering and the --group-by table of `sweep rank`.
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <sstream>
+
+#include "results/rank.h"
+#include "results/table_text.h"
+#include "sweep/errors.h"
+#include "sweep/keys.h"
+
+namespace sweep::results {
+namespace {
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+// `text` as a number, when all of it is one.
+bool as_number(const std::string& text, double* v) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  *v = std::strtod(text.c_str(), &end);
+  return end == text.c_str() + text.size();
+}
+
+bool same_value(const std::string& stored, const std::string& wanted) {
+  double a = 0, b = 0;
+  if (as_number(stored, &a) && as_number(wanted, &b)) return a == b;
+  return stored == wanted;
+}
+
+std::string value_of(const StoredTrial& t, const std::string& key) {
+  return key == "status" ? status_name(t.result.status) : t.param(key);
+}
+
+void check_key(const std::string& key, const char* option) {
+  if (key != "status" && find_key(key) == nullptr) {
+    throw UsageError(std::string(option) + ": unknown key '" + key +
+                     "'; a grid key (see sweep --help) or status");
+  }
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> parse_where(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::stringstream in(text);
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    const auto eq = part.find('=');
+    const std::string key = trim(part.substr(0, eq));
+    if (eq == std::string::npos || key.empty()) {
+      throw UsageError("--where: '" + trim(part) + "' is not key=value");
+    }
+    check_key(key, "--where");
+    out.emplace_back(key, trim(part.substr(eq + 1)));
+  }
+  return out;
+}
+
+std::vector<StoredTrial> filter_trials(
+    std::vector<StoredTrial> trials,
+    const std::vector<std::pair<std::string, std::string>>& where) {
+  if (where.empty()) return trials;
+  std::vector<StoredTrial> out;
+  for (auto& t : trials) {
+    const bool all = std::all_of(where.begin(), where.end(), [&](const auto& kv) {
+      return same_value(value_of(t, kv.first), kv.second);
+    });
+    if (all) out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::string group_table(const std::vector<StoredTrial>& all, const RankOptions& options) {
+  check_key(options.group_by, "--group-by");
+  const std::vector<StoredTrial> trials = filter_trials(best_per_trial(all), options.where);
+  const auto [by, higher] = resolve_metric(trials, options.by);
+  struct Group {
+    std::vector<double> values;
+    std::size_t trials = 0;
+  };
+  std::map<std::string, Group> groups;
+  for (const auto& t : trials) {
+    Group& g = groups[value_of(t, options.group_by)];
+    ++g.trials;
+    const double v = metric_value(t.result, by);
+    if (t.result.status == Status::kOk && !std::isnan(v)) g.values.push_back(v);
+  }
+  struct Row {
+    std::string value;
+    std::size_t trials, ranked;
+    double best, mean, sd;
+  };
+  std::vector<Row> rows;
+  for (const auto& [value, g] : groups) {
+    Row r{value, g.trials, g.values.size(), NAN, NAN, NAN};
+    if (!g.values.empty()) {
+      r.best = higher ? *std::max_element(g.values.begin(), g.values.end())
+                      : *std::min_element(g.values.begin(), g.values.end());
+      double sum = 0;
+      for (double v : g.values) sum += v;
+      r.mean = sum / static_cast<double>(g.values.size());
+      double ss = 0;
+      for (double v : g.values) ss += (v - r.mean) * (v - r.mean);
+      r.sd = g.values.size() > 1 ? std::sqrt(ss / static_cast<double>(g.values.size() - 1)) : 0;
+    }
+    rows.push_back(r);
+  }
+  // Best group first; groups without a finished trial last.
+  std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+    if (std::isnan(a.best) || std::isnan(b.best)) return !std::isnan(a.best) && std::isnan(b.best);
+    return higher ? a.best > b.best : a.best < b.best;
+  });
+  std::vector<std::vector<std::string>> cells = {
+      {options.group_by, "trials", "ranked", "best", "mean", "std"}};
+  for (const auto& r : rows) {
+    cells.push_back({r.value, std::to_string(r.trials), std::to_string(r.ranked),
+                     format_number(r.best, 4), format_number(r.mean, 4), format_number(r.sd, 4)});
+  }
+  std::ostringstream os;
+  os << by << " by " << options.group_by << (higher ? " (higher is better)" : " (lower is better)")
+     << ": " << trials.size() << " trials" << (options.where.empty() ? "" : " matching --where")
+     << " in " << rows.size() << " groups\n"
+     << render_columns(cells);
+  return os.str();
+}
+
+}  // namespace sweep::results
