@@ -8,6 +8,8 @@
 #   GRACE       seconds running trials may go on after a stop signal (120); keep it below the
 #               warning time of the script (--signal / -wt) minus a minute for the flush
 #   THREADS     LibTorch threads per worker         (empty: each worker's share of the node)
+#   SWEEP_OWN_SESSION=1  start mpirun in a session of its own (setsid), so that a terminal's
+#               Ctrl-C reaches only this shell, which passes it on gracefully (workstation.sh)
 
 # A stop signal that comes before sweep runs (Slurm may send its warning early) is noted, not
 # fatal; sweep_launch then does not start sweep at all.
@@ -36,7 +38,8 @@ sweep_launch() {
   shift 2
   local args=("$@" --grace "$GRACE") pid="" rc=0 resender=""
   [ -n "$THREADS" ] && args+=(--threads "$THREADS")
-  trap _sweep_stop USR1 TERM INT
+  trap '_sweep_stop USR1' USR1 TERM
+  trap '_sweep_stop INT' INT
   if [ "$SWEEP_STOP" = 1 ]; then
     echo "sweep: a stop signal came before sweep started; nothing was run"
     return 75
@@ -47,11 +50,13 @@ sweep_launch() {
     local hosts=()
     [ -n "$hostfile" ] && hosts=(--hostfile "$hostfile")
     # --oversubscribe: rank 0 mostly sleeps; --bind-to none: sweep shares out the cores itself.
-    mpirun -np "$np" "${hosts[@]}" --oversubscribe --bind-to none \
+    local session=()
+    [ "${SWEEP_OWN_SESSION:-0}" = 1 ] && session=(setsid)
+    "${session[@]}" mpirun -np "$np" "${hosts[@]}" --oversubscribe --bind-to none \
       "$SWEEP_HOME/jobscripts/gpu-bind.sh" "$SWEEP" "${args[@]}" &
   fi
   pid=$!
-  [ "$SWEEP_STOP" = 1 ] && _sweep_stop  # came while it was being started
+  [ "$SWEEP_STOP" = 1 ] && _sweep_stop USR1  # came while it was being started
   while :; do
     wait "$pid" && rc=0 || rc=$?
     kill -0 "$pid" 2>/dev/null || break  # wait was only interrupted by a trapped signal
@@ -61,11 +66,17 @@ sweep_launch() {
   return "$rc"
 }
 
-# The trap of sweep_launch (uses its locals pid and resender): passes a stop on as SIGUSR1.
+# The trap of sweep_launch (uses its locals pid and resender): passes a stop on as SIGUSR1; a
+# second SIGINT (Ctrl-C twice) sends SIGTERM instead, which ends mpirun within 2 s (running
+# trials are lost, finished ones kept).
 # mpirun passes SIGUSR1 on to every rank at once (SIGTERM only after its kill timeout), but
 # drops one that comes before the ranks run, so it is repeated every 5 s until sweep ends
 # (repeats are harmless: only a second SIGINT shortens the grace).
 _sweep_stop() {
+  if [ "$1" = INT ] && [ "$SWEEP_STOP" = 1 ] && [ -n "$pid" ]; then
+    kill -TERM "$pid" 2>/dev/null
+    return 0
+  fi
   SWEEP_STOP=1
   [ -n "$pid" ] || return 0
   kill -USR1 "$pid" 2>/dev/null

@@ -4,16 +4,17 @@
 #   jobscripts/workstation.sh                       # the default quick Fashion-MNIST sweep
 #   GRID=grids/mnist.ini NP=5 jobscripts/workstation.sh --epochs=3
 # Environment (defaults): GRID=grids/quick.ini  NP=3  OUT=<grid name>.h5 in the current folder
+#   GRACE=60 (seconds running trials may finish after Ctrl-C)  SKIP_BUILD=1 (use SWEEP as is)
 # Extra arguments are passed to `sweep run` (e.g. --threads 1, --filters=8,16).
+# Ctrl-C stops it gracefully: no more trials start, running ones finish within GRACE, exit 75;
+# the same command resumes. A second Ctrl-C stops at once (finished trials are kept).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-GRID=${GRID:-$root/grids/quick.ini}
-NP=${NP:-3}
-"$root/jobscripts/build.sh"
-# Open MPI refuses to run as root unless told twice.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+SWEEP_HOME=$(cd "$(dirname "$0")/.." && pwd)
+GRACE=${GRACE:-60}
+[ "${SKIP_BUILD:-0}" = 1 ] || "$SWEEP_HOME/jobscripts/build.sh"
+source "$SWEEP_HOME/jobscripts/lib.sh"
 out_args=()
 [ -n "${OUT:-}" ] && out_args=(--out "$OUT")
-# --oversubscribe: more ranks than cores is fine (rank 0 mostly sleeps);
-# --bind-to none: sweep divides the node's cores among its workers itself.
-exec mpirun -np "$NP" --oversubscribe --bind-to none "$root/build/bin/sweep" run "$GRID" "${out_args[@]}" "$@"
+rc=0
+SWEEP_OWN_SESSION=1 sweep_launch "${NP:-3}" "" run "$GRID" "${out_args[@]}" "$@" || rc=$?
+exit "$rc"

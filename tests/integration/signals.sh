@@ -74,3 +74,32 @@ grep -q "1 abandoned" d1.log || { cat d1.log; fail "a second SIGINT did not aban
 resume d2.log "$SWEEP" run s.ini --out d.h5 --threads 1
 [ "$(count d.h5)" -eq 6 ] || fail "d.h5 is not complete after the resume"
 echo "signals: SIGTERM with --grace 0 and a double Ctrl-C abandoned the running trial; resumed"
+
+# 5. Ctrl-C at a terminal running jobscripts/workstation.sh: the terminal signals the whole
+# foreground process group (simulated: the script in a session of its own, SIGINT to its
+# group). mpirun runs in its own session, so only the script gets it and passes it on as
+# SIGUSR1: the running trials finish, exit 75. Twice: mpirun is ended at once, nothing lost.
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+ctrl_c() {  # ctrl_c LOG COUNT OUT: runs workstation.sh, sends COUNT Ctrl-Cs after 1 trial
+  # A background job of this script would start with SIGINT ignored (and untrappable), unlike
+  # a command at a terminal: python puts the default back before it becomes the script.
+  SKIP_BUILD=1 SWEEP="$SWEEP" SWEEP_HOME="$SRC" GRID=s.ini OUT=$3 NP=3 setsid "$PY" -c \
+    'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp("bash", ["bash"] + sys.argv[1:])' \
+    "$SRC/jobscripts/workstation.sh" --threads 1 > "$1" 2>&1 &
+  local pid=$!
+  wait_for_lines "$1" 1
+  for _ in $(seq 1 "$2"); do kill -INT -- "-$pid"; sleep 0.3; done
+  set +e
+  wait "$pid"
+  CTRL_C_RC=$?
+  set -e
+}
+ctrl_c e1.log 1 e.h5
+[ "$CTRL_C_RC" -eq 75 ] || { cat e1.log; fail "Ctrl-C: workstation.sh exited $CTRL_C_RC, expected 75"; }
+grep -q "0 abandoned" e1.log || { cat e1.log; fail "Ctrl-C abandoned a running trial"; }
+[ "$(count e.h5)" -eq "$(finished e1.log)" ] || { cat e1.log; fail "e.h5 does not hold the finished trials"; }
+ctrl_c f1.log 2 f.h5
+[ "$CTRL_C_RC" -ne 0 ] || { cat f1.log; fail "two Ctrl-Cs: workstation.sh exited 0"; }
+"$PY" -c 'import h5py, sys; t = h5py.File("f.h5", "r", swmr=True)["trials"][:]; sys.exit(len(t) < int(sys.argv[1]))' "$(finished f1.log)" ||
+  fail "two Ctrl-Cs lost a finished trial"
+echo "signals: Ctrl-C in workstation.sh stops gracefully (exit 75); twice stops at once, nothing lost"
