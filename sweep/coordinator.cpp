@@ -48,10 +48,14 @@ SweepOutcome coordinate(const std::vector<TrialSpec>& trials, const std::vector<
   int active = workers;
   bool abandon_sent = false;
   Clock::time_point abandon_at{};
-  // Wakes the wait when a signal comes or the grace time runs out.
+  auto answer_overdue = [&] {
+    return abandon_sent &&
+           std::chrono::duration<double>(Clock::now() - abandon_at).count() > kAbandonAnswerSeconds;
+  };
+  // Wakes the wait when a signal comes, the grace time runs out or an answer is overdue.
   auto interrupt = [&] {
     if (poll_signals(stop, state)) return true;
-    return state.stopping() && !abandon_sent && state.abandon();
+    return (state.stopping() && !abandon_sent && state.abandon()) || answer_overdue();
   };
   while (active > 0) {
     std::optional<Message> got = wait_message_or(-1, interrupt);
@@ -68,10 +72,7 @@ SweepOutcome coordinate(const std::vector<TrialSpec>& trials, const std::vector<
       }
       for (const auto& [rank, index] : running) send_message(rank, Tag::kAbandon, {});
     }
-    if (abandon_sent &&
-        std::chrono::duration<double>(Clock::now() - abandon_at).count() > kAbandonAnswerSeconds) {
-      throw MpiError("workers did not answer the abandon request within 60 s");
-    }
+    if (answer_overdue()) throw MpiError("workers did not answer the abandon request within 60 s");
     if (!got) continue;
     const Message& m = *got;
     if (m.tag == Tag::kResult) {
