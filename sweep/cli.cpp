@@ -24,6 +24,10 @@ po::options_description grid_command_options(CliCommand& c, bool run) {
                     "LibTorch threads per worker (default: its share of the node)");
     d.add_options()("grace", po::value(&c.grace),
                     "seconds running trials may go on after a stop signal (default 60)");
+    d.add_options()("quiet,q", po::bool_switch(&c.quiet), "no progress display");
+    d.add_options()("verbose,v", po::bool_switch(&c.verbose), "a line per finished trial");
+    d.add_options()("progress-every", po::value(&c.progress_every),
+                    "seconds between progress lines when stdout is not a terminal (default 30)");
   } else {
     d.add_options()("show", po::value(&c.show), "trials listed (default 10)");
   }
@@ -72,6 +76,8 @@ void parse_grid_command(CliCommand& c, const std::vector<std::string>& args, boo
     throw UsageError(std::string(run ? "run" : "plan") + ": missing the grid file argument");
   if (c.threads < 0) throw UsageError("--threads must be positive");
   if (!(c.grace >= 0)) throw UsageError("--grace must be 0 or more seconds");
+  if (!(c.progress_every > 0)) throw UsageError("--progress-every must be more than 0 seconds");
+  if (c.quiet && c.verbose) throw UsageError("--quiet and --verbose exclude each other");
 }
 
 // Parses `d` plus -h and positional results files into c.files. Returns false after -h.
@@ -140,10 +146,13 @@ std::string default_out_path(const std::string& grid, const std::string& shard_t
 std::string usage_text() {
   return "usage:\n"
          "  sweep run GRID.ini [--out FILE.h5] [--threads N] [--shard I/N] [--retry-failed]\n"
-         "                    [--grace SECONDS] [--KEY=VALUE ...]\n"
+         "                    [--grace SECONDS] [--quiet | --verbose] [--progress-every SECONDS]\n"
+         "                    [--KEY=VALUE ...]\n"
          "      expand the grid and train every trial not yet in FILE.h5 (run under mpirun:\n"
          "      rank 0 coordinates, the other ranks train; alone, rank 0 trains). SIGINT,\n"
-         "      SIGTERM or SIGUSR1 stop it: running trials get --grace seconds (default 60)\n"
+         "      SIGTERM or SIGUSR1 stop it: running trials get --grace seconds (default 60).\n"
+         "      Progress is redrawn on a terminal, else logged every --progress-every seconds\n"
+         "      (default 30); --quiet: none; --verbose: also a line per finished trial\n"
          "  sweep plan GRID.ini [--out FILE.h5] [--show N] [--shard I/N] [--retry-failed]\n"
          "                     [--KEY=VALUE ...]\n"
          "      print the trials, their estimated relative cost and what FILE.h5 already holds\n"

@@ -17,6 +17,9 @@ struct CliCommand {
   int threads = 0;                 // run: --threads (0 = the rank's share of the node)
   bool retry_failed = false;       // run, plan: --retry-failed (run stored failed trials again)
   double grace = 60;               // run: --grace seconds for running trials after a stop signal
+  bool quiet = false;              // run: --quiet (no progress display)
+  bool verbose = false;            // run: --verbose (a line per finished trial)
+  double progress_every = 30;      // run: --progress-every seconds between log lines (no TTY)
   std::size_t show = 10;           // plan: --show
   std::vector<std::string> files;  // rank, merge: results files (merge: the inputs)
   std::string by;                  // rank: --by

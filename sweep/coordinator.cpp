@@ -40,7 +40,8 @@ std::string stop_text(const StopControl& stop, std::size_t running) {
 }  // namespace
 
 SweepOutcome coordinate(const std::vector<TrialSpec>& trials, const std::vector<std::size_t>& order,
-                        int workers, const ResultSink& sink, const StopControl& stop) {
+                        int workers, const ResultSink& sink, const StopControl& stop,
+                        const Ticker& tick) {
   SweepOutcome out;
   StopState state(stop.grace_seconds);
   std::size_t next = 0;
@@ -54,6 +55,7 @@ SweepOutcome coordinate(const std::vector<TrialSpec>& trials, const std::vector<
   };
   // Wakes the wait when a signal comes, the grace time runs out or an answer is overdue.
   auto interrupt = [&] {
+    if (tick) tick(running.size());
     if (poll_signals(stop, state)) return true;
     return (state.stopping() && !abandon_sent && state.abandon()) || answer_overdue();
   };
@@ -126,11 +128,12 @@ void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx)
 SweepOutcome run_locally(const std::vector<TrialSpec>& trials,
                          const std::vector<std::size_t>& order, worker::DataCache& cache,
                          const worker::WorkerContext& ctx, const ResultSink& sink,
-                         const StopControl& stop) {
+                         const StopControl& stop, const Ticker& tick) {
   SweepOutcome out;
   StopState state(stop.grace_seconds);
   bool told = false;
   auto check = [&] {
+    if (tick) tick(1);
     poll_signals(stop, state);
     if (state.stopping() && !told) {
       told = true;

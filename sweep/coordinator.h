@@ -17,6 +17,10 @@ namespace sweep {
 // the result durable (append and flush) before returning. Abandoned trials never reach it.
 using ResultSink = std::function<void(const TrialSpec&, const TrialResult&)>;
 
+// Called on rank 0 often while a loop waits or trains (at least before every batch rank 0
+// trains itself), with the number of trials running; for the progress display. May be empty.
+using Ticker = std::function<void(std::size_t running)>;
+
 // How rank 0 reacts to stop signals.
 struct StopControl {
   const StopSignals* signals = nullptr;          // nullptr: never stops early
@@ -38,7 +42,8 @@ struct SweepOutcome {
 // Waits sleep-polling. Throws MpiError (also when a worker does not answer an abandon
 // request within 60 s), or whatever `sink` throws.
 SweepOutcome coordinate(const std::vector<TrialSpec>& trials, const std::vector<std::size_t>& order,
-                        int workers, const ResultSink& sink, const StopControl& stop);
+                        int workers, const ResultSink& sink, const StopControl& stop,
+                        const Ticker& tick = nullptr);
 
 // A worker rank: asks rank 0 for work, trains each trial it gets, sends the result back,
 // until told to stop; abandons the running trial when rank 0 says so. Signals are rank 0's
@@ -52,6 +57,6 @@ void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx)
 SweepOutcome run_locally(const std::vector<TrialSpec>& trials,
                          const std::vector<std::size_t>& order, worker::DataCache& cache,
                          const worker::WorkerContext& ctx, const ResultSink& sink,
-                         const StopControl& stop);
+                         const StopControl& stop, const Ticker& tick = nullptr);
 
 }  // namespace sweep

@@ -11,8 +11,10 @@
 #include "sweep/coordinator.h"
 #include "sweep/errors.h"
 #include "sweep/plan.h"
+#include "sweep/progress.h"
 #include "sweep/scheduler.h"
 #include "sweep/signals.h"
+#include "sweep/terminal.h"
 #include "sweep/trial_id.h"
 #include "sweep/version.h"
 
@@ -25,15 +27,31 @@ double cpu_seconds() {
   return u.ru_utime.tv_sec + u.ru_stime.tv_sec + 1e-6 * (u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
-std::string result_line(const TrialResult& r, std::size_t done, std::size_t total) {
+// The --verbose line of a finished trial: its place, id, status, metrics, time, where it ran
+// and the values of the grid's axes.
+std::string result_line(const TrialSpec& spec, const TrialResult& r, const Grid& grid,
+                        std::size_t done, std::size_t total) {
   char buf[256];
   std::snprintf(buf, sizeof buf,
                 "[%zu/%zu] %s %-8s val_acc %.4f test_acc %.4f  %.1f s  rank %d x%d thr", done,
                 total, trial_id_hex(r.trial_id).c_str(), status_name(r.status), r.val_acc,
                 r.test_acc, r.wall_seconds, r.rank, r.threads);
   std::string s = buf;
+  std::string params;
+  for (const auto& e : grid.entries) {
+    if (e.axis) params += (params.empty() ? "" : " ") + e.key + "=" + spec.get(e.key);
+  }
+  if (!params.empty()) s += "  " + params;
   if (!r.message.empty()) s += "  (" + r.message + ")";
   return s;
+}
+
+// Off with --quiet; redrawn when stdout is a terminal; log lines otherwise.
+ProgressDisplay make_display(const CliCommand& cmd) {
+  if (cmd.quiet) return ProgressDisplay(ProgressMode::kOff, cmd.progress_every, stdout);
+  const TerminalInfo t = stdout_terminal();
+  return ProgressDisplay(t.is_terminal ? ProgressMode::kTerminal : ProgressMode::kLog,
+                         cmd.progress_every, stdout, t.columns);
 }
 
 // Everything rank 0 prepares before any trial runs. Bad input leaves `code` at 2 with
@@ -130,24 +148,38 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
                                 : "")
             << "\n"
             << std::flush;
-  std::size_t done = 0;
   const double cpu0 = cpu_seconds();
   const auto loop_start = std::chrono::steady_clock::now();
+  auto since_start = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
+  };
+  ProgressTracker progress(total);
+  ProgressDisplay display = make_display(cmd);
   ResultSink sink = [&](const TrialSpec& spec, const TrialResult& r) {
     p.store->append(spec, r);
-    std::cout << result_line(r, ++done, total) << "\n" << std::flush;
+    progress.finished(r);
+    if (cmd.verbose) {
+      display.print(result_line(spec, r, p.plan->grid, progress.done(), total));
+    }
+    display.tick(progress, since_start(), true);
+  };
+  Ticker tick = [&](std::size_t running) {
+    progress.set_running(running);
+    display.tick(progress, since_start());
   };
   StopControl stop;
   stop.signals = &signals;
   stop.grace_seconds = cmd.grace;
-  stop.note = [](const std::string& text) { std::cerr << "sweep: " << text << "\n" << std::flush; };
+  stop.note = [&](const std::string& text) { display.print("sweep: " + text, stderr); };
   SweepOutcome outcome;
   if (mpi.size() == 1) {
-    outcome = run_locally(p.plan->trials, p.order, cache, ctx, sink, stop);
+    outcome = run_locally(p.plan->trials, p.order, cache, ctx, sink, stop, tick);
   } else {
-    outcome = coordinate(p.plan->trials, p.order, mpi.size() - 1, sink, stop);
+    outcome = coordinate(p.plan->trials, p.order, mpi.size() - 1, sink, stop, tick);
     polled_barrier();
   }
+  display.finish();
+  const std::size_t done = progress.done();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("done: %zu trials in %.1f s", done, wall);
   if (mpi.size() > 1 && done > 0) {

@@ -29,7 +29,7 @@ LSB_JOBID=4244 LSB_DJOB_NUMPROC=3 LSB_DJOB_HOSTFILE=hosts OUT=mpi.h5 \
   bash "$SRC/jobscripts/lsf-mpi.bsub" > mpi.out 2>&1 || { cat mpi.out; fail "lsf-mpi.bsub"; }
 grep -q "6 to run on 2 worker rank(s)" mpi.out || { cat mpi.out; fail "the MPI job did not use 3 slots"; }
 printf 'epochs = 2\ntrain_subset = 3000\nfilters = 2\ndense_units = 8\n[grid]\nlearning_rate = 0.001, 0.002, 0.003, 0.004, 0.005, 0.006, 0.007, 0.008\n' > long.ini
-GRID=long.ini LSB_JOBID=4245 LSB_DJOB_NUMPROC=3 bash "$SRC/jobscripts/lsf-mpi.bsub" > long.out 2>&1 &
+SWEEP_ARGS=--verbose GRID=long.ini LSB_JOBID=4245 LSB_DJOB_NUMPROC=3 bash "$SRC/jobscripts/lsf-mpi.bsub" > long.out 2>&1 &
 job=$!
 for _ in $(seq 1 600); do grep -q '^\[1/' long.out && break; sleep 0.1; done
 kill -USR1 "$job"

@@ -9,7 +9,7 @@ printf 'epochs = 1\ntrain_subset = 1500\nfilters = 2\ndense_units = 8\n[grid]\nb
 GRID_TRIALS=36
 
 start() {  # starts the sweep in the background, output in $1
-  mpirun -np 3 --oversubscribe --bind-to none "$SWEEP" run k.ini --threads 1 > "$1" 2>&1 &
+  mpirun -np 3 --oversubscribe --bind-to none "$SWEEP" run k.ini --threads 1 --verbose > "$1" 2>&1 &
   MPIRUN=$!
 }
 wait_for() {  # wait_for TEST DESCRIPTION: polls TEST for up to 90 s
@@ -83,7 +83,7 @@ kill_rank() {
 kill_rank run3.log 2 0 "kill -9 rank 0"
 kill_rank run4.log 1 1 "kill -9 a worker rank"
 
-mpirun -np 3 --oversubscribe --bind-to none "$SWEEP" run k.ini --threads 1 > run5.log 2>&1 ||
+mpirun -np 3 --oversubscribe --bind-to none "$SWEEP" run k.ini --threads 1 --verbose > run5.log 2>&1 ||
   { cat run5.log; fail "the resumed sweep failed"; }
 grep -q "$BEFORE already in k.h5, $((GRID_TRIALS - BEFORE)) to run" run5.log || { cat run5.log; fail "run 5 did not resume from $BEFORE"; }
 "$PY" - "$GRID_TRIALS" <<'PY'

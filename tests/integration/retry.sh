@@ -13,7 +13,7 @@ open("train.csv", "w").write("\n".join(lines) + "\n")
 PY
 printf 'dataset = csv\ntrain_csv = train.csv\ntest_csv = test.csv\nepochs = 1\nfilters = 2\ndense_units = 8\n[grid]\nlearning_rate = 0.001, 0.01\n' > r.ini
 
-"$SWEEP" run r.ini > run1.log 2>&1 || { cat run1.log; fail "run 1"; }
+"$SWEEP" run r.ini --verbose > run1.log 2>&1 || { cat run1.log; fail "run 1"; }
 [ "$(grep -c ' failed ' run1.log)" -eq 2 ] || { cat run1.log; fail "run 1: both trials should fail"; }
 grep -q "train.csv:251" run1.log || { cat run1.log; fail "the failure does not name the line"; }
 "$SWEEP" run r.ini > run2.log 2>&1 || { cat run2.log; fail "run 2"; }
@@ -22,7 +22,7 @@ grep -q "2 already in r.h5, 0 to run" run2.log || { cat run2.log; fail "failed t
 grep -q "to run: 2 trials (0 already done" plan.log || { cat plan.log; fail "plan --retry-failed"; }
 
 cp good.csv train.csv  # the data are fixed; paths are not part of a trial's id
-"$SWEEP" run r.ini --retry-failed > run3.log 2>&1 || { cat run3.log; fail "run 3"; }
+"$SWEEP" run r.ini --retry-failed --verbose > run3.log 2>&1 || { cat run3.log; fail "run 3"; }
 grep -q "0 already in r.h5, 2 to run" run3.log || { cat run3.log; fail "--retry-failed did not rerun them"; }
 [ "$(grep -c ' ok ' run3.log)" -eq 2 ] || { cat run3.log; fail "run 3: both trials should succeed"; }
 "$PY" - <<'PY'

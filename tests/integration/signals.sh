@@ -43,35 +43,35 @@ resume() {  # resume LOG COMMAND...: the same command again runs the rest and ex
 }
 
 # 1. SIGINT to a lone `sweep run`: the running trial finishes within the grace.
-stopped_run a1.log INT -- "$SWEEP" run s.ini --out a.h5 --threads 1
+stopped_run a1.log INT -- "$SWEEP" run s.ini --out a.h5 --threads 1 --verbose
 grep -q "SIGINT: stopping; no more trials handed out" a1.log || { cat a1.log; fail "no stop message"; }
 n=$(count a.h5)
 [ "$n" -eq "$(finished a1.log)" ] && [ "$n" -ge 2 ] || { cat a1.log; fail "a.h5 holds $n trials"; }
 grep -q "0 abandoned" a1.log || { cat a1.log; fail "a trial was abandoned within the grace"; }
-resume a2.log "$SWEEP" run s.ini --out a.h5 --threads 1
+resume a2.log "$SWEEP" run s.ini --out a.h5 --threads 1 --verbose
 grep -q "$n already in a.h5, $((6 - n)) to run" a2.log || { cat a2.log; fail "a: no resume"; }
 [ "$(count a.h5)" -eq 6 ] || fail "a.h5 is not complete after the resume"
 echo "signals: SIGINT stopped a lone run after $n trials (the running one finished); resumed to 6"
 
 # 2. SIGUSR1 to mpirun, which forwards it to every rank; rank 0 stops, workers finish.
-stopped_run b1.log USR1 -- mpirun -np 3 --oversubscribe --bind-to none "$SWEEP" run s.ini --out b.h5 --threads 1
+stopped_run b1.log USR1 -- mpirun -np 3 --oversubscribe --bind-to none "$SWEEP" run s.ini --out b.h5 --threads 1 --verbose
 grep -q "SIGUSR1: stopping" b1.log || { cat b1.log; fail "no SIGUSR1 stop message"; }
 n=$(count b.h5)
 [ "$n" -eq "$(finished b1.log)" ] && [ "$n" -lt 6 ] || { cat b1.log; fail "b.h5 holds $n trials"; }
-resume b2.log mpirun -np 3 --oversubscribe --bind-to none "$SWEEP" run s.ini --out b.h5 --threads 1
+resume b2.log mpirun -np 3 --oversubscribe --bind-to none "$SWEEP" run s.ini --out b.h5 --threads 1 --verbose
 [ "$(count b.h5)" -eq 6 ] || fail "b.h5 is not complete after the resume"
 echo "signals: SIGUSR1 through mpirun stopped 3 ranks after $n trials; resumed to 6"
 
 # 3. SIGTERM with --grace 0: the running trial is abandoned at its next batch, not stored.
-stopped_run c1.log TERM -- "$SWEEP" run s.ini --out c.h5 --threads 1 --grace 0
+stopped_run c1.log TERM -- "$SWEEP" run s.ini --out c.h5 --threads 1 --verbose --grace 0
 grep -q "1 abandoned" c1.log || { cat c1.log; fail "the running trial was not abandoned"; }
 n=$(count c.h5)
 [ "$n" -eq "$(finished c1.log)" ] || { cat c1.log; fail "c.h5 holds $n trials"; }
 
 # 4. Ctrl-C twice: the second abandons the running trial at once despite the grace.
-stopped_run d1.log INT INT -- "$SWEEP" run s.ini --out d.h5 --threads 1 --grace 600
+stopped_run d1.log INT INT -- "$SWEEP" run s.ini --out d.h5 --threads 1 --verbose --grace 600
 grep -q "1 abandoned" d1.log || { cat d1.log; fail "a second SIGINT did not abandon"; }
-resume d2.log "$SWEEP" run s.ini --out d.h5 --threads 1
+resume d2.log "$SWEEP" run s.ini --out d.h5 --threads 1 --verbose
 [ "$(count d.h5)" -eq 6 ] || fail "d.h5 is not complete after the resume"
 echo "signals: SIGTERM with --grace 0 and a double Ctrl-C abandoned the running trial; resumed"
 
@@ -85,7 +85,7 @@ ctrl_c() {  # ctrl_c LOG COUNT OUT: runs workstation.sh, sends COUNT Ctrl-Cs aft
   # a command at a terminal: python puts the default back before it becomes the script.
   SKIP_BUILD=1 SWEEP="$SWEEP" SWEEP_HOME="$SRC" GRID=s.ini OUT=$3 NP=3 setsid "$PY" -c \
     'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp("bash", ["bash"] + sys.argv[1:])' \
-    "$SRC/jobscripts/workstation.sh" --threads 1 > "$1" 2>&1 &
+    "$SRC/jobscripts/workstation.sh" --threads 1 --verbose > "$1" 2>&1 &
   local pid=$!
   wait_for_lines "$1" 1
   for _ in $(seq 1 "$2"); do kill -INT -- "-$pid"; sleep 0.3; done

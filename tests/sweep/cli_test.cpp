@@ -53,6 +53,20 @@ TEST(Cli, RetryFailedAndGrace) {
   EXPECT_THROW(parse({"plan", "g.ini", "--grace", "5"}), UsageError);
 }
 
+TEST(Cli, ProgressOptions) {
+  CliCommand c = parse({"run", "g.ini"});
+  EXPECT_FALSE(c.quiet);
+  EXPECT_FALSE(c.verbose);
+  EXPECT_EQ(c.progress_every, 30);
+  c = parse({"run", "g.ini", "--verbose", "--progress-every", "5"});
+  EXPECT_TRUE(c.verbose);
+  EXPECT_EQ(c.progress_every, 5);
+  EXPECT_TRUE(parse({"run", "g.ini", "-q"}).quiet);
+  EXPECT_THROW(parse({"run", "g.ini", "--quiet", "--verbose"}), UsageError);
+  EXPECT_THROW(parse({"run", "g.ini", "--progress-every", "0"}), UsageError);
+  EXPECT_THROW(parse({"plan", "g.ini", "--quiet"}), UsageError);
+}
+
 TEST(Cli, OutAndPlanAndRank) {
   EXPECT_EQ(parse({"run", "g.ini", "--out", "x/y.h5"}).out, "x/y.h5");
   EXPECT_EQ(parse({"plan", "g.ini", "--show", "3"}).show, 3u);
