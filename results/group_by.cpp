@@ -2,9 +2,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <map>
 #include <sstream>
 
+#include "results/analysis.h"
 #include "results/rank.h"
 #include "results/table_text.h"
 #include "sweep/errors.h"
@@ -31,10 +31,6 @@ bool same_value(const std::string& stored, const std::string& wanted) {
   double a = 0, b = 0;
   if (as_number(stored, &a) && as_number(wanted, &b)) return a == b;
   return stored == wanted;
-}
-
-std::string value_of(const StoredTrial& t, const std::string& key) {
-  return key == "status" ? status_name(t.result.status) : t.param(key);
 }
 
 void check_key(const std::string& key, const char* option) {
@@ -69,7 +65,7 @@ std::vector<StoredTrial> filter_trials(
   std::vector<StoredTrial> out;
   for (auto& t : trials) {
     const bool all = std::all_of(where.begin(), where.end(), [&](const auto& kv) {
-      return same_value(value_of(t, kv.first), kv.second);
+      return same_value(trial_value(t, kv.first), kv.second);
     });
     if (all) out.push_back(std::move(t));
   }
@@ -80,39 +76,9 @@ std::string group_table(const std::vector<StoredTrial>& all, const RankOptions& 
   check_key(options.group_by, "--group-by");
   const std::vector<StoredTrial> trials = filter_trials(best_per_trial(all), options.where);
   const auto [by, higher] = resolve_metric(trials, options.by);
-  struct Group {
-    std::vector<double> values;
-    std::size_t trials = 0;
-  };
-  std::map<std::string, Group> groups;
-  for (const auto& t : trials) {
-    Group& g = groups[value_of(t, options.group_by)];
-    ++g.trials;
-    const double v = metric_value(t.result, by);
-    if (t.result.status == Status::kOk && !std::isnan(v)) g.values.push_back(v);
-  }
-  struct Row {
-    std::string value;
-    std::size_t trials, ranked;
-    double best, mean, sd;
-  };
-  std::vector<Row> rows;
-  for (const auto& [value, g] : groups) {
-    Row r{value, g.trials, g.values.size(), NAN, NAN, NAN};
-    if (!g.values.empty()) {
-      r.best = higher ? *std::max_element(g.values.begin(), g.values.end())
-                      : *std::min_element(g.values.begin(), g.values.end());
-      double sum = 0;
-      for (double v : g.values) sum += v;
-      r.mean = sum / static_cast<double>(g.values.size());
-      double ss = 0;
-      for (double v : g.values) ss += (v - r.mean) * (v - r.mean);
-      r.sd = g.values.size() > 1 ? std::sqrt(ss / static_cast<double>(g.values.size() - 1)) : 0;
-    }
-    rows.push_back(r);
-  }
+  std::vector<GroupStats> rows = group_stats(trials, options.group_by, by, higher);
   // Best group first; groups without a finished trial last.
-  std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+  std::stable_sort(rows.begin(), rows.end(), [&](const GroupStats& a, const GroupStats& b) {
     if (std::isnan(a.best) || std::isnan(b.best)) return !std::isnan(a.best) && std::isnan(b.best);
     return higher ? a.best > b.best : a.best < b.best;
   });

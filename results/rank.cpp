@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <sstream>
 
+#include "results/analysis.h"
 #include "results/table_text.h"
 #include "sweep/errors.h"
-#include "sweep/keys.h"
 #include "sweep/trial_id.h"
 
 namespace sweep::results {
@@ -73,16 +73,7 @@ std::string rank_table(const std::vector<StoredTrial>& all, const RankOptions& o
     return a->result.trial_id < b->result.trial_id;
   });
   // Parameters that differ between trials are the ones worth a column.
-  std::vector<std::string> shown;
-  for (const auto& k : known_keys()) {
-    if (!k.in_id) continue;
-    for (const auto& t : trials) {
-      if (t.param(k.name) != trials.front().param(k.name)) {
-        shown.push_back(k.name);
-        break;
-      }
-    }
-  }
+  const std::vector<std::string> shown = swept_keys(trials);
   std::vector<std::vector<std::string>> cells;
   std::vector<std::string> head = {"#", "trial_id"};
   head.insert(head.end(), shown.begin(), shown.end());

@@ -16,9 +16,9 @@ namespace {
 constexpr const char* kFormat = "sweep-results";
 constexpr int kFormatVersion = 1;
 
-// Throws StoreError when `path` is missing, StoreFormatError when it is not an HDF5 file.
+// Throws StoreMissingError when `path` is missing, StoreFormatError when it is not an HDF5 file.
 void check_exists(const std::string& path) {
-  if (!file_exists(path)) throw StoreError(path + ": no such file");
+  if (!file_exists(path)) throw StoreMissingError(path + ": no such file");
   if (H5Fis_hdf5(path.c_str()) <= 0) throw StoreFormatError(path + ": not an HDF5 file");
 }
 

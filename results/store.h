@@ -41,8 +41,9 @@ class Store {
   static Store create(const std::string& path, const StoreInfo& info);
   // Opens an existing results file for appending: takes the writer lock, clears the marks a
   // killed writer left, drops detail rows of an append that a kill cut short, and starts SWMR
-  // writing. Throws StoreFormatError when it is not a sweep results file, StoreError when it
-  // cannot be opened or another process is writing it.
+  // writing. Throws StoreMissingError when there is no such file, StoreFormatError when it is
+  // not a sweep results file, StoreLockedError when another process is writing it, StoreError
+  // when it cannot be opened.
   static Store open_append(const std::string& path);
   // Opens an existing results file read-only, also while a sweep writes it or after its
   // writer was killed. Throws as open_append (but takes no lock).

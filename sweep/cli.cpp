@@ -115,6 +115,15 @@ void parse_export(CliCommand& c, const std::vector<std::string>& args) {
   }
 }
 
+void parse_report(CliCommand& c, const std::vector<std::string>& args) {
+  po::options_description d;
+  d.add_options()("out,o", po::value(&c.out), "file")("by", po::value(&c.by), "metric")(
+      "top", po::value(&c.top), "rows")("title", po::value(&c.title), "title");
+  if (!parse_file_command(c, args, d)) return;
+  if (c.files.empty()) throw UsageError("report: missing the results file argument");
+  if (c.out.empty()) c.out = default_report_path(c.files.front());
+}
+
 void parse_status(CliCommand& c, const std::vector<std::string>& args) {
   po::options_description d;
   d.add_options()("help,h", "show help")("files", po::value(&c.files)->multitoken(), "files");
@@ -143,6 +152,12 @@ std::string default_out_path(const std::string& grid, const std::string& shard_t
   return base + (shard_tag.empty() ? "" : ".shard-" + shard_tag) + ".h5";
 }
 
+std::string default_report_path(const std::string& results_file) {
+  std::string base = results_file.substr(results_file.find_last_of('/') + 1);
+  if (base.size() > 3 && base.compare(base.size() - 3, 3, ".h5") == 0) base.resize(base.size() - 3);
+  return base + ".html";
+}
+
 std::string usage_text() {
   return "usage:\n"
          "  sweep run GRID.ini [--out FILE.h5] [--threads N] [--shard I/N] [--retry-failed]\n"
@@ -162,6 +177,9 @@ std::string usage_text() {
          "      have the --where values; --group-by: best/mean/std of METRIC per value of KEY\n"
          "  sweep export FILE.h5... [--format csv|json] [-o PATH] [--curves]\n"
          "      the trials (--curves: per-epoch rows) as CSV or JSON, to PATH or stdout\n"
+         "  sweep report FILE.h5... [-o PATH.html] [--by METRIC] [--top N] [--title TEXT]\n"
+         "      one self-contained HTML page (opens offline): summary, top trials, METRIC per\n"
+         "      key, importance, parallel coordinates, learning curves, confusion, timeline\n"
          "  sweep merge OUT.h5 FILE.h5...\n"
          "      write the distinct trials of several results files (e.g. shards) to a new file\n"
          "  sweep status GRID.ini FILE.h5... [--KEY=VALUE ...]\n"
@@ -199,9 +217,12 @@ CliCommand parse_cli(int argc, const char* const* argv) {
     } else if (cmd == "export") {
       c.kind = CliCommand::Kind::kExport;
       parse_export(c, rest);
+    } else if (cmd == "report") {
+      c.kind = CliCommand::Kind::kReport;
+      parse_report(c, rest);
     } else {
       throw UsageError("unknown command '" + cmd +
-                       "'; one of run, plan, rank, merge, status, export");
+                       "'; one of run, plan, rank, merge, status, export, report");
     }
   } catch (const po::error& e) {
     throw UsageError(cmd + ": " + e.what());

@@ -9,10 +9,10 @@
 namespace sweep {
 
 struct CliCommand {
-  enum class Kind { kHelp, kVersion, kRun, kPlan, kRank, kMerge, kStatus, kExport };
+  enum class Kind { kHelp, kVersion, kRun, kPlan, kRank, kMerge, kStatus, kExport, kReport };
   Kind kind = Kind::kHelp;
   std::string grid;                // run, plan, status: the grid file
-  std::string out;                 // run, plan: --out ("" = default_out_path); export: -o
+  std::string out;                 // run, plan: --out ("" = default_out_path); export, report: -o
   std::string shard;               // run, plan: --shard I/N ("" = from the array job, if any)
   int threads = 0;                 // run: --threads (0 = the rank's share of the node)
   bool retry_failed = false;       // run, plan: --retry-failed (run stored failed trials again)
@@ -22,8 +22,9 @@ struct CliCommand {
   double progress_every = 30;      // run: --progress-every seconds between log lines (no TTY)
   std::size_t show = 10;           // plan: --show
   std::vector<std::string> files;  // rank, merge: results files (merge: the inputs)
-  std::string by;                  // rank: --by
-  std::size_t top = 10;            // rank: --top
+  std::string by;                  // rank, report: --by
+  std::size_t top = 10;            // rank, report: --top
+  std::string title;               // report: --title
   std::string where;               // rank: --where "key=value,..."
   std::string group_by;            // rank: --group-by KEY
   std::string format = "csv";      // export: --format csv|json
@@ -42,6 +43,10 @@ CliCommand parse_cli(int argc, const char* const* argv);
 // The default results file: GRID's file name with ".h5" in the current folder, or
 // "NAME.shard-I-of-N.h5" for a shard.
 std::string default_out_path(const std::string& grid, const std::string& shard_tag);
+
+// The default page of `sweep report`: the results file's name with ".html" instead of ".h5",
+// in the current folder.
+std::string default_report_path(const std::string& results_file);
 
 // The usage text of the whole program.
 std::string usage_text();

@@ -29,6 +29,10 @@ int merge_command(const CliCommand& cmd);
 // complete) or stdout. Bad options or inputs: exit code 2, nothing written.
 int export_command(const CliCommand& cmd);
 
+// `sweep report`: writes the HTML report of the files to -o PATH (replaced only once
+// complete). Bad options or inputs: exit code 2, nothing written.
+int report_command(const CliCommand& cmd);
+
 // `sweep status`: prints how many trials of a grid the results files hold.
 int status_command(const CliCommand& cmd);
 

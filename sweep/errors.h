@@ -38,6 +38,12 @@ class StoreFormatError : public StoreError {
   using StoreError::StoreError;
 };
 
+// A results file named on the command line does not exist: the user's mistake, exit code 2.
+class StoreMissingError : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 // Another process is writing the results file (it holds the writer lock): the user's
 // mistake, exit code 2.
 class StoreLockedError : public StoreError {

@@ -36,7 +36,9 @@ int main(int argc, char** argv) {
     case Kind::kMerge:
     case Kind::kStatus:
     case Kind::kExport:
+    case Kind::kReport:
       try {
+        if (cmd.kind == Kind::kReport) return sweep::report_command(cmd);
         if (cmd.kind == Kind::kMerge) return sweep::merge_command(cmd);
         if (cmd.kind == Kind::kExport) return sweep::export_command(cmd);
         if (cmd.kind == Kind::kStatus) return sweep::status_command(cmd);

@@ -1,4 +1,5 @@
-// Commands that need no MPI: plan, rank, export, merge and status.
+// Commands that need no MPI: plan, rank, export, report, merge and status.
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -6,6 +7,8 @@
 #include "results/export.h"
 #include "results/merge.h"
 #include "results/rank.h"
+#include "results/report_data.h"
+#include "results/report_html.h"
 #include "results/store.h"
 #include "sweep/commands.h"
 #include "sweep/errors.h"
@@ -42,6 +45,24 @@ std::vector<results::StoredTrial> read_all(const std::vector<std::string>& files
   return all;
 }
 
+// Writes `text` to `path` through PATH.part and a rename, so that `path` is never half
+// written. Throws StoreError.
+void write_whole_file(const std::string& path, const std::string& text) {
+  const std::string part = path + ".part";
+  {
+    std::ofstream f(part, std::ios::binary);
+    f << text;
+    if (!f.flush()) {
+      std::remove(part.c_str());
+      throw StoreError(part + ": cannot write");
+    }
+  }
+  if (std::rename(part.c_str(), path.c_str()) != 0) {
+    std::remove(part.c_str());
+    throw StoreError(path + ": cannot write");
+  }
+}
+
 }  // namespace
 
 int rank_command(const CliCommand& cmd) {
@@ -62,17 +83,31 @@ int export_command(const CliCommand& cmd) {
     std::cout << text;
     return kExitOk;
   }
-  const std::string part = cmd.out + ".part";
-  {
-    std::ofstream f(part, std::ios::binary);
-    f << text;
-    if (!f.flush()) throw StoreError(part + ": cannot write");
-  }
-  if (std::rename(part.c_str(), cmd.out.c_str()) != 0) {
-    std::remove(part.c_str());
-    throw StoreError(cmd.out + ": cannot write");
-  }
+  write_whole_file(cmd.out, text);
   std::cerr << "exported " << cmd.files.size() << " file(s) to " << cmd.out << "\n";
+  return kExitOk;
+}
+
+int report_command(const CliCommand& cmd) {
+  std::vector<results::ReportSource> sources;
+  for (const auto& f : cmd.files) {
+    results::Store store = results::Store::open_read(f);
+    sources.push_back({f, store.info(), store.read_trials()});
+  }
+  results::ReportOptions o;
+  o.by = cmd.by;
+  o.top = cmd.top;
+  o.title = cmd.title;
+  if (o.title.empty()) {
+    o.title = "sweep report: " + cmd.files.front();
+    if (cmd.files.size() > 1) o.title += " and " + std::to_string(cmd.files.size() - 1) + " more";
+  }
+  o.generated_unix =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::string html = results::report_html(results::report_json(sources, o), o.title);
+  write_whole_file(cmd.out, html);
+  std::cout << "report: " << cmd.out << " (" << html.size() / 1024
+            << " KiB; open it in a browser)\n";
   return kExitOk;
 }
 

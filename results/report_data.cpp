@@ -1,0 +1,188 @@
+#include "results/report_data.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "results/analysis.h"
+#include "results/rank.h"
+#include "sweep/trial_id.h"
+
+namespace sweep::results {
+namespace {
+
+using nlohmann::ordered_json;
+
+// A number, or null when it is missing.
+ordered_json num(double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr); }
+
+ordered_json file_entry(const ReportSource& s) {
+  return {{"path", s.path},
+          {"shard", s.info.shard},
+          {"grid", s.info.grid_path},
+          {"dataset", s.info.dataset},
+          {"version", s.info.program_version},
+          {"created_unix", num(s.info.created_unix)},
+          {"rows", s.trials.size()}};
+}
+
+ordered_json trial_entry(const StoredTrial& t, const std::vector<std::string>& keys,
+                         const std::string& metric) {
+  const TrialResult& r = t.result;
+  ordered_json params = ordered_json::object();
+  for (const auto& k : keys) params[k] = t.param(k);
+  return {{"id", trial_id_hex(r.trial_id)},
+          {"status", status_name(r.status)},
+          {"message", r.message},
+          {"params", params},
+          {"metric", num(r.status == Status::kOk ? metric_value(r, metric) : NAN)},
+          {"val_acc", num(r.val_acc)},
+          {"test_acc", num(r.test_acc)},
+          {"macro_f1", num(r.macro_f1)},
+          {"val_loss", num(r.val_loss)},
+          {"test_loss", num(r.test_loss)},
+          {"epochs", r.epochs_run},
+          {"seconds", num(r.wall_seconds)},
+          {"threads", r.threads}};
+}
+
+ordered_json summary(const std::vector<StoredTrial>& trials) {
+  std::size_t ok = 0, failed = 0, diverged = 0;
+  double seconds = 0, core_seconds = 0;
+  long long epochs = 0;
+  for (const auto& t : trials) {
+    ok += t.result.status == Status::kOk;
+    failed += t.result.status == Status::kFailed;
+    diverged += t.result.status == Status::kDiverged;
+    seconds += t.result.wall_seconds;
+    core_seconds += t.result.wall_seconds * std::max(1, t.result.threads);
+    epochs += t.result.epochs_run;
+  }
+  return {{"trials", trials.size()},  {"ok", ok},
+          {"failed", failed},         {"diverged", diverged},
+          {"trial_seconds", seconds}, {"core_seconds", core_seconds},
+          {"epochs", epochs}};
+}
+
+// Every stored row as a bar of the timeline: which file, host and rank ran it, from when to
+// when (seconds since the earliest start).
+ordered_json timeline(const std::vector<ReportSource>& sources) {
+  double t0 = std::numeric_limits<double>::infinity();
+  for (const auto& s : sources) {
+    for (const auto& t : s.trials) {
+      if (t.result.started_unix > 0) t0 = std::min(t0, t.result.started_unix);
+    }
+  }
+  ordered_json bars = ordered_json::array();
+  for (std::size_t f = 0; f < sources.size(); ++f) {
+    for (const auto& t : sources[f].trials) {
+      const TrialResult& r = t.result;
+      if (!(r.started_unix > 0) || r.finished_unix < r.started_unix) continue;
+      std::string lane = r.host + " rank " + std::to_string(r.rank);
+      if (sources.size() > 1) lane = sources[f].path + ": " + lane;
+      bars.push_back({{"lane", lane},
+                      {"id", trial_id_hex(r.trial_id)},
+                      {"status", status_name(r.status)},
+                      {"start", r.started_unix - t0},
+                      {"end", r.finished_unix - t0}});
+    }
+  }
+  return {{"start_unix", num(t0)}, {"bars", bars}};
+}
+
+ordered_json curves(const StoredTrial& t) {
+  ordered_json c = {{"id", trial_id_hex(t.result.trial_id)}};
+  for (const char* f : {"epoch", "train_loss", "train_acc", "val_loss", "val_acc"}) {
+    c[f] = ordered_json::array();
+  }
+  for (const auto& e : t.result.epochs) {
+    c["epoch"].push_back(e.epoch);
+    c["train_loss"].push_back(num(e.train_loss));
+    c["train_acc"].push_back(num(e.train_acc));
+    c["val_loss"].push_back(num(e.val_loss));
+    c["val_acc"].push_back(num(e.val_acc));
+  }
+  return c;
+}
+
+ordered_json confusion(const StoredTrial& t) {
+  const TrialResult& r = t.result;
+  const auto n = static_cast<std::size_t>(std::max(0, r.num_classes));
+  if (n == 0 || r.confusion.size() != n * n) return nullptr;
+  ordered_json m = ordered_json::array();
+  for (std::size_t i = 0; i < n; ++i) {
+    m.push_back(ordered_json(
+        std::vector<std::int64_t>(r.confusion.begin() + i * n, r.confusion.begin() + (i + 1) * n)));
+  }
+  return {{"id", trial_id_hex(r.trial_id)}, {"split", r.eval_split}, {"matrix", m}};
+}
+
+}  // namespace
+
+std::string report_json(const std::vector<ReportSource>& sources, const ReportOptions& options) {
+  std::vector<StoredTrial> all;
+  ordered_json files = ordered_json::array();
+  std::string names;
+  for (const auto& s : sources) {
+    all.insert(all.end(), s.trials.begin(), s.trials.end());
+    files.push_back(file_entry(s));
+    names += (names.empty() ? "" : ", ") + s.path;
+  }
+  const std::vector<StoredTrial> trials = best_per_trial(std::move(all));
+  const auto [metric, higher] = resolve_metric(trials, options.by);
+  const std::vector<std::string> keys = swept_keys(trials);
+
+  std::vector<const StoredTrial*> ranked;
+  for (const auto& t : trials) {
+    if (t.result.status == Status::kOk && std::isfinite(metric_value(t.result, metric))) {
+      ranked.push_back(&t);
+    }
+  }
+  std::sort(ranked.begin(), ranked.end(), [&, higher = higher, &metric = metric](auto* a, auto* b) {
+    const double x = metric_value(a->result, metric), y = metric_value(b->result, metric);
+    if (x != y) return higher ? x > y : x < y;
+    return a->result.trial_id < b->result.trial_id;
+  });
+
+  ordered_json doc;
+  doc["title"] = options.title.empty() ? "sweep report: " + names : options.title;
+  doc["generated_unix"] = options.generated_unix;
+  doc["files"] = files;
+  doc["metric"] = {{"name", metric}, {"higher_is_better", higher}};
+  doc["summary"] = summary(trials);
+  doc["keys"] = keys;
+  doc["trials"] = ordered_json::array();
+  for (const auto& t : trials) doc["trials"].push_back(trial_entry(t, keys, metric));
+  doc["best"] = ranked.empty() ? ordered_json(nullptr) : trial_entry(*ranked[0], keys, metric);
+  doc["top"] = ordered_json::array();
+  for (std::size_t i = 0; i < std::min(options.top, ranked.size()); ++i) {
+    doc["top"].push_back(trial_id_hex(ranked[i]->result.trial_id));
+  }
+  doc["effects"] = ordered_json::object();
+  for (const auto& k : keys) {
+    ordered_json values = ordered_json::array();
+    for (const auto& g : group_stats(trials, k, metric, higher)) {
+      values.push_back({{"value", g.value},
+                        {"trials", g.trials},
+                        {"ranked", g.ranked},
+                        {"best", num(g.best)},
+                        {"mean", num(g.mean)},
+                        {"sd", num(g.sd)}});
+    }
+    doc["effects"][k] = values;
+  }
+  doc["importance"] = ordered_json::array();
+  for (const auto& imp : importance(trials, keys, metric)) {
+    doc["importance"].push_back({{"key", imp.key}, {"share", imp.share}});
+  }
+  doc["curves"] = ordered_json::array();
+  for (std::size_t i = 0; i < std::min(options.curves, ranked.size()); ++i) {
+    if (!ranked[i]->result.epochs.empty()) doc["curves"].push_back(curves(*ranked[i]));
+  }
+  doc["confusion"] = ranked.empty() ? ordered_json(nullptr) : confusion(*ranked[0]);
+  doc["timeline"] = timeline(sources);
+  return doc.dump();
+}
+
+}  // namespace sweep::results

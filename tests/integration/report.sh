@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# `sweep report`: the page of a small sweep read from its two shards, of an empty file and of a
+# file with failed trials only, opened in headless Chromium (Debian's chromium): every plot
+# draws (the page marks body[data-drawn] once Plotly has drawn each), no error, no console
+# error and no blocked request (the page's Content-Security-Policy allows none), and a
+# screenshot is taken. The data embedded in the page are compared with rank and export.
+source "$(dirname "$0")/common.sh"
+[ -d "$FASHION" ] || skip "Fashion-MNIST not installed at $FASHION (Debian package dataset-fashion-mnist)"
+[ -x "${STORE_APPEND_LOOP:-}" ] || fail "STORE_APPEND_LOOP does not name the helper binary"
+CHROMIUM=$(command -v chromium || true)
+[ -n "$CHROMIUM" ] || skip "no chromium (Debian package chromium; jobscripts/install-deps.sh installs it)"
+
+printf 'epochs = 2\ntrain_subset = 400\ndense_units = 8\n[grid]\nfilters = 2, 4\nlearning_rate = 0.001, 0.003, 0.01\n' > r.ini
+sweep_mpi 3 run r.ini --shard 1/2 --threads 1 -q > run1.log 2>&1 || { cat run1.log; fail "shard 1"; }
+"$SWEEP" run r.ini --shard 2/2 --threads 1 -q > run2.log 2>&1 || { cat run2.log; fail "shard 2"; }
+shards=(r.shard-1-of-2.h5 r.shard-2-of-2.h5)
+
+# render NAME: opens NAME.html in headless Chromium; NAME.dom is the page after it ran, NAME.png
+# a screenshot, NAME.console what the page logged. Fails on an error the page recorded or
+# logged, or a plot that did not draw; prints the number of plots.
+render() {
+  local name=$1 flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
+    --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars
+    --virtual-time-budget=30000 --enable-logging=stderr --v=0)
+  rm -rf "$WORK/chromium-profile"
+  timeout 120 "$CHROMIUM" "${flags[@]}" --user-data-dir="$WORK/chromium-profile" --dump-dom \
+    "file://$WORK/$name.html" > "$name.dom" 2> "$name.console" || { cat "$name.console"; fail "$name: chromium failed"; }
+  rm -rf "$WORK/chromium-profile"
+  timeout 120 "$CHROMIUM" "${flags[@]}" --user-data-dir="$WORK/chromium-profile" --window-size=1280,4000 \
+    --screenshot="$WORK/$name.png" "file://$WORK/$name.html" >> "$name.console" 2>&1 || fail "$name: screenshot failed"
+  [ "$(stat -c %s "$name.png")" -gt 20000 ] || fail "$name: the screenshot is (nearly) empty"
+  "$PY" - "$name" <<'PY'
+import html, json, re, sys
+name = sys.argv[1]
+body = re.search(r"<body([^>]*)>", open(name + ".dom").read()).group(1)
+attrs = {k: html.unescape(v) for k, v in re.findall(r'([\w-]+)="([^"]*)"', body)}
+assert attrs.get("data-state") == "done", f"{name}: the page did not finish: {attrs}"
+errors = json.loads(attrs["data-errors"])
+assert errors == [], f"{name}: errors on the page: {errors}"
+assert attrs["data-plots"] == attrs["data-drawn"], f"{name}: {attrs['data-drawn']} of {attrs['data-plots']} plots drawn"
+console = [l for l in open(name + ".console") if ":CONSOLE" in l]
+bad = [l for l in console if re.search(r"Uncaught|Error|Refused|blocked", l)]
+assert not bad, f"{name}: console errors: {bad}"
+print(attrs["data-plots"])
+PY
+}
+# page_data NAME: the JSON the page was made from.
+page_data() {
+  "$PY" -c 'import re, sys; print(re.search(r"<script id=\"sweep-data\" type=\"application/json\">(.*?)</script>", open(sys.argv[1]).read(), re.S).group(1))' "$1"
+}
+
+# 1. Two shards read as one sweep.
+"$SWEEP" report "${shards[@]}" -o both.html > report.log || { cat report.log; fail "report of the shards"; }
+grep -q "^report: both.html (" report.log || { cat report.log; fail "report: no summary line"; }
+grep -Eiq '<(script|link|img|iframe)[^>]* (src|href)=' both.html && fail "the page refers to a file outside it"
+grep -q "Content-Security-Policy\" content=\"default-src 'none'" both.html || fail "the page lacks its no-request policy"
+plots=$(render both)
+# 2 swept keys, importance, parallel coordinates, 2 learning-curve plots, confusion, timeline
+[ "$plots" -eq 8 ] || fail "both: $plots plots, expected 8"
+page_data both.html > both.json
+"$SWEEP" export "${shards[@]}" --format json > export.json
+"$SWEEP" rank "${shards[@]}" --top 0 > rank.log
+"$PY" - <<'PY'
+import json, re
+d = json.load(open("both.json"))
+ex = {t["trial_id"]: t for t in json.load(open("export.json"))}
+ranked = re.findall(r"^\d+ +([0-9a-f]{16}) ", open("rank.log").read(), re.M)
+s = d["summary"]
+assert s["trials"] == len(ex) == 6 and s["ok"] == 6 and s["failed"] == s["diverged"] == 0, s
+assert d["metric"] == {"name": "test_acc", "higher_is_better": True}, d["metric"]
+assert d["top"] == ranked, (d["top"], ranked)
+assert d["best"]["id"] == ranked[0]
+assert sorted(d["keys"]) == ["filters", "learning_rate"], d["keys"]
+for t in d["trials"]:
+    assert t["metric"] == ex[t["id"]]["test_acc"], t
+assert abs(s["trial_seconds"] - sum(t["wall_seconds"] for t in ex.values())) < 1e-6
+assert [g["value"] for g in d["effects"]["learning_rate"]] == ["0.001", "0.003", "0.01"]
+for key, groups in d["effects"].items():
+    for g in groups:
+        vals = [t["test_acc"] for t in ex.values() if str(t[key]) == g["value"] or float(t[key]) == float(g["value"])]
+        assert g["ranked"] == len(vals) == 3 if key == "filters" else 2
+        assert abs(g["best"] - max(vals)) < 1e-12 and abs(g["mean"] - sum(vals) / len(vals)) < 1e-12, (key, g, vals)
+shares = [k["share"] for k in d["importance"]]
+assert all(0 <= x <= 1 for x in shares) and sum(shares) <= 1 + 1e-9, shares
+assert len(d["curves"]) == 5 and all(c["epoch"] == [1, 2] for c in d["curves"])
+assert d["confusion"]["id"] == ranked[0] and len(d["confusion"]["matrix"]) == 10
+lanes = {b["lane"] for b in d["timeline"]["bars"]}
+assert len(d["timeline"]["bars"]) == 6 and len(lanes) == 3, lanes  # 2 worker ranks + 1 lone rank
+assert all(b["end"] >= b["start"] >= 0 for b in d["timeline"]["bars"])
+print("report: page data match rank and export (6 trials, 2 shards, 3 timeline lanes)")
+PY
+
+# 2. An empty file and a file whose trials all failed: the page says so and draws what it can.
+"$STORE_APPEND_LOOP" empty.h5 0 > /dev/null
+"$SWEEP" report empty.h5 > /dev/null
+[ "$(render empty)" -eq 0 ] || fail "empty: plots drawn from no trials"
+grep -q "No finished trials to rank." empty.dom || fail "empty: no note"
+"$PY" "$(dirname "$0")/fashion_csv.py" "$FASHION" train.csv:0:200 test.csv:200:300
+sed -i '50s/,/,x/' train.csv  # a bad value: every trial fails
+printf 'dataset = csv\ntrain_csv = train.csv\ntest_csv = test.csv\nepochs = 1\n[grid]\nfilters = 2, 4\n' > bad.ini
+"$SWEEP" run bad.ini -q > bad.log 2>&1 || { cat bad.log; fail "the failing sweep"; }
+"$SWEEP" report bad.h5 -o bad.html --title 'failed <only>' > /dev/null
+[ "$(render bad)" -eq 1 ] || fail "bad: expected the timeline only"
+grep -q "<title>failed &lt;only&gt;</title>" bad.html || fail "bad: the title is not escaped"
+page_data bad.html | "$PY" -c 'import json, sys; d = json.load(sys.stdin); assert d["summary"]["failed"] == 2 and d["best"] is None and d["top"] == [], d["summary"]'
+echo "report: an empty file and a file of failed trials render with notes"
+
+# 3. Bad input: exit 2 and nothing written.
+expect_exit 2 "$SWEEP" report missing.h5 -o m.html
+[ ! -e m.html ] || fail "a missing input wrote m.html"
+expect_exit 2 "$SWEEP" report "${shards[@]}" -o m.html --by colour
+expect_err "--by: unknown metric 'colour'"
+[ ! -e m.html ] && [ ! -e m.html.part ] || fail "a bad --by wrote m.html"
+expect_exit 2 "$SWEEP" report
+echo "report: bad input exits 2 and writes nothing"
