@@ -1,5 +1,8 @@
 #include "sweep/grid.h"
 
+#include <algorithm>
+#include <set>
+
 #include "sweep/errors.h"
 #include "sweep/grid_values.h"
 #include "sweep/keys.h"
@@ -22,6 +25,7 @@ std::string Grid::fixed_value(const std::string& key) const {
 }
 
 std::size_t Grid::size() const {
+  if (search.method == SearchSettings::Method::kRandom) return search.samples;
   std::size_t n = 1;
   for (const auto& e : entries) {
     if (e.axis) n *= e.values.size();
@@ -33,6 +37,14 @@ void apply_overrides(Grid& grid,
                      const std::vector<std::pair<std::string, std::string>>& overrides) {
   for (const auto& [key, value] : overrides) {
     const std::string origin = "command line --" + key;
+    if (is_search_setting(key)) {
+      try {
+        set_search_setting(grid.search, key, value, origin);
+      } catch (const GridError& e) {
+        throw GridError(origin + ": " + e.what());
+      }
+      continue;
+    }
     const KeySpec* spec = find_key(key);
     if (spec == nullptr)
       throw GridError(origin + ": unknown key '" + key + "'" + closest_key_hint(key));
@@ -40,12 +52,15 @@ void apply_overrides(Grid& grid,
     entry.key = key;
     entry.origin = origin;
     try {
-      entry.values = spec->axis ? parse_value_list(*spec, value)
-                                : std::vector<std::string>{parse_single_value(*spec, value)};
+      entry.dist = spec->axis ? parse_distribution(*spec, value) : std::nullopt;
+      if (!entry.dist) {
+        entry.values = spec->axis ? parse_value_list(*spec, value)
+                                  : std::vector<std::string>{parse_single_value(*spec, value)};
+      }
     } catch (const GridError& e) {
       throw GridError(origin + ": " + e.what());
     }
-    entry.axis = entry.values.size() > 1;
+    entry.axis = entry.dist.has_value() || entry.values.size() > 1;
     bool replaced = false;
     for (auto& e : grid.entries) {
       if (e.key == key) {
@@ -69,27 +84,79 @@ void check_consistency(const Grid& grid) {
   if (dataset != "csv" && grid.fixed_value("data_dir").empty()) {
     throw GridError(origin("data_dir") + ": key 'data_dir' is required when dataset = " + dataset);
   }
+  const SearchSettings& s = grid.search;
+  const std::string search_at = s.origin.empty() ? grid.path : s.origin;
+  if (s.method == SearchSettings::Method::kGrid) {
+    for (const auto& e : grid.entries) {
+      if (e.dist) {
+        throw GridError(e.origin + ": key '" + e.key + "' is a distribution, " + e.dist->text +
+                        ", which a grid cannot enumerate; set search = random and samples = N, "
+                        "or give a list of values");
+      }
+    }
+    if (!s.samples_origin.empty()) {
+      throw GridError(s.samples_origin +
+                      ": key 'samples' is only used with search = random; remove it or set "
+                      "search = random");
+    }
+  } else if (s.samples == 0) {
+    throw GridError(search_at + ": search = random needs samples = N (how many trials to draw)");
+  }
 }
+
+namespace {
+
+// Every known key at its fixed value (or default), with `values` of the axes set over it.
+TrialSpec make_spec(const Grid& grid, const std::vector<const GridEntry*>& axes,
+                    const std::vector<std::string>& values) {
+  TrialSpec spec;
+  for (const auto& k : known_keys()) {
+    std::string v = grid.fixed_value(k.name);
+    for (std::size_t a = 0; a < axes.size(); ++a) {
+      if (axes[a]->key == k.name) v = values[a];
+    }
+    spec.params.emplace_back(k.name, v);
+  }
+  spec.trial_id = trial_id_of(spec.params);
+  return spec;
+}
+
+std::vector<TrialSpec> sample(const Grid& grid, const std::vector<const GridEntry*>& axes) {
+  const SearchSettings& s = grid.search;
+  std::vector<TrialSpec> trials;
+  std::set<std::uint64_t> seen;
+  for (std::uint64_t i = 0; trials.size() < s.samples && i < 100 * s.samples; ++i) {
+    std::vector<std::string> values;
+    for (const auto* a : axes) {
+      const double u = sample_uniform(s.seed, i, a->key);
+      if (a->dist) {
+        values.push_back(draw(*find_key(a->key), *a->dist, u));
+      } else {
+        const auto n = a->values.size();
+        values.push_back(a->values[std::min(n - 1, static_cast<std::size_t>(u * n))]);
+      }
+    }
+    TrialSpec spec = make_spec(grid, axes, values);
+    if (seen.insert(spec.trial_id).second) trials.push_back(std::move(spec));
+  }
+  return trials;
+}
+
+}  // namespace
 
 std::vector<TrialSpec> expand(const Grid& grid) {
   std::vector<const GridEntry*> axes;
   for (const auto& e : grid.entries) {
     if (e.axis) axes.push_back(&e);
   }
+  if (grid.search.method == SearchSettings::Method::kRandom) return sample(grid, axes);
   std::vector<TrialSpec> trials;
   trials.reserve(grid.size());
   std::vector<std::size_t> pos(axes.size(), 0);
   while (true) {
-    TrialSpec spec;
-    for (const auto& k : known_keys()) {
-      std::string v = grid.fixed_value(k.name);
-      for (std::size_t a = 0; a < axes.size(); ++a) {
-        if (axes[a]->key == k.name) v = axes[a]->values[pos[a]];
-      }
-      spec.params.emplace_back(k.name, v);
-    }
-    spec.trial_id = trial_id_of(spec.params);
-    trials.push_back(std::move(spec));
+    std::vector<std::string> values;
+    for (std::size_t a = 0; a < axes.size(); ++a) values.push_back(axes[a]->values[pos[a]]);
+    trials.push_back(make_spec(grid, axes, values));
     // Odometer step: the last axis varies fastest.
     std::size_t a = axes.size();
     while (a > 0) {

@@ -2,6 +2,7 @@
 // supplies the line numbers that Boost does not report.
 #include <boost/program_options.hpp>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "sweep/errors.h"
@@ -73,10 +74,26 @@ Grid parse_grid_text(const std::string& text, const std::string& path) {
   Grid grid;
   grid.path = path;
   grid.text = text;
+  std::set<std::string> search_keys;
   for (std::size_t i = 0; i < opts.size(); ++i) {
     const LineKey& lk = lines[i];
     const std::string at = where(path, lk.line);
     const std::string value = opts[i].value.empty() ? "" : trim(opts[i].value.front());
+    if (is_search_setting(lk.key)) {
+      if (lk.section == "grid") {
+        throw GridError(at + ": key '" + lk.key +
+                        "' is a search setting; set it once at the top of the file");
+      }
+      if (!search_keys.insert(lk.key).second) {
+        throw GridError(at + ": key '" + lk.key + "' is set twice");
+      }
+      try {
+        set_search_setting(grid.search, lk.key, value, at);
+      } catch (const GridError& e) {
+        throw GridError(at + ": " + e.what());
+      }
+      continue;
+    }
     const KeySpec* spec = find_key(lk.key);
     if (spec == nullptr) {
       std::string hint = closest_key_hint(lk.key);
@@ -94,8 +111,11 @@ Grid parse_grid_text(const std::string& text, const std::string& path) {
                       "' cannot be swept; set it once at the top of the file");
     }
     try {
-      entry.values = entry.axis ? parse_value_list(*spec, value)
-                                : std::vector<std::string>{parse_single_value(*spec, value)};
+      entry.dist = entry.axis ? parse_distribution(*spec, value) : std::nullopt;
+      if (!entry.dist) {
+        entry.values = entry.axis ? parse_value_list(*spec, value)
+                                  : std::vector<std::string>{parse_single_value(*spec, value)};
+      }
     } catch (const GridError& e) {
       throw GridError(at + ": " + e.what());
     }

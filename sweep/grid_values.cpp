@@ -46,7 +46,8 @@ std::string parse_single_value(const KeySpec& spec, const std::string& text) {
     throw GridError("key '" + spec.name + "': empty value; expected " + expected_text(spec));
   }
   if (spec.axis && v.find(',') != std::string::npos) {
-    throw GridError("key '" + spec.name + "': a list of values belongs in the [grid] section");
+    throw GridError("key '" + spec.name +
+                    "': a list of values or a distribution belongs in the [grid] section");
   }
   return canonical_value(spec, v);
 }

@@ -84,8 +84,17 @@ std::string describe_plan(const Plan& plan, const Target& target,
                           std::size_t show) {
   std::ostringstream os;
   os << "grid " << plan.grid.path << ": " << plan.trials.size() << " trials";
+  const SearchSettings& search = plan.grid.search;
+  if (search.method == SearchSettings::Method::kRandom) {
+    os << " (random search: " << search.samples << " samples asked, search_seed " << search.seed
+       << ")";
+  }
   for (const auto& e : plan.grid.entries) {
-    if (e.axis) os << " " << e.key << "(" << e.values.size() << ")";
+    if (e.dist) {
+      os << " " << e.key << "~" << e.dist->text;
+    } else if (e.axis) {
+      os << " " << e.key << "(" << e.values.size() << ")";
+    }
   }
   os << "\ndata: " << plan.data.description << " — " << plan.data.train_count << " training, "
      << plan.data.test_count << " test images of " << plan.data.channels << "x" << plan.data.rows

@@ -66,8 +66,9 @@ TEST(GridParse, ErrorsNameFileLineAndKey) {
             "g.ini:2: key 'filters': '16.0' is not an integer; expected an integer in [1, 4096]");
   EXPECT_EQ(error_of("[grid]\nlearning_rate = 0.001, 1e-3\n"),
             "g.ini:2: key 'learning_rate': value 1e-3 appears twice");
-  EXPECT_EQ(error_of("filters = 8, 16\n"),
-            "g.ini:1: key 'filters': a list of values belongs in the [grid] section");
+  EXPECT_EQ(
+      error_of("filters = 8, 16\n"),
+      "g.ini:1: key 'filters': a list of values or a distribution belongs in the [grid] section");
   EXPECT_EQ(error_of("[grid]\ndata_dir = a, b\n"),
             "g.ini:2: key 'data_dir' cannot be swept; set it once at the top of the file");
   EXPECT_EQ(error_of("[grid\n"), "g.ini:1: bad section line '[grid'");

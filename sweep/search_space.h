@@ -1,0 +1,59 @@
+// Search spaces beyond the grid: the distributions a [grid] key may be given instead of a list
+// (uniform, loguniform, int, choice), the search settings (`search`, `samples`, `search_seed`)
+// and seeded, reproducible sampling. No MPI, no LibTorch.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sweep/keys.h"
+
+namespace sweep {
+
+// A distribution to sample one key from.
+struct Distribution {
+  enum class Kind { kUniform, kLogUniform, kInt, kChoice };
+  Kind kind = Kind::kUniform;
+  double low = 0, high = 0;          // bounds (inclusive) for kUniform, kLogUniform, kInt
+  std::vector<std::string> choices;  // canonical values for kChoice
+  std::string text;                  // canonical form, e.g. "loguniform(0.0001, 0.1)"
+};
+
+// Parses "uniform(a, b)", "loguniform(a, b)", "int(a, b)" or "choice(x, y, ...)" for `spec`;
+// returns nullopt when `text` is not written as a distribution (a plain value or list).
+// Throws GridError naming the key on a malformed distribution, bounds outside the key's range
+// or not low < high (int: low <= high), loguniform with low <= 0, a numeric distribution on a
+// choice or text key, int() on a float key, or a duplicate choice.
+std::optional<Distribution> parse_distribution(const KeySpec& spec, const std::string& text);
+
+// The canonical value of `spec` that the uniform number `u` in [0, 1) picks from `d`: uniform
+// and loguniform values are rounded to 6 significant digits (and kept within the bounds), and
+// to the nearest integer for an integer key; int(a, b) gives each integer of [a, b] the same
+// chance; choice each value.
+std::string draw(const KeySpec& spec, const Distribution& d, double u);
+
+// How the trials of a grid file are chosen.
+struct SearchSettings {
+  enum class Method { kGrid, kRandom };
+  Method method = Method::kGrid;
+  std::size_t samples = 0;  // random: how many distinct trials to draw
+  std::uint64_t seed = 0;   // search_seed: which trials are drawn
+  std::string origin;       // where `search` was set ("" = default), for messages
+  std::string samples_origin;
+};
+
+// True for the names of the search settings: search, samples, search_seed.
+bool is_search_setting(const std::string& key);
+
+// Sets the search setting `key` of `s` from `value`. Throws GridError (naming the key, not
+// where it was set) on an unknown method, a sample count outside [1, 10000000] or a bad seed.
+void set_search_setting(SearchSettings& s, const std::string& key, const std::string& value,
+                        const std::string& origin);
+
+// A number in [0, 1) determined by (seed, sample, key) alone: the same grid file and seed give
+// the same values on any machine, and a key's values do not depend on the other keys.
+double sample_uniform(std::uint64_t seed, std::uint64_t sample, const std::string& key);
+
+}  // namespace sweep
