@@ -119,7 +119,9 @@ TrialResult decode_result(const Bytes& bytes) {
   TrialResult x;
   x.trial_id = r.get<std::uint64_t>();
   auto st = r.get<std::int8_t>();
-  if (st < 0 || st > 2) throw std::runtime_error("protocol: bad status");
+  if (st < 0 || st > static_cast<std::int8_t>(Status::kAbandoned)) {
+    throw std::runtime_error("protocol: bad status");
+  }
   x.status = static_cast<Status>(st);
   x.message = r.str();
   for (std::uint32_t i = 0, n = count(r); i < n; ++i) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 #include "sweep/errors.h"
 #include "worker/cnn.h"
@@ -85,12 +86,60 @@ std::pair<double, double> train_epoch(Cnn& model, torch::optim::Optimizer& opt, 
   return {loss_sum / n, static_cast<double>(correct) / n};
 }
 
+// The seed of epoch `e` of a trial (e = 0: the initial weights), for shuffling (`stream` 1) and
+// dropout (`stream` 2): a function of the trial and the epoch only, so that a trial trained in
+// steps (TrainSpan) sees the same random numbers as one trained in one go.
+std::uint64_t epoch_seed(std::uint64_t trial_seed, int e, std::uint64_t stream) {
+  std::uint64_t z =
+      trial_seed ^ (0x9e3779b97f4a7c15ULL * (static_cast<std::uint64_t>(e) + 1)) ^ (stream << 56);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return (z ^ (z >> 31)) & 0x7fffffffffffffffULL;
+}
+
+void save_state(const std::string& path, Cnn& model, torch::optim::Optimizer& opt, int epoch) {
+  torch::serialize::OutputArchive root, m, o;
+  model->save(m);
+  opt.save(o);
+  root.write("model", m);
+  root.write("optimizer", o);
+  root.write("epoch", torch::tensor(static_cast<std::int64_t>(epoch)));
+  const std::string part = path + ".part";
+  root.save_to(part);
+  if (std::rename(part.c_str(), path.c_str()) != 0) {
+    throw DataError(path + ": cannot write the training state");
+  }
+}
+
+void load_state(const std::string& path, Cnn& model, torch::optim::Optimizer& opt, int epoch) {
+  torch::serialize::InputArchive root, m, o;
+  try {
+    root.load_from(path);
+    root.read("model", m);
+    root.read("optimizer", o);
+  } catch (const c10::Error& e) {
+    throw DataError(path + ": cannot read the training state: " + e.what_without_backtrace());
+  }
+  torch::Tensor saved;
+  root.read("epoch", saved);
+  if (saved.item<std::int64_t>() != epoch) {
+    throw DataError(path + ": holds the state at epoch " +
+                    std::to_string(saved.item<std::int64_t>()) + ", not " + std::to_string(epoch));
+  }
+  model->load(m);
+  opt.load(o);
+}
+
 void train_and_evaluate(const TrialSpec& spec, const LoadedData& d, const StopCheck& stop,
-                        TrialResult& r) {
+                        const TrainSpan& span, TrialResult& r) {
   const TrainConfig c = train_config_of(spec);
+  const int last = span.to_epoch > 0 ? span.to_epoch : c.epochs;
+  if (span.from_epoch < 0 || span.from_epoch >= last) {
+    throw DataError("training span " + std::to_string(span.from_epoch) + ".." +
+                    std::to_string(last) + " is empty");
+  }
   Split split = make_split(d.train_x.size(0), c);
-  torch::manual_seed(c.trial_seed);
-  auto shuffle_gen = at::detail::createCPUGenerator(c.trial_seed ^ 0x5bd1e995ULL);
+  torch::manual_seed(epoch_seed(c.trial_seed, 0, 2));
   CnnOptions o;
   o.in_channels = d.info.channels;
   o.rows = d.info.rows;
@@ -101,13 +150,16 @@ void train_and_evaluate(const TrialSpec& spec, const LoadedData& d, const StopCh
   o.dropout = c.dropout;
   Cnn model(o);
   torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(c.learning_rate));
+  if (span.from_epoch > 0) load_state(span.load_from, model, opt, span.from_epoch);
   r.num_classes = static_cast<std::int32_t>(d.classes);
   const bool has_val = split.val.size(0) > 0;
   double train_seconds = 0;
   std::int64_t trained = 0;
   EvalResult last_val;
-  for (int e = 1; e <= c.epochs; ++e) {
+  for (int e = span.from_epoch + 1; e <= last; ++e) {
     auto t0 = Clock::now();
+    torch::manual_seed(epoch_seed(c.trial_seed, e, 2));
+    auto shuffle_gen = at::detail::createCPUGenerator(epoch_seed(c.trial_seed, e, 1));
     torch::Tensor order = split.train.index_select(
         0, torch::randperm(split.train.size(0), shuffle_gen, torch::kInt64));
     EpochMetrics m;
@@ -135,6 +187,7 @@ void train_and_evaluate(const TrialSpec& spec, const LoadedData& d, const StopCh
     r.epochs.push_back(m);
     r.epochs_run = e;
   }
+  if (!span.save_to.empty()) save_state(span.save_to, model, opt, last);
   r.train_samples_per_s = train_seconds > 0 ? trained / train_seconds : 0;
   if (has_val) {
     r.val_loss = last_val.loss;
@@ -156,7 +209,7 @@ void train_and_evaluate(const TrialSpec& spec, const LoadedData& d, const StopCh
 }  // namespace
 
 TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerContext& ctx,
-                      const StopCheck& stop) {
+                      const StopCheck& stop, const TrainSpan& span) {
   TrialResult r;
   r.trial_id = spec.trial_id;
   r.rank = ctx.rank;
@@ -167,11 +220,11 @@ TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerConte
   auto t0 = Clock::now();
   try {
     const LoadedData& d = cache.get(spec);
-    train_and_evaluate(spec, d, stop, r);
+    train_and_evaluate(spec, d, stop, span, r);
   } catch (const std::exception& e) {
     r.status = Status::kFailed;
     r.message = e.what();
-    r.epochs_run = static_cast<std::int32_t>(r.epochs.size());
+    r.epochs_run = span.from_epoch + static_cast<std::int32_t>(r.epochs.size());
   }
   if (r.message.size() > 1000) r.message.resize(1000);
   r.wall_seconds = seconds_since(t0);

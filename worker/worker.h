@@ -44,12 +44,23 @@ class DataCache {
 // Asked between training batches: true ends the trial at once as abandoned.
 using StopCheck = std::function<bool()>;
 
-// Trains and evaluates one trial. Never throws for a failing trial: an exception, a data
-// error or a non-finite loss is returned as a result with status failed or diverged and its
-// message; when `stop` (optional) returns true between batches the trial ends with status
-// abandoned. `ctx` fills rank, threads and host of the result.
+// A part of a trial's training, for schedulers that train in steps (successive halving):
+// epochs from_epoch + 1 .. to_epoch. Each epoch's shuffling and dropout are seeded by the trial
+// and the epoch alone, so training in steps gives the same weights as training in one go.
+struct TrainSpan {
+  int from_epoch = 0;     // > 0: continue from the state saved at this epoch in `load_from`
+  int to_epoch = 0;       // last epoch to train; 0 = the trial's `epochs`
+  std::string load_from;  // state file written by an earlier span (weights, optimizer, epoch)
+  std::string save_to;    // "" = none; else the state at to_epoch is written here (atomically)
+};
+
+// Trains and evaluates one trial (or the span of it). Never throws for a failing trial: an
+// exception, a data error, a missing or mismatched state file or a non-finite loss is returned
+// as a result with status failed or diverged and its message; when `stop` (optional) returns
+// true between batches the trial ends with status abandoned. `ctx` fills rank, threads and host
+// of the result. With a span, the result holds that span's epochs and epochs_run = to_epoch.
 TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerContext& ctx,
-                      const StopCheck& stop = nullptr);
+                      const StopCheck& stop = nullptr, const TrainSpan& span = {});
 
 // Prepares this process for training: LibTorch's intra-op threads (and OpenMP/BLAS through
 // it) to `threads`, inter-op threads to 1, and a malloc policy that keeps batch buffers in

@@ -75,7 +75,17 @@ resume d2.log "$SWEEP" run s.ini --out d.h5 --threads 1 --verbose
 [ "$(count d.h5)" -eq 6 ] || fail "d.h5 is not complete after the resume"
 echo "signals: SIGTERM with --grace 0 and a double Ctrl-C abandoned the running trial; resumed"
 
-# 5. Ctrl-C at a terminal running jobscripts/workstation.sh: the terminal signals the whole
+# 5. SIGUSR1 through mpirun with --grace 0: the workers abandon their running trials (the
+# answer travels back to rank 0 as a result with status abandoned); nothing partial is stored.
+stopped_run h1.log USR1 -- mpirun -np 3 --oversubscribe --bind-to none "$SWEEP" run s.ini --out h.h5 --threads 1 --verbose --grace 0
+grep -Eq "[12] abandoned" h1.log || { cat h1.log; fail "the workers' running trials were not abandoned"; }
+n=$(count h.h5)
+[ "$n" -eq "$(finished h1.log)" ] || { cat h1.log; fail "h.h5 holds $n trials"; }
+resume h2.log mpirun -np 3 --oversubscribe --bind-to none "$SWEEP" run s.ini --out h.h5 --threads 1 --verbose
+[ "$(count h.h5)" -eq 6 ] || fail "h.h5 is not complete after the resume"
+echo "signals: SIGUSR1 with --grace 0 through mpirun abandoned the workers' trials; resumed to 6"
+
+# 6. Ctrl-C at a terminal running jobscripts/workstation.sh: the terminal signals the whole
 # foreground process group (simulated: the script in a session of its own, SIGINT to its
 # group). mpirun runs in its own session, so only the script gets it and passes it on as
 # SIGUSR1: the running trials finish, exit 75. Twice: mpirun is ended at once, nothing lost.

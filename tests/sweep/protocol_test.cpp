@@ -55,6 +55,18 @@ TEST(Protocol, ResultRoundTripKeepsEveryField) {
   EXPECT_EQ(b.finished_unix, r.finished_unix);
 }
 
+TEST(Protocol, EveryStatusRoundTripsAndOthersAreRejected) {
+  for (Status st : {Status::kOk, Status::kFailed, Status::kDiverged, Status::kAbandoned}) {
+    TrialResult r;
+    r.status = st;
+    EXPECT_EQ(decode_result(encode_result(r)).status, st) << status_name(st);
+  }
+  TrialResult r;
+  Bytes b = encode_result(r);
+  b[sizeof(std::uint64_t)] = 4;  // the status byte follows the trial id
+  EXPECT_THROW(decode_result(b), std::runtime_error);
+}
+
 TEST(Protocol, TruncatedMessagesAreRejected) {
   TrialResult r;
   r.message = "x";
