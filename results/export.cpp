@@ -44,6 +44,7 @@ std::vector<Field> fields_of(const StoredTrial& t) {
   f.push_back({"num_classes", r.num_classes});
   f.push_back({"eval_split", r.eval_split});
   f.push_back({"epochs_run", r.epochs_run});
+  f.push_back({"rung", r.rung});
   f.push_back({"wall_seconds", r.wall_seconds});
   f.push_back({"train_samples_per_s", r.train_samples_per_s});
   f.push_back({"rank", r.rank});

@@ -106,6 +106,7 @@ void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const 
   l.set_i64(row, l.index_of("num_classes"), r.num_classes);
   l.set_str(row, l.index_of("eval_split"), r.eval_split);
   l.set_i64(row, l.index_of("epochs_run"), r.epochs_run);
+  l.set_i64(row, l.index_of("rung"), r.rung);
   l.set_i64(row, l.index_of("rank"), r.rank);
   l.set_i64(row, l.index_of("threads"), r.threads);
   l.set_str(row, l.index_of("host"), r.host);
@@ -271,6 +272,7 @@ std::vector<StoredTrial> Store::read_trials() const {
     r.num_classes = static_cast<std::int32_t>(f("num_classes"));
     r.eval_split = s("eval_split");
     r.epochs_run = static_cast<std::int32_t>(f("epochs_run"));
+    r.rung = static_cast<std::int32_t>(f("rung"));
     r.wall_seconds = f("wall_seconds");
     r.train_samples_per_s = f("train_samples_per_s");
     r.rank = static_cast<std::int32_t>(f("rank"));

@@ -32,6 +32,7 @@ RowLayout build_trials() {
   c.push_back(col("num_classes", ColType::kI32));
   c.push_back(col("eval_split", ColType::kStr, 8));
   c.push_back(col("epochs_run", ColType::kI32));
+  c.push_back(col("rung", ColType::kI32));
   c.push_back(col("wall_seconds", ColType::kF64));
   c.push_back(col("train_samples_per_s", ColType::kF64));
   c.push_back(col("rank", ColType::kI32));

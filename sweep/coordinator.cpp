@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <stdexcept>
+#include <vector>
 
 #include "sweep/errors.h"
 #include "sweep/mpi.h"
@@ -26,6 +28,15 @@ bool poll_signals(const StopControl& stop, StopState& state) {
   return stop.signals != nullptr && state.update(stop.signals->count(), stop.signals->interrupts());
 }
 
+worker::TrainSpan span_of(const Job& job) {
+  worker::TrainSpan s;
+  s.from_epoch = job.from_epoch;
+  s.to_epoch = job.to_epoch;
+  s.load_from = job.load_from;
+  s.save_to = job.save_to;
+  return s;
+}
+
 std::string stop_text(const StopControl& stop, std::size_t running) {
   const int sig = stop.signals ? stop.signals->last() : 0;
   char grace[32];
@@ -39,13 +50,12 @@ std::string stop_text(const StopControl& stop, std::size_t running) {
 
 }  // namespace
 
-SweepOutcome coordinate(const std::vector<TrialSpec>& trials, const std::vector<std::size_t>& order,
-                        int workers, const ResultSink& sink, const StopControl& stop,
-                        const Ticker& tick) {
+SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
+                        const StopControl& stop, const Ticker& tick) {
   SweepOutcome out;
   StopState state(stop.grace_seconds);
-  std::size_t next = 0;
-  std::map<int, std::size_t> running;  // worker rank -> index into trials
+  std::map<int, Job> running;  // worker rank -> its job
+  std::vector<int> idle;       // workers waiting for a job to become ready
   int active = workers;
   bool abandon_sent = false;
   Clock::time_point abandon_at{};
@@ -59,11 +69,31 @@ SweepOutcome coordinate(const std::vector<TrialSpec>& trials, const std::vector<
     if (poll_signals(stop, state)) return true;
     return (state.stopping() && !abandon_sent && state.abandon()) || answer_overdue();
   };
+  // Gives ready jobs to idle workers; stops them when no job will come (or after a stop).
+  auto dispatch = [&] {
+    while (!idle.empty() && !state.stopping()) {
+      std::optional<Job> job = work.next();
+      if (!job) break;
+      const int w = idle.back();
+      idle.pop_back();
+      send_message(w, Tag::kTrial, encode_job(*job));
+      running[w] = std::move(*job);
+    }
+    if (idle.empty()) return;
+    if (state.stopping() || work.exhausted()) {
+      for (int w : idle) send_message(w, Tag::kStop, {});
+      active -= static_cast<int>(idle.size());
+      idle.clear();
+    } else if (running.empty()) {
+      throw std::logic_error("the scheduler has no job, none is running, and it is not done");
+    }
+  };
   while (active > 0) {
     std::optional<Message> got = wait_message_or(-1, interrupt);
     if (state.stopping() && out.signal == 0) {
       out.signal = stop.signals->last();
       tell(stop, stop_text(stop, running.size()));
+      dispatch();  // idle workers stop now
     }
     if (state.stopping() && !abandon_sent && state.abandon()) {
       abandon_sent = true;
@@ -72,7 +102,7 @@ SweepOutcome coordinate(const std::vector<TrialSpec>& trials, const std::vector<
         tell(stop, "abandoning " + std::to_string(running.size()) +
                        " running trial(s); they run again on resume");
       }
-      for (const auto& [rank, index] : running) send_message(rank, Tag::kAbandon, {});
+      for (const auto& [rank, job] : running) send_message(rank, Tag::kAbandon, {});
     }
     if (answer_overdue()) throw MpiError("workers did not answer the abandon request within 60 s");
     if (!got) continue;
@@ -82,27 +112,24 @@ SweepOutcome coordinate(const std::vector<TrialSpec>& trials, const std::vector<
       if (it == running.end())
         throw MpiError("rank " + std::to_string(m.source) + " sent a result it was never given");
       TrialResult r = decode_result(m.body);
-      const TrialSpec& spec = trials[it->second];
-      if (r.trial_id != spec.trial_id)
-        throw MpiError("rank " + std::to_string(m.source) + " sent a result for the wrong trial");
+      const Job job = std::move(it->second);
       running.erase(it);
+      if (r.trial_id != job.spec.trial_id)
+        throw MpiError("rank " + std::to_string(m.source) + " sent a result for the wrong trial");
+      r.rung = job.rung;
       if (r.status == Status::kAbandoned) {
         ++out.abandoned;
+        work.abandoned(job);
       } else {
-        sink(spec, r);  // durable before this worker is given more work
+        sink(job.spec, r);  // durable before this worker is given more work
+        work.finished(job, r);
       }
     } else if (m.tag != Tag::kReady) {
       throw MpiError("unexpected message tag " + std::to_string(static_cast<int>(m.tag)) +
                      " from rank " + std::to_string(m.source));
     }
-    if (!state.stopping() && next < order.size()) {
-      running[m.source] = order[next];
-      send_message(m.source, Tag::kTrial, encode_spec(trials[order[next]]));
-      ++next;
-    } else {
-      send_message(m.source, Tag::kStop, {});
-      --active;
-    }
+    idle.push_back(m.source);
+    dispatch();
   }
   return out;
 }
@@ -115,18 +142,20 @@ void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx)
     if (m.tag == Tag::kAbandon) continue;  // came after the trial it meant had ended
     if (m.tag != Tag::kTrial)
       throw MpiError("worker: unexpected message tag " + std::to_string(static_cast<int>(m.tag)));
-    TrialSpec spec = decode_spec(m.body);
+    const Job job = decode_job(m.body);
     bool abandon = false;
-    TrialResult r = worker::run_trial(spec, cache, ctx, [&] {
-      if (!abandon) abandon = take_message(0, Tag::kAbandon);
-      return abandon;
-    });
+    TrialResult r = worker::run_trial(
+        job.spec, cache, ctx,
+        [&] {
+          if (!abandon) abandon = take_message(0, Tag::kAbandon);
+          return abandon;
+        },
+        span_of(job));
     send_message(0, Tag::kResult, encode_result(r));
   }
 }
 
-SweepOutcome run_locally(const std::vector<TrialSpec>& trials,
-                         const std::vector<std::size_t>& order, worker::DataCache& cache,
+SweepOutcome run_locally(WorkSource& work, worker::DataCache& cache,
                          const worker::WorkerContext& ctx, const ResultSink& sink,
                          const StopControl& stop, const Ticker& tick) {
   SweepOutcome out;
@@ -142,15 +171,22 @@ SweepOutcome run_locally(const std::vector<TrialSpec>& trials,
     }
     return state.abandon();
   };
-  for (std::size_t i : order) {
-    if (check() || state.stopping()) break;
-    TrialResult r = worker::run_trial(trials[i], cache, ctx, check);
+  while (!check() && !state.stopping()) {
+    std::optional<Job> job = work.next();
+    if (!job) {
+      if (work.exhausted()) break;
+      throw std::logic_error("the scheduler has no job, none is running, and it is not done");
+    }
+    TrialResult r = worker::run_trial(job->spec, cache, ctx, check, span_of(*job));
+    r.rung = job->rung;
     if (r.status == Status::kAbandoned) {
       ++out.abandoned;
+      work.abandoned(*job);
       tell(stop, "abandoned the running trial; it runs again on resume");
       break;
     }
-    sink(trials[i], r);
+    sink(job->spec, r);
+    work.finished(*job, r);
   }
   return out;
 }

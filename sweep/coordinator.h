@@ -9,12 +9,14 @@
 
 #include "sweep/signals.h"
 #include "sweep/trial.h"
+#include "sweep/work_source.h"
 #include "worker/worker.h"
 
 namespace sweep {
 
-// Called on rank 0 for every finished trial, before that worker gets more work; it must make
-// the result durable (append and flush) before returning. Abandoned trials never reach it.
+// Called on rank 0 for every finished job, before that worker gets more work; it must make
+// the result durable (append and flush) before returning. The result's rung is the job's.
+// Abandoned jobs never reach it.
 using ResultSink = std::function<void(const TrialSpec&, const TrialResult&)>;
 
 // Called on rank 0 often while a loop waits or trains (at least before every batch rank 0
@@ -35,15 +37,15 @@ struct SweepOutcome {
   bool stopped() const { return signal != 0; }
 };
 
-// Rank 0 with `workers` worker ranks: answers each ready or result message with the next
-// trial of `order` (indices into `trials`) or with stop, until every worker has stopped.
-// After a stop signal it hands out nothing more, waits for running trials until the grace time
-// is over or a second signal comes, then tells the workers still busy to abandon theirs.
-// Waits sleep-polling. Throws MpiError (also when a worker does not answer an abandon
-// request within 60 s), or whatever `sink` throws.
-SweepOutcome coordinate(const std::vector<TrialSpec>& trials, const std::vector<std::size_t>& order,
-                        int workers, const ResultSink& sink, const StopControl& stop,
-                        const Ticker& tick = nullptr);
+// Rank 0 with `workers` worker ranks: answers each ready or result message with the next job
+// of `work`, or with stop once `work` is exhausted; a worker for which no job is ready yet
+// (successive halving waits for results) waits until one is. After a stop signal it hands out
+// nothing more, waits for running jobs until the grace time is over or a second signal comes,
+// then tells the workers still busy to abandon theirs. Waits sleep-polling. Throws MpiError
+// (also when a worker does not answer an abandon request within 60 s), std::logic_error when
+// `work` has no job while none runs and it is not exhausted, or whatever `sink` throws.
+SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
+                        const StopControl& stop, const Ticker& tick = nullptr);
 
 // A worker rank: asks rank 0 for work, trains each trial it gets, sends the result back,
 // until told to stop; abandons the running trial when rank 0 says so. Signals are rank 0's
@@ -52,10 +54,9 @@ SweepOutcome coordinate(const std::vector<TrialSpec>& trials, const std::vector<
 // Throws MpiError.
 void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx);
 
-// One rank alone: trains the trials of `order` in turn and passes each result to `sink`,
+// One rank alone: trains the jobs of `work` in turn and passes each result to `sink`,
 // stopping as `coordinate` does.
-SweepOutcome run_locally(const std::vector<TrialSpec>& trials,
-                         const std::vector<std::size_t>& order, worker::DataCache& cache,
+SweepOutcome run_locally(WorkSource& work, worker::DataCache& cache,
                          const worker::WorkerContext& ctx, const ResultSink& sink,
                          const StopControl& stop, const Ticker& tick = nullptr);
 

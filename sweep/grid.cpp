@@ -25,7 +25,7 @@ std::string Grid::fixed_value(const std::string& key) const {
 }
 
 std::size_t Grid::size() const {
-  if (search.method == SearchSettings::Method::kRandom) return search.samples;
+  if (search.method != SearchSettings::Method::kGrid) return search.samples;
   std::size_t n = 1;
   for (const auto& e : entries) {
     if (e.axis) n *= e.values.size();
@@ -86,6 +86,35 @@ void check_consistency(const Grid& grid) {
   }
   const SearchSettings& s = grid.search;
   const std::string search_at = s.origin.empty() ? grid.path : s.origin;
+  if (s.method != SearchSettings::Method::kAsha && !s.asha_origin.empty()) {
+    throw GridError(s.asha_origin +
+                    ": min_epochs, max_epochs and reduction_factor are only used with search = "
+                    "asha");
+  }
+  if (s.method == SearchSettings::Method::kAsha) {
+    if (s.max_epochs == 0) {
+      throw GridError(search_at + ": search = asha needs max_epochs = N (the top rung's epochs)");
+    }
+    if (s.min_epochs > s.max_epochs) {
+      throw GridError(s.asha_origin + ": min_epochs (" + std::to_string(s.min_epochs) +
+                      ") is above max_epochs (" + std::to_string(s.max_epochs) + ")");
+    }
+    if (const GridEntry* e = grid.find("epochs")) {
+      throw GridError(e->origin +
+                      ": key 'epochs' is not used with search = asha; the rungs train from "
+                      "min_epochs to max_epochs");
+    }
+    const GridEntry* vs = grid.find("val_split");
+    const bool no_val =
+        vs == nullptr ? false
+        : vs->dist    ? vs->dist->low == 0
+                      : std::find(vs->values.begin(), vs->values.end(), "0") != vs->values.end();
+    if (no_val) {
+      throw GridError(vs->origin +
+                      ": search = asha compares trials by validation accuracy; val_split must "
+                      "be above 0");
+    }
+  }
   if (s.method == SearchSettings::Method::kGrid) {
     for (const auto& e : grid.entries) {
       if (e.dist) {
@@ -96,11 +125,13 @@ void check_consistency(const Grid& grid) {
     }
     if (!s.samples_origin.empty()) {
       throw GridError(s.samples_origin +
-                      ": key 'samples' is only used with search = random; remove it or set "
-                      "search = random");
+                      ": key 'samples' is only used with search = random or asha; remove it or "
+                      "set search = random");
     }
   } else if (s.samples == 0) {
-    throw GridError(search_at + ": search = random needs samples = N (how many trials to draw)");
+    throw GridError(search_at + ": search = " +
+                    (s.method == SearchSettings::Method::kAsha ? "asha" : "random") +
+                    " needs samples = N (how many trials to draw)");
   }
 }
 
@@ -150,6 +181,20 @@ std::vector<TrialSpec> expand(const Grid& grid) {
     if (e.axis) axes.push_back(&e);
   }
   if (grid.search.method == SearchSettings::Method::kRandom) return sample(grid, axes);
+  if (grid.search.method == SearchSettings::Method::kAsha) {
+    // Configurations as for random search, each trained (at most) to max_epochs.
+    Grid configs = grid;
+    GridEntry epochs;
+    epochs.key = "epochs";
+    epochs.values = {std::to_string(grid.search.max_epochs)};
+    epochs.origin = "max_epochs";
+    configs.entries.push_back(epochs);
+    std::vector<const GridEntry*> config_axes;
+    for (const auto& e : configs.entries) {
+      if (e.axis) config_axes.push_back(&e);
+    }
+    return sample(configs, config_axes);
+  }
   std::vector<TrialSpec> trials;
   trials.reserve(grid.size());
   std::vector<std::size_t> pos(axes.size(), 0);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "sweep/asha_work.h"
 #include "sweep/errors.h"
 #include "sweep/keys.h"
 #include "sweep/scheduler.h"
@@ -88,6 +89,12 @@ std::string describe_plan(const Plan& plan, const Target& target,
   if (search.method == SearchSettings::Method::kRandom) {
     os << " (random search: " << search.samples << " samples asked, search_seed " << search.seed
        << ")";
+  } else if (search.method == SearchSettings::Method::kAsha) {
+    os << " (successive halving (asha): " << search.samples << " configurations asked, search_seed "
+       << search.seed << ", rungs at";
+    for (int e : rung_epochs(asha_settings(search, plan.trials.size()))) os << " " << e;
+    os << " epochs, reduction factor " << search.reduction_factor
+       << "; costs below are for max_epochs)";
   }
   for (const auto& e : plan.grid.entries) {
     if (e.dist) {

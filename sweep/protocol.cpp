@@ -66,27 +66,64 @@ std::uint32_t count(Reader& r) {
 
 }  // namespace
 
-Bytes encode_spec(const TrialSpec& spec) {
-  Writer w;
+namespace {
+
+void put_spec(Writer& w, const TrialSpec& spec) {
   w.put(spec.trial_id);
   w.put<std::uint32_t>(static_cast<std::uint32_t>(spec.params.size()));
   for (const auto& [k, v] : spec.params) {
     w.put(k);
     w.put(v);
   }
-  return w.take();
 }
 
-TrialSpec decode_spec(const Bytes& bytes) {
-  Reader r(bytes);
+TrialSpec get_spec(Reader& r) {
   TrialSpec s;
   s.trial_id = r.get<std::uint64_t>();
   for (std::uint32_t i = 0, n = count(r); i < n; ++i) {
     std::string k = r.str();
     s.params.emplace_back(std::move(k), r.str());
   }
+  return s;
+}
+
+}  // namespace
+
+Bytes encode_spec(const TrialSpec& spec) {
+  Writer w;
+  put_spec(w, spec);
+  return w.take();
+}
+
+TrialSpec decode_spec(const Bytes& bytes) {
+  Reader r(bytes);
+  TrialSpec s = get_spec(r);
   r.done();
   return s;
+}
+
+Bytes encode_job(const Job& job) {
+  Writer w;
+  put_spec(w, job.spec);
+  w.put<std::int32_t>(job.rung);
+  w.put<std::int32_t>(job.from_epoch);
+  w.put<std::int32_t>(job.to_epoch);
+  w.put(job.load_from);
+  w.put(job.save_to);
+  return w.take();
+}
+
+Job decode_job(const Bytes& bytes) {
+  Reader r(bytes);
+  Job j;
+  j.spec = get_spec(r);
+  j.rung = r.get<std::int32_t>();
+  j.from_epoch = r.get<std::int32_t>();
+  j.to_epoch = r.get<std::int32_t>();
+  j.load_from = r.str();
+  j.save_to = r.str();
+  r.done();
+  return j;
 }
 
 Bytes encode_result(const TrialResult& x) {

@@ -13,12 +13,26 @@ namespace sweep {
 enum class Tag : int {
   kReady = 1,    // worker -> coordinator: idle, send work (empty body)
   kResult = 2,   // worker -> coordinator: a TrialResult; also asks for more work
-  kTrial = 3,    // coordinator -> worker: a TrialSpec to run
+  kTrial = 3,    // coordinator -> worker: a Job to run
   kStop = 4,     // coordinator -> worker: no more work (empty body)
   kAbandon = 5,  // coordinator -> worker: end the running trial now, report it abandoned
 };
 
 using Bytes = std::vector<char>;
+
+// One piece of work for a worker: a trial, and which part of its training to do (all of it by
+// default; successive halving trains a trial in steps, rung by rung, through saved states).
+struct Job {
+  TrialSpec spec;
+  int rung = 0;                    // the rung whose budget to_epoch is (0 for a whole trial)
+  int from_epoch = 0;              // > 0: continue from the state saved at this epoch in load_from
+  int to_epoch = 0;                // 0: the trial's epochs
+  std::string load_from, save_to;  // state files ("" = none)
+};
+
+Bytes encode_job(const Job& job);
+// Throws std::runtime_error on a truncated or malformed message.
+Job decode_job(const Bytes& bytes);
 
 Bytes encode_spec(const TrialSpec& spec);
 // Throws std::runtime_error on a truncated or malformed message.

@@ -2,11 +2,13 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 
 #include "results/rank.h"
 #include "results/store.h"
+#include "sweep/asha_work.h"
 #include "sweep/commands.h"
 #include "sweep/coordinator.h"
 #include "sweep/errors.h"
@@ -42,9 +44,15 @@ std::string result_line(const TrialSpec& spec, const TrialResult& r, const Grid&
     if (e.axis) params += (params.empty() ? "" : " ") + e.key + "=" + spec.get(e.key);
   }
   if (!params.empty()) s += "  " + params;
+  if (grid.search.method == SearchSettings::Method::kAsha) {
+    s += "  rung " + std::to_string(r.rung) + " (" + std::to_string(r.epochs_run) + " epochs)";
+  }
   if (!r.message.empty()) s += "  (" + r.message + ")";
   return s;
 }
+
+// Where successive halving keeps the training states between rungs.
+std::string state_dir_of(const std::string& results_file) { return results_file + ".state"; }
 
 // Off with --quiet; redrawn when stdout is a terminal; log lines otherwise.
 ProgressDisplay make_display(const CliCommand& cmd) {
@@ -59,7 +67,9 @@ ProgressDisplay make_display(const CliCommand& cmd) {
 struct Prepared {
   std::optional<Plan> plan;
   std::optional<results::Store> store;
-  std::vector<std::size_t> order;
+  std::vector<std::size_t> order;            // grid and random search: the trials to run
+  bool asha = false;                         // successive halving: jobs come from AshaWork
+  std::vector<results::StoredTrial> stored;  // asha: the rows already in the file
   Target target;
   std::size_t skipped = 0, in_shard = 0;
   int code = kExitOk;
@@ -70,6 +80,11 @@ Prepared prepare(const CliCommand& cmd) {
   try {
     p.target = resolve_target(cmd, process_env());
     p.plan = make_plan(cmd.grid, cmd.overrides);
+    p.asha = p.plan->grid.search.method == SearchSettings::Method::kAsha;
+    if (p.asha && p.target.shard) {
+      throw UsageError("search = asha runs as one MPI job and cannot be split into shards (" +
+                       p.target.shard->source + "); run it without --shard or an array job");
+    }
     std::set<std::uint64_t> done;
     const std::string parameters = parameter_set(p.plan->grid);
     if (results::file_exists(p.target.out)) {
@@ -82,12 +97,18 @@ Prepared prepare(const CliCommand& cmd) {
                   << " was not closed cleanly (its writer was killed); repaired, every stored "
                      "trial kept\n";
       }
-      done = ids_to_skip(p.store->stored_status(), cmd.retry_failed);
+      if (p.asha) {
+        p.stored = p.store->read_trials();
+      } else {
+        done = ids_to_skip(p.store->stored_status(), cmd.retry_failed);
+      }
     }
-    const std::vector<std::size_t> members = shard_members(*p.plan, p.target.shard);
-    p.order = pending_order(p.plan->trials, p.plan->costs, done, &members);
-    p.in_shard = members.size();
-    p.skipped = members.size() - p.order.size();
+    if (!p.asha) {
+      const std::vector<std::size_t> members = shard_members(*p.plan, p.target.shard);
+      p.order = pending_order(p.plan->trials, p.plan->costs, done, &members);
+      p.in_shard = members.size();
+      p.skipped = members.size() - p.order.size();
+    }
     if (!p.store) {
       results::StoreInfo info;
       info.grid_path = cmd.grid;
@@ -102,6 +123,7 @@ Prepared prepare(const CliCommand& cmd) {
               .count();
       p.store = results::Store::create(p.target.out, info);
     }
+    if (p.asha) std::filesystem::create_directories(state_dir_of(p.target.out));
   } catch (const std::exception& e) {
     // Nothing has been written when the input is bad: the store is created last.
     std::cerr << "sweep: error: " << e.what() << "\n";
@@ -136,18 +158,39 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   }
   const std::string warning = worker::blas_warning();
   if (!warning.empty()) std::cerr << "sweep: " << warning << "\n";
-  const std::size_t total = p.order.size();
-  std::cout << "sweep " << kVersion << ": " << p.plan->trials.size() << " trials in " << cmd.grid;
-  if (p.target.shard) {
+  std::optional<AshaWork> asha;
+  std::size_t restored = 0;
+  if (p.asha) {
+    asha.emplace(p.plan->trials, p.plan->grid.search, state_dir_of(p.target.out));
+    for (const auto& t : p.stored) restored += asha->restore(t.result, cmd.retry_failed);
+  }
+  const std::size_t expected = asha ? asha->expected_jobs() : 0;
+  const std::size_t total = asha ? (expected > restored ? expected - restored : 1) : p.order.size();
+  std::cout << "sweep " << kVersion << ": ";
+  if (asha) {
+    std::cout << "ASHA over " << p.plan->trials.size() << " configurations in " << cmd.grid
+              << " (rungs at";
+    for (int e : asha->scheduler().rungs()) std::cout << " " << e;
+    std::cout << " epochs, reduction factor " << p.plan->grid.search.reduction_factor << ", about "
+              << expected << " rung jobs), " << restored << " rung results already in "
+              << p.target.out << ", on " << (mpi.size() == 1 ? 1 : mpi.size() - 1)
+              << " worker rank(s)\n";
+  } else {
+    std::cout << p.plan->trials.size() << " trials in " << cmd.grid;
+  }
+  if (asha) {
+  } else if (p.target.shard) {
     std::cout << ", shard " << p.target.shard->index + 1 << " of " << p.target.shard->count << " ("
               << p.target.shard->source << "): " << p.in_shard << " trials";
   }
-  std::cout << ", " << p.skipped << " already in " << p.target.out << ", " << total << " to run on "
-            << (mpi.size() == 1 ? 1 : mpi.size() - 1) << " worker rank(s)"
-            << (mpi.size() == 1 ? " (rank 0 trains, " + std::to_string(ctx.threads) + " threads)"
-                                : "")
-            << "\n"
-            << std::flush;
+  if (!asha) {
+    std::cout << ", " << p.skipped << " already in " << p.target.out << ", " << total
+              << " to run on " << (mpi.size() == 1 ? 1 : mpi.size() - 1) << " worker rank(s)"
+              << (mpi.size() == 1 ? " (rank 0 trains, " + std::to_string(ctx.threads) + " threads)"
+                                  : "")
+              << "\n";
+  }
+  std::cout << std::flush;
   const double cpu0 = cpu_seconds();
   const auto loop_start = std::chrono::steady_clock::now();
   auto since_start = [&] {
@@ -172,16 +215,18 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   stop.grace_seconds = cmd.grace;
   stop.note = [&](const std::string& text) { display.print("sweep: " + text, stderr); };
   SweepOutcome outcome;
+  TrialList list(p.plan->trials, p.order);
+  WorkSource& work = asha ? static_cast<WorkSource&>(*asha) : list;
   if (mpi.size() == 1) {
-    outcome = run_locally(p.plan->trials, p.order, cache, ctx, sink, stop, tick);
+    outcome = run_locally(work, cache, ctx, sink, stop, tick);
   } else {
-    outcome = coordinate(p.plan->trials, p.order, mpi.size() - 1, sink, stop, tick);
+    outcome = coordinate(work, mpi.size() - 1, sink, stop, tick);
     polled_barrier();
   }
   display.finish();
   const std::size_t done = progress.done();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("done: %zu trials in %.1f s", done, wall);
+  std::printf("done: %zu %s in %.1f s", done, asha ? "rung jobs" : "trials", wall);
   if (mpi.size() > 1 && done > 0) {
     const double cpu = cpu_seconds() - cpu0;
     const double loop =
@@ -189,9 +234,35 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
     std::printf("; coordinator CPU %.2f s over %.1f s of coordinating (%.2f%%)", cpu, loop,
                 100 * cpu / loop);
   }
-  std::printf("; results in %s\n\n", p.target.out.c_str());
+  std::printf("; results in %s\n", p.target.out.c_str());
+  if (asha) {
+    const AshaScheduler& a = asha->scheduler();
+    std::size_t top = 0;
+    for (std::size_t c = 0; c < p.plan->trials.size(); ++c) {
+      top += a.rung_reached(c) + 1 == static_cast<int>(a.rungs().size());
+    }
+    std::printf(
+        "ASHA: %zu of %zu configurations started, %zu reached the top rung (%d epochs); %lld "
+        "epochs trained in all, against %lld for all of them to %d epochs\n",
+        a.started_configs(), p.plan->trials.size(), top, a.rungs().back(), a.epochs_spent(),
+        static_cast<long long>(p.plan->trials.size()) * a.rungs().back(), a.rungs().back());
+    if (!outcome.stopped() && asha->exhausted()) {
+      std::error_code ignored;  // the states are only needed to resume
+      std::filesystem::remove_all(state_dir_of(p.target.out), ignored);
+    }
+  }
+  std::printf("\n");
   std::cout << results::rank_table(p.store->read_trials(), results::RankOptions{}) << std::flush;
-  if (outcome.stopped() && done < total) {
+  if (outcome.stopped() && (asha ? !asha->exhausted() : done < total)) {
+    if (asha) {
+      std::cout << "\nstopped by " << signal_name(outcome.signal) << ": " << done
+                << " rung jobs finished and stored, " << outcome.abandoned
+                << " abandoned; run the same command again to resume (the training states are "
+                   "kept in "
+                << state_dir_of(p.target.out) << ")\n"
+                << std::flush;
+      return kExitInterrupted;
+    }
     std::cout << "\nstopped by " << signal_name(outcome.signal) << ": " << done << " of " << total
               << " trials finished and stored, " << outcome.abandoned << " abandoned, "
               << total - done - outcome.abandoned

@@ -135,7 +135,8 @@ std::string draw(const KeySpec& spec, const Distribution& d, double u) {
 }
 
 bool is_search_setting(const std::string& key) {
-  return key == "search" || key == "samples" || key == "search_seed";
+  return key == "search" || key == "samples" || key == "search_seed" || key == "min_epochs" ||
+         key == "max_epochs" || key == "reduction_factor";
 }
 
 void set_search_setting(SearchSettings& s, const std::string& key, const std::string& raw,
@@ -157,19 +158,24 @@ void set_search_setting(SearchSettings& s, const std::string& key, const std::st
     } else if (value == "random") {
       s.method = SearchSettings::Method::kRandom;
     } else if (value == "asha") {
-      throw GridError(
-          "key 'search': asha (successive halving) is not available in this version; use grid "
-          "or random");
+      s.method = SearchSettings::Method::kAsha;
     } else {
       throw GridError("key 'search': '" + value +
-                      "' is not a known value; expected grid or random");
+                      "' is not a known value; expected grid, random or asha");
     }
     s.origin = origin;
   } else if (key == "samples") {
     s.samples = static_cast<std::size_t>(integer(1, 10000000));
     s.samples_origin = origin;
-  } else {
+  } else if (key == "search_seed") {
     s.seed = static_cast<std::uint64_t>(integer(0, 2147483647));
+  } else {
+    const int v =
+        static_cast<int>(key == "reduction_factor" ? integer(2, 100) : integer(1, 100000));
+    (key == "min_epochs"   ? s.min_epochs
+     : key == "max_epochs" ? s.max_epochs
+                           : s.reduction_factor) = v;
+    s.asha_origin = origin;
   }
 }
 

@@ -36,19 +36,24 @@ std::string draw(const KeySpec& spec, const Distribution& d, double u);
 
 // How the trials of a grid file are chosen.
 struct SearchSettings {
-  enum class Method { kGrid, kRandom };
+  enum class Method { kGrid, kRandom, kAsha };
   Method method = Method::kGrid;
-  std::size_t samples = 0;  // random: how many distinct trials to draw
-  std::uint64_t seed = 0;   // search_seed: which trials are drawn
-  std::string origin;       // where `search` was set ("" = default), for messages
-  std::string samples_origin;
+  std::size_t samples = 0;   // random, asha: how many distinct trials (configurations) to draw
+  std::uint64_t seed = 0;    // search_seed: which trials are drawn
+  int min_epochs = 1;        // asha: the bottom rung's budget
+  int max_epochs = 0;        // asha: the top rung's budget (required)
+  int reduction_factor = 3;  // asha: eta
+  std::string origin;        // where `search` was set ("" = default), for messages
+  std::string samples_origin, asha_origin;  // where samples / an asha setting was set
 };
 
-// True for the names of the search settings: search, samples, search_seed.
+// True for the names of the search settings: search, samples, search_seed, min_epochs,
+// max_epochs, reduction_factor.
 bool is_search_setting(const std::string& key);
 
 // Sets the search setting `key` of `s` from `value`. Throws GridError (naming the key, not
-// where it was set) on an unknown method, a sample count outside [1, 10000000] or a bad seed.
+// where it was set) on an unknown method, a sample count outside [1, 10000000], a bad seed,
+// epochs outside [1, 100000] or a reduction factor outside [2, 100].
 void set_search_setting(SearchSettings& s, const std::string& key, const std::string& value,
                         const std::string& origin);
 

@@ -50,6 +50,7 @@ struct TrialResult {
   std::vector<std::int64_t> confusion;  // num_classes x num_classes, row = true, col = predicted
   std::string eval_split;               // "test", "val" or "" : where macro_f1/confusion come from
   std::int32_t epochs_run = 0;
+  std::int32_t rung = 0;  // successive halving: the rung this result is for (else 0)
   double wall_seconds = 0;
   double train_samples_per_s = 0;
   std::int32_t rank = 0;

@@ -67,6 +67,28 @@ TEST(Protocol, EveryStatusRoundTripsAndOthersAreRejected) {
   EXPECT_THROW(decode_result(b), std::runtime_error);
 }
 
+TEST(Protocol, JobRoundTrip) {
+  Job j;
+  j.spec.trial_id = 42;
+  j.spec.params = {{"filters", "8"}, {"epochs", "9"}};
+  j.rung = 2;
+  j.from_epoch = 3;
+  j.to_epoch = 9;
+  j.load_from = "a.h5.state/x-e3.pt";
+  j.save_to = "";
+  const Job k = decode_job(encode_job(j));
+  EXPECT_EQ(k.spec.trial_id, 42u);
+  EXPECT_EQ(k.spec.params, j.spec.params);
+  EXPECT_EQ(k.rung, 2);
+  EXPECT_EQ(k.from_epoch, 3);
+  EXPECT_EQ(k.to_epoch, 9);
+  EXPECT_EQ(k.load_from, j.load_from);
+  EXPECT_EQ(k.save_to, "");
+  Bytes b = encode_job(j);
+  b.pop_back();
+  EXPECT_THROW(decode_job(b), std::runtime_error);
+}
+
 TEST(Protocol, TruncatedMessagesAreRejected) {
   TrialResult r;
   r.message = "x";

@@ -141,6 +141,20 @@ TEST(RandomSearch, DrawsDistinctReproducibleTrialsWithinTheSpace) {
   EXPECT_NE(trials_of(other)[0].trial_id, a[0].trial_id);
 }
 
+TEST(AshaSearch, ConfigurationsAreSampledAndTrainedToMaxEpochs) {
+  const auto t = trials_of(
+      "search = asha\nsamples = 5\nmax_epochs = 9\n[grid]\nlearning_rate = "
+      "loguniform(1e-4, 1e-1)\n");
+  ASSERT_EQ(t.size(), 5u);
+  for (const auto& x : t) EXPECT_EQ(x.get("epochs"), "9");
+  // The same draws as random search: the values of sample i depend on the seed, i and key.
+  const auto r =
+      trials_of("search = random\nsamples = 5\n[grid]\nlearning_rate = loguniform(1e-4, 1e-1)\n");
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    EXPECT_EQ(t[i].get("learning_rate"), r[i].get("learning_rate"));
+  }
+}
+
 TEST(RandomSearch, StopsWhenTheSpaceHasFewerDistinctTrials) {
   const auto t = trials_of("search = random\nsamples = 10\n[grid]\nbatch_size = choice(32, 64)\n");
   EXPECT_EQ(t.size(), 2u);
@@ -162,13 +176,24 @@ TEST(RandomSearch, ErrorsSayWhatToDo) {
   EXPECT_EQ(grid_error("search = random\n[grid]\nfilters = 8, 16\n"),
             "g.ini:1: search = random needs samples = N (how many trials to draw)");
   EXPECT_EQ(grid_error("samples = 5\n[grid]\nfilters = 8, 16\n"),
-            "g.ini:1: key 'samples' is only used with search = random; remove it or set search = "
-            "random");
+            "g.ini:1: key 'samples' is only used with search = random or asha; remove it or set "
+            "search = random");
   EXPECT_EQ(grid_error("[grid]\nsearch = random\n"),
             "g.ini:2: key 'search' is a search setting; set it once at the top of the file");
   EXPECT_EQ(grid_error("search = bayes\n"),
-            "g.ini:1: key 'search': 'bayes' is not a known value; expected grid or random");
-  EXPECT_NE(grid_error("search = asha\n").find("not available in this version"), std::string::npos);
+            "g.ini:1: key 'search': 'bayes' is not a known value; expected grid, random or asha");
+  EXPECT_EQ(grid_error("search = asha\nsamples = 3\n"),
+            "g.ini:1: search = asha needs max_epochs = N (the top rung's epochs)");
+  EXPECT_EQ(grid_error("search = asha\nsamples = 3\nmax_epochs = 3\nmin_epochs = 4\n"),
+            "g.ini:4: min_epochs (4) is above max_epochs (3)");
+  EXPECT_EQ(grid_error("search = asha\nmax_epochs = 3\nreduction_factor = 1\n"),
+            "g.ini:3: key 'reduction_factor': '1' is not an integer in [2, 100]");
+  EXPECT_EQ(grid_error("search = asha\nsamples = 3\nmax_epochs = 9\n[grid]\nval_split = 0, 0.1\n"),
+            "g.ini:5: search = asha compares trials by validation accuracy; val_split must be "
+            "above 0");
+  EXPECT_EQ(
+      grid_error("max_epochs = 4\n"),
+      "g.ini:1: min_epochs, max_epochs and reduction_factor are only used with search = asha");
   EXPECT_EQ(grid_error("search = random\nsamples = 0\n"),
             "g.ini:2: key 'samples': '0' is not an integer in [1, 10000000]");
   EXPECT_EQ(grid_error("search = random\nsearch = grid\n"), "g.ini:2: key 'search' is set twice");
