@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "results/analysis.h"
@@ -91,12 +92,26 @@ ordered_json timeline(const std::vector<ReportSource>& sources) {
   return {{"start_unix", num(t0)}, {"bars", bars}};
 }
 
-ordered_json curves(const StoredTrial& t) {
-  ordered_json c = {{"id", trial_id_hex(t.result.trial_id)}};
+// Every epoch row of each trial over all its stored rows (the rungs of successive halving
+// each hold their own epochs), a later row's epoch replacing an earlier one's.
+using EpochsById = std::map<std::uint64_t, std::map<int, EpochMetrics>>;
+
+EpochsById all_epochs(const std::vector<ReportSource>& sources) {
+  EpochsById out;
+  for (const auto& s : sources) {
+    for (const auto& t : s.trials) {
+      for (const auto& e : t.result.epochs) out[t.result.trial_id][e.epoch] = e;
+    }
+  }
+  return out;
+}
+
+ordered_json curves(std::uint64_t id, const std::map<int, EpochMetrics>& epochs) {
+  ordered_json c = {{"id", trial_id_hex(id)}};
   for (const char* f : {"epoch", "train_loss", "train_acc", "val_loss", "val_acc"}) {
     c[f] = ordered_json::array();
   }
-  for (const auto& e : t.result.epochs) {
+  for (const auto& [n, e] : epochs) {
     c["epoch"].push_back(e.epoch);
     c["train_loss"].push_back(num(e.train_loss));
     c["train_acc"].push_back(num(e.train_acc));
@@ -177,8 +192,10 @@ std::string report_json(const std::vector<ReportSource>& sources, const ReportOp
     doc["importance"].push_back({{"key", imp.key}, {"share", imp.share}});
   }
   doc["curves"] = ordered_json::array();
+  const EpochsById epochs = all_epochs(sources);
   for (std::size_t i = 0; i < std::min(options.curves, ranked.size()); ++i) {
-    if (!ranked[i]->result.epochs.empty()) doc["curves"].push_back(curves(*ranked[i]));
+    auto it = epochs.find(ranked[i]->result.trial_id);
+    if (it != epochs.end()) doc["curves"].push_back(curves(it->first, it->second));
   }
   doc["confusion"] = ranked.empty() ? ordered_json(nullptr) : confusion(*ranked[0]);
   doc["timeline"] = timeline(sources);

@@ -107,6 +107,23 @@ TEST(ReportData, CurvesConfusionEffectsAndImportance) {
   EXPECT_NEAR(d["importance"][0]["share"].get<double>(), 1.0, 1e-12);  // one trial per value
 }
 
+TEST(ReportData, CurvesJoinTheEpochsOfEveryRowOfATrial) {
+  // Successive halving: rung 0 trained epoch 1, rung 1 epochs 2-3, each row its own epochs.
+  ReportSource s{"a.h5", {}, {}};
+  StoredTrial r0 = trial(7, "8", 0.5, Status::kOk, 1000, 1), r1 = r0;
+  r0.result.epochs = {{1, 2.0, 0.3, 2.1, 0.31, 1}};
+  r1.result.rung = 1;
+  r1.result.epochs = {{2, 1.5, 0.5, 1.6, 0.52, 1}, {3, 1.2, 0.6, 1.3, 0.61, 1}};
+  s.trials = {r0, r1};
+  const auto d = build({s});
+  ASSERT_EQ(d["curves"].size(), 1u);
+  EXPECT_EQ(d["curves"][0]["epoch"], nlohmann::json::parse("[1,2,3]"));
+  EXPECT_DOUBLE_EQ(d["curves"][0]["val_acc"][0].get<double>(), 0.31);
+  EXPECT_DOUBLE_EQ(d["curves"][0]["val_acc"][2].get<double>(), 0.61);
+  EXPECT_EQ(d["summary"]["trials"], 1);
+  EXPECT_EQ(d["timeline"]["bars"].size(), 2u);
+}
+
 TEST(ReportData, LowerIsBetterMetricAndMissingValuesAsNull) {
   ReportOptions o;
   o.by = "val_loss";
