@@ -14,10 +14,9 @@
 #include "sweep/errors.h"
 #include "sweep/plan.h"
 #include "sweep/progress.h"
+#include "sweep/run_output.h"
 #include "sweep/scheduler.h"
 #include "sweep/signals.h"
-#include "sweep/terminal.h"
-#include "sweep/trial_id.h"
 #include "sweep/version.h"
 
 namespace sweep {
@@ -29,38 +28,8 @@ double cpu_seconds() {
   return u.ru_utime.tv_sec + u.ru_stime.tv_sec + 1e-6 * (u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
-// The --verbose line of a finished trial: its place, id, status, metrics, time, where it ran
-// and the values of the grid's axes.
-std::string result_line(const TrialSpec& spec, const TrialResult& r, const Grid& grid,
-                        std::size_t done, std::size_t total) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf,
-                "[%zu/%zu] %s %-8s val_acc %.4f test_acc %.4f  %.1f s  rank %d x%d thr", done,
-                total, trial_id_hex(r.trial_id).c_str(), status_name(r.status), r.val_acc,
-                r.test_acc, r.wall_seconds, r.rank, r.threads);
-  std::string s = buf;
-  std::string params;
-  for (const auto& e : grid.entries) {
-    if (e.axis) params += (params.empty() ? "" : " ") + e.key + "=" + spec.get(e.key);
-  }
-  if (!params.empty()) s += "  " + params;
-  if (grid.search.method == SearchSettings::Method::kAsha) {
-    s += "  rung " + std::to_string(r.rung) + " (" + std::to_string(r.epochs_run) + " epochs)";
-  }
-  if (!r.message.empty()) s += "  (" + r.message + ")";
-  return s;
-}
-
 // Where successive halving keeps the training states between rungs.
 std::string state_dir_of(const std::string& results_file) { return results_file + ".state"; }
-
-// Off with --quiet; redrawn when stdout is a terminal; log lines otherwise.
-ProgressDisplay make_display(const CliCommand& cmd) {
-  if (cmd.quiet) return ProgressDisplay(ProgressMode::kOff, cmd.progress_every, stdout);
-  const TerminalInfo t = stdout_terminal();
-  return ProgressDisplay(t.is_terminal ? ProgressMode::kTerminal : ProgressMode::kLog,
-                         cmd.progress_every, stdout, t.columns);
-}
 
 // Everything rank 0 prepares before any trial runs. Bad input leaves `code` at 2 with
 // nothing written.
@@ -166,26 +135,21 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   }
   const std::size_t expected = asha ? asha->expected_jobs() : 0;
   const std::size_t total = asha ? (expected > restored ? expected - restored : 1) : p.order.size();
+  const int workers = mpi.size() == 1 ? 1 : mpi.size() - 1;
   std::cout << "sweep " << kVersion << ": ";
   if (asha) {
-    std::cout << "ASHA over " << p.plan->trials.size() << " configurations in " << cmd.grid
-              << " (rungs at";
-    for (int e : asha->scheduler().rungs()) std::cout << " " << e;
-    std::cout << " epochs, reduction factor " << p.plan->grid.search.reduction_factor << ", about "
-              << expected << " rung jobs), " << restored << " rung results already in "
-              << p.target.out << ", on " << (mpi.size() == 1 ? 1 : mpi.size() - 1)
-              << " worker rank(s)\n";
+    std::cout << asha_header(asha->scheduler(), p.plan->trials.size(), cmd.grid,
+                             p.plan->grid.search.reduction_factor, expected, restored, p.target.out,
+                             workers)
+              << "\n";
   } else {
     std::cout << p.plan->trials.size() << " trials in " << cmd.grid;
-  }
-  if (asha) {
-  } else if (p.target.shard) {
-    std::cout << ", shard " << p.target.shard->index + 1 << " of " << p.target.shard->count << " ("
-              << p.target.shard->source << "): " << p.in_shard << " trials";
-  }
-  if (!asha) {
+    if (p.target.shard) {
+      std::cout << ", shard " << p.target.shard->index + 1 << " of " << p.target.shard->count
+                << " (" << p.target.shard->source << "): " << p.in_shard << " trials";
+    }
     std::cout << ", " << p.skipped << " already in " << p.target.out << ", " << total
-              << " to run on " << (mpi.size() == 1 ? 1 : mpi.size() - 1) << " worker rank(s)"
+              << " to run on " << workers << " worker rank(s)"
               << (mpi.size() == 1 ? " (rank 0 trains, " + std::to_string(ctx.threads) + " threads)"
                                   : "")
               << "\n";
@@ -236,16 +200,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   }
   std::printf("; results in %s\n", p.target.out.c_str());
   if (asha) {
-    const AshaScheduler& a = asha->scheduler();
-    std::size_t top = 0;
-    for (std::size_t c = 0; c < p.plan->trials.size(); ++c) {
-      top += a.rung_reached(c) + 1 == static_cast<int>(a.rungs().size());
-    }
-    std::printf(
-        "ASHA: %zu of %zu configurations started, %zu reached the top rung (%d epochs); %lld "
-        "epochs trained in all, against %lld for all of them to %d epochs\n",
-        a.started_configs(), p.plan->trials.size(), top, a.rungs().back(), a.epochs_spent(),
-        static_cast<long long>(p.plan->trials.size()) * a.rungs().back(), a.rungs().back());
+    std::cout << asha_summary(asha->scheduler(), p.plan->trials.size()) << "\n";
     if (!outcome.stopped() && asha->exhausted()) {
       std::error_code ignored;  // the states are only needed to resume
       std::filesystem::remove_all(state_dir_of(p.target.out), ignored);
