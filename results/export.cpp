@@ -39,12 +39,16 @@ std::vector<Field> fields_of(const StoredTrial& t) {
                                                     {"val_acc", r.val_acc},
                                                     {"test_loss", r.test_loss},
                                                     {"test_acc", r.test_acc},
-                                                    {"macro_f1", r.macro_f1}};
+                                                    {"macro_f1", r.macro_f1},
+                                                    {"auc", r.auc},
+                                                    {"qwk", r.qwk}};
   for (const auto& [name, v] : metrics) f.push_back({name, number_or_null(v)});
   f.push_back({"num_classes", r.num_classes});
   f.push_back({"eval_split", r.eval_split});
   f.push_back({"epochs_run", r.epochs_run});
   f.push_back({"rung", r.rung});
+  f.push_back({"best_epoch", r.best_epoch});
+  f.push_back({"checkpoint", r.checkpoint});
   f.push_back({"wall_seconds", r.wall_seconds});
   f.push_back({"train_samples_per_s", r.train_samples_per_s});
   f.push_back({"rank", r.rank});

@@ -17,6 +17,8 @@ double metric_of_unchecked(const TrialResult& r, const std::string& m) {
   if (m == "test_acc") return r.test_acc;
   if (m == "val_acc") return r.val_acc;
   if (m == "macro_f1") return r.macro_f1;
+  if (m == "auc") return r.auc;
+  if (m == "qwk") return r.qwk;
   if (m == "test_loss") return r.test_loss;
   if (m == "val_loss") return r.val_loss;
   if (m == "wall_seconds") return r.wall_seconds;
@@ -31,10 +33,15 @@ double metric_value(const TrialResult& r, const std::string& name) {
 }
 
 const std::vector<std::pair<std::string, bool>>& rank_metrics() {
-  static const std::vector<std::pair<std::string, bool>> m = {
-      {"test_acc", true},           {"val_acc", true},   {"macro_f1", true},
-      {"test_loss", false},         {"val_loss", false}, {"wall_seconds", false},
-      {"train_samples_per_s", true}};
+  static const std::vector<std::pair<std::string, bool>> m = {{"test_acc", true},
+                                                              {"val_acc", true},
+                                                              {"macro_f1", true},
+                                                              {"test_loss", false},
+                                                              {"val_loss", false},
+                                                              {"wall_seconds", false},
+                                                              {"train_samples_per_s", true},
+                                                              {"auc", true},
+                                                              {"qwk", true}};
   return m;
 }
 

@@ -8,6 +8,7 @@
 #include "results/attributes.h"
 #include "results/file_access.h"
 #include "results/store_schema.h"
+#include "sweep/class_metrics.h"
 #include "sweep/keys.h"
 
 namespace sweep::results {
@@ -58,8 +59,8 @@ std::size_t drop_unfinished_appends(hid_t f) {
   while (!ids.empty() && ids.back() == 0) ids.pop_back();
   truncate_rows(f, "trials", ids.size());
   const RowLayout cols({{"trial_id", ColType::kU64, 0, 0}, {"trial_row", ColType::kI64, 0, 0}});
-  for (const char* table : {"epochs", "confusion"}) {
-    if (!has_column(f, table, "trial_row")) continue;  // written by sweep 0.1.0
+  for (const char* table : {"epochs", "confusion", "per_class"}) {
+    if (!has_table(f, table) || !has_column(f, table, "trial_row")) continue;  // older files
     std::size_t n = 0;
     std::vector<char> rows = read_rows(f, table, cols, &n);
     std::size_t keep = n;
@@ -98,6 +99,8 @@ void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const 
                                                     {"test_loss", r.test_loss},
                                                     {"test_acc", r.test_acc},
                                                     {"macro_f1", r.macro_f1},
+                                                    {"auc", r.auc},
+                                                    {"qwk", r.qwk},
                                                     {"wall_seconds", r.wall_seconds},
                                                     {"train_samples_per_s", r.train_samples_per_s},
                                                     {"started_unix", r.started_unix},
@@ -107,6 +110,8 @@ void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const 
   l.set_str(row, l.index_of("eval_split"), r.eval_split);
   l.set_i64(row, l.index_of("epochs_run"), r.epochs_run);
   l.set_i64(row, l.index_of("rung"), r.rung);
+  l.set_i64(row, l.index_of("best_epoch"), r.best_epoch);
+  l.set_str(row, l.index_of("checkpoint"), r.checkpoint);
   l.set_i64(row, l.index_of("rank"), r.rank);
   l.set_i64(row, l.index_of("threads"), r.threads);
   l.set_str(row, l.index_of("host"), r.host);
@@ -171,6 +176,7 @@ Store Store::create(const std::string& path, const StoreInfo& info) {
     create_table(f.get(), "trials", trials_layout(), 64);
     create_table(f.get(), "epochs", epochs_layout(), 512);
     create_table(f.get(), "confusion", confusion_layout(), 1024);
+    create_table(f.get(), "per_class", per_class_layout(), 256);
   }
   publish_file(part, path);
   return open_append(path);
@@ -184,6 +190,7 @@ Store Store::open_append(const std::string& path) {
   bool recovered = false;
   Handle f = open_file_for_append(path, &recovered);
   drop_unfinished_appends(f.get());
+  if (!has_table(f.get(), "per_class")) create_table(f.get(), "per_class", per_class_layout(), 256);
   check(H5Fflush(f.get(), H5F_SCOPE_GLOBAL), path + ": flush");
   Store store(path, wrap(std::move(lock), std::move(f)));
   store.file_->recovered = recovered;
@@ -230,9 +237,26 @@ void Store::append(const TrialSpec& spec, const TrialResult& r) {
     cl.set_i64(p, 4, r.confusion[i]);
     cl.set_i64(p, 5, static_cast<std::int64_t>(file_->trial_rows));
   }
+  const RowLayout& pl = per_class_layout();
+  const std::vector<ClassMetrics> classes =
+      cells > 0 ? per_class(r.confusion, static_cast<std::int64_t>(k))
+                : std::vector<ClassMetrics>{};
+  std::vector<char> prows(pl.row_size() * classes.size(), 0);
+  for (std::size_t c = 0; c < classes.size(); ++c) {
+    char* p = prows.data() + c * pl.row_size();
+    pl.set_u64(p, 0, r.trial_id);
+    pl.set_str(p, 1, r.eval_split);
+    pl.set_i64(p, 2, static_cast<std::int64_t>(c));
+    pl.set_f64(p, 3, classes[c].precision);
+    pl.set_f64(p, 4, classes[c].recall);
+    pl.set_f64(p, 5, classes[c].f1);
+    pl.set_i64(p, 6, classes[c].support);
+    pl.set_i64(p, 7, static_cast<std::int64_t>(file_->trial_rows));
+  }
   // Detail rows first, the trial row last: a trial row present means its details are too.
   append_rows(file_->get(), "epochs", el, erows.data(), r.epochs.size());
   append_rows(file_->get(), "confusion", cl, crows.data(), cells);
+  append_rows(file_->get(), "per_class", pl, prows.data(), classes.size());
   append_rows(file_->get(), "trials", tl, row.data(), 1);
   check(H5Fflush(file_->get(), H5F_SCOPE_GLOBAL), path_ + ": flush");
   ++file_->trial_rows;
@@ -244,6 +268,8 @@ std::vector<StoredTrial> Store::read_trials() const {
   const RowLayout& tl = trials_layout();
   std::size_t n = 0;
   std::vector<char> rows = read_rows(file_->get(), "trials", tl, &n);
+  // Files of earlier versions lack auc and qwk: absent, not 0.
+  const bool has_metrics_v2 = has_column(file_->get(), "trials", "auc");
   std::vector<StoredTrial> out(n);
   std::vector<bool> unwritten(n, false);  // rows an interrupted append left without data
   // Details name their trial row; files of sweep 0.1.0 only name the trial id.
@@ -269,6 +295,10 @@ std::vector<StoredTrial> Store::read_trials() const {
     r.test_loss = f("test_loss");
     r.test_acc = f("test_acc");
     r.macro_f1 = f("macro_f1");
+    r.auc = has_metrics_v2 ? f("auc") : TrialResult::kNaN;
+    r.qwk = has_metrics_v2 ? f("qwk") : TrialResult::kNaN;
+    r.best_epoch = static_cast<std::int32_t>(f("best_epoch"));
+    r.checkpoint = s("checkpoint");
     r.num_classes = static_cast<std::int32_t>(f("num_classes"));
     r.eval_split = s("eval_split");
     r.epochs_run = static_cast<std::int32_t>(f("epochs_run"));

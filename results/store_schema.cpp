@@ -26,9 +26,11 @@ RowLayout build_trials() {
         break;
     }
   }
-  for (const char* m : {"val_loss", "val_acc", "test_loss", "test_acc", "macro_f1"}) {
+  for (const char* m : {"val_loss", "val_acc", "test_loss", "test_acc", "macro_f1", "auc", "qwk"}) {
     c.push_back(col(m, ColType::kF64));
   }
+  c.push_back(col("best_epoch", ColType::kI32));
+  c.push_back(col("checkpoint", ColType::kStr, kPathLen));
   c.push_back(col("num_classes", ColType::kI32));
   c.push_back(col("eval_split", ColType::kStr, 8));
   c.push_back(col("epochs_run", ColType::kI32));
@@ -63,6 +65,14 @@ const RowLayout& confusion_layout() {
   static const RowLayout l({col("trial_id", ColType::kU64), col("split", ColType::kStr, 8),
                             col("true_label", ColType::kI32), col("pred_label", ColType::kI32),
                             col("count", ColType::kI64), col("trial_row", ColType::kI64)});
+  return l;
+}
+
+const RowLayout& per_class_layout() {
+  static const RowLayout l({col("trial_id", ColType::kU64), col("split", ColType::kStr, 8),
+                            col("label", ColType::kI32), col("precision", ColType::kF64),
+                            col("recall", ColType::kF64), col("f1", ColType::kF64),
+                            col("support", ColType::kI64), col("trial_row", ColType::kI64)});
   return l;
 }
 

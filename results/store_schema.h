@@ -2,6 +2,7 @@
 //   trials    one row per trial: id, status, every known key, final metrics, where it ran
 //   epochs    one row per trial and epoch: training and validation loss/accuracy
 //   confusion one row per trial and (true, predicted) cell of its confusion matrix
+//   per_class one row per trial and class: precision, recall, F1 and support (from confusion)
 // Detail rows name their trial row by its index (`trial_row`), so that the details of a trial
 // run twice (a retry) or of an append cut short by a kill never mix with another row's.
 #pragma once
@@ -13,6 +14,7 @@ namespace sweep::results {
 const RowLayout& trials_layout();
 const RowLayout& epochs_layout();
 const RowLayout& confusion_layout();
+const RowLayout& per_class_layout();
 
 // Fixed-length sizes of the text columns (longer values are truncated).
 constexpr std::size_t kMessageLen = 256;

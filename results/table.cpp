@@ -49,6 +49,10 @@ Handle open_dataset(hid_t file, const std::string& name) {
 
 }  // namespace
 
+bool has_table(hid_t file, const std::string& name) {
+  return H5Lexists(file, name.c_str(), H5P_DEFAULT) > 0;
+}
+
 RowLayout::RowLayout(std::vector<Column> cols) : cols_(std::move(cols)) {
   for (auto& c : cols_) {
     c.offset = size_;

@@ -66,6 +66,9 @@ std::vector<char> read_rows(hid_t file, const std::string& name, const RowLayout
 // Number of rows in dataset `name`. Throws StoreError.
 std::size_t row_count(hid_t file, const std::string& name);
 
+// True when the file has a dataset `name` (files of older versions lack newer tables).
+bool has_table(hid_t file, const std::string& name);
+
 // True when dataset `name` has a column `column`. Throws StoreError.
 bool has_column(hid_t file, const std::string& name, const std::string& column);
 

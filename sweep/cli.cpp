@@ -28,6 +28,9 @@ po::options_description grid_command_options(CliCommand& c, bool run) {
     d.add_options()("verbose,v", po::bool_switch(&c.verbose), "a line per finished trial");
     d.add_options()("progress-every", po::value(&c.progress_every),
                     "seconds between progress lines when stdout is not a terminal (default 30)");
+    d.add_options()("keep-best", po::value(&c.keep_best),
+                    "keep the best-epoch checkpoints of the K best trials");
+    d.add_options()("keep-by", po::value(&c.keep_by), "metric that ranks them (default val_acc)");
   } else {
     d.add_options()("show", po::value(&c.show), "trials listed (default 10)");
   }
@@ -78,6 +81,7 @@ void parse_grid_command(CliCommand& c, const std::vector<std::string>& args, boo
   if (!(c.grace >= 0)) throw UsageError("--grace must be 0 or more seconds");
   if (!(c.progress_every > 0)) throw UsageError("--progress-every must be more than 0 seconds");
   if (c.quiet && c.verbose) throw UsageError("--quiet and --verbose exclude each other");
+  if (c.keep_best < 0) throw UsageError("--keep-best must be 0 or more");
 }
 
 // Parses `d` plus -h and positional results files into c.files. Returns false after -h.
@@ -136,6 +140,24 @@ void parse_status(CliCommand& c, const std::vector<std::string>& args) {
   c.files.erase(c.files.begin());
 }
 
+void parse_predict(CliCommand& c, const std::vector<std::string>& args) {
+  po::options_description d;
+  d.add_options()("help,h", "show help")("model", po::value(&c.model), "checkpoint")(
+      "from", po::value(&c.from), "results file")("data", po::value(&c.data), "data")(
+      "out,o", po::value(&c.out), "CSV file");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(d).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    c.kind = CliCommand::Kind::kHelp;
+    return;
+  }
+  if (c.model.empty() == c.from.empty()) {
+    throw UsageError("predict: give either --model CHECKPOINT or --from RESULTS.h5");
+  }
+  if (c.data.empty()) throw UsageError("predict: missing --data PATH");
+}
+
 void parse_merge(CliCommand& c, const std::vector<std::string>& args) {
   if (!parse_file_command(c, args, po::options_description())) return;
   if (c.files.size() < 2) throw UsageError("merge: expected OUT.h5 and at least one input file");
@@ -162,18 +184,21 @@ std::string usage_text() {
   return "usage:\n"
          "  sweep run GRID.ini [--out FILE.h5] [--threads N] [--shard I/N] [--retry-failed]\n"
          "                    [--grace SECONDS] [--quiet | --verbose] [--progress-every SECONDS]\n"
-         "                    [--KEY=VALUE ...]\n"
+         "                    [--keep-best K [--keep-by METRIC]] [--KEY=VALUE ...]\n"
          "      expand the grid and train every trial not yet in FILE.h5 (run under mpirun:\n"
          "      rank 0 coordinates, the other ranks train; alone, rank 0 trains). SIGINT,\n"
          "      SIGTERM or SIGUSR1 stop it: running trials get --grace seconds (default 60).\n"
          "      Progress is redrawn on a terminal, else logged every --progress-every seconds\n"
-         "      (default 30); --quiet: none; --verbose: also a line per finished trial\n"
+         "      (default 30); --quiet: none; --verbose: also a line per finished trial.\n"
+         "      --keep-best K keeps the best-epoch checkpoints of the K best trials by METRIC\n"
+         "      (default val_acc) in FILE.h5.checkpoints/\n"
          "  sweep plan GRID.ini [--out FILE.h5] [--show N] [--shard I/N] [--retry-failed]\n"
          "                     [--KEY=VALUE ...]\n"
          "      print the trials, their estimated relative cost and what FILE.h5 already holds\n"
          "  sweep rank FILE.h5... [--by METRIC] [--top N] [--where K=V,...] [--group-by KEY]\n"
-         "      print the best trials (METRIC: test_acc, val_acc, macro_f1, test_loss, val_loss,\n"
-         "      wall_seconds, train_samples_per_s; --top 0 prints all), only those whose keys\n"
+         "      print the best trials (METRIC: test_acc, val_acc, macro_f1, auc, qwk, test_loss,\n"
+         "      val_loss, wall_seconds, train_samples_per_s; --top 0 prints all), only those whose "
+         "keys\n"
          "      have the --where values; --group-by: best/mean/std of METRIC per value of KEY\n"
          "  sweep export FILE.h5... [--format csv|json] [-o PATH] [--curves]\n"
          "      the trials (--curves: per-epoch rows) as CSV or JSON, to PATH or stdout\n"
@@ -185,6 +210,10 @@ std::string usage_text() {
          "  sweep status GRID.ini FILE.h5... [--KEY=VALUE ...]\n"
          "      how many of the grid's trials the files hold: done, failed, missing, per "
          "file/shard\n"
+         "  sweep predict (--model CKPT.pt | --from FILE.h5) --data PATH [-o PREDS.csv]\n"
+         "      apply a kept model (--from: the best checkpoint kept by run --keep-best) to an\n"
+         "      IDX folder or a CSV; print accuracy, F1 and confusion when it has labels, and\n"
+         "      write one prediction per image (Kaggle `ImageId,Label` without labels)\n"
          "  sweep --version | --help\n"
          "--KEY=VALUE sets a grid key (a comma-separated list makes it an axis).\n"
          "exit codes: 0 done, 1 internal or I/O error, 2 bad input (nothing written),\n"
@@ -220,9 +249,12 @@ CliCommand parse_cli(int argc, const char* const* argv) {
     } else if (cmd == "report") {
       c.kind = CliCommand::Kind::kReport;
       parse_report(c, rest);
+    } else if (cmd == "predict") {
+      c.kind = CliCommand::Kind::kPredict;
+      parse_predict(c, rest);
     } else {
       throw UsageError("unknown command '" + cmd +
-                       "'; one of run, plan, rank, merge, status, export, report");
+                       "'; one of run, plan, rank, merge, status, export, report, predict");
     }
   } catch (const po::error& e) {
     throw UsageError(cmd + ": " + e.what());

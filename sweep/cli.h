@@ -9,26 +9,42 @@
 namespace sweep {
 
 struct CliCommand {
-  enum class Kind { kHelp, kVersion, kRun, kPlan, kRank, kMerge, kStatus, kExport, kReport };
+  enum class Kind {
+    kHelp,
+    kVersion,
+    kRun,
+    kPlan,
+    kRank,
+    kMerge,
+    kStatus,
+    kExport,
+    kReport,
+    kPredict
+  };
   Kind kind = Kind::kHelp;
-  std::string grid;                // run, plan, status: the grid file
-  std::string out;                 // run, plan: --out ("" = default_out_path); export, report: -o
-  std::string shard;               // run, plan: --shard I/N ("" = from the array job, if any)
-  int threads = 0;                 // run: --threads (0 = the rank's share of the node)
-  bool retry_failed = false;       // run, plan: --retry-failed (run stored failed trials again)
-  double grace = 60;               // run: --grace seconds for running trials after a stop signal
-  bool quiet = false;              // run: --quiet (no progress display)
-  bool verbose = false;            // run: --verbose (a line per finished trial)
-  double progress_every = 30;      // run: --progress-every seconds between log lines (no TTY)
-  std::size_t show = 10;           // plan: --show
-  std::vector<std::string> files;  // rank, merge: results files (merge: the inputs)
-  std::string by;                  // rank, report: --by
-  std::size_t top = 10;            // rank, report: --top
-  std::string title;               // report: --title
-  std::string where;               // rank: --where "key=value,..."
-  std::string group_by;            // rank: --group-by KEY
-  std::string format = "csv";      // export: --format csv|json
-  bool curves = false;             // export: --curves
+  std::string grid;   // run, plan, status: the grid file
+  std::string out;    // run, plan: --out ("" = default_out_path); export, report, predict: -o
+  std::string shard;  // run, plan: --shard I/N ("" = from the array job, if any)
+  int threads = 0;    // run: --threads (0 = the rank's share of the node)
+  bool retry_failed = false;        // run, plan: --retry-failed (run stored failed trials again)
+  double grace = 60;                // run: --grace seconds for running trials after a stop signal
+  bool quiet = false;               // run: --quiet (no progress display)
+  bool verbose = false;             // run: --verbose (a line per finished trial)
+  double progress_every = 30;       // run: --progress-every seconds between log lines (no TTY)
+  int keep_best = 0;                // run: --keep-best K checkpoints of the best trials
+  std::string keep_by = "val_acc";  // run: --keep-by METRIC that ranks them
+  std::string model;                // predict: --model CKPT
+  std::string from;                 // predict: --from SWEEP.h5 (its best kept checkpoint)
+  std::string data;                 // predict: --data PATH
+  std::size_t show = 10;            // plan: --show
+  std::vector<std::string> files;   // rank, merge: results files (merge: the inputs)
+  std::string by;                   // rank, report: --by
+  std::size_t top = 10;             // rank, report: --top
+  std::string title;                // report: --title
+  std::string where;                // rank: --where "key=value,..."
+  std::string group_by;             // rank: --group-by KEY
+  std::string format = "csv";       // export: --format csv|json
+  bool curves = false;              // export: --curves
   std::vector<std::pair<std::string, std::string>> overrides;  // run, plan: --key=value
   std::string command_line;  // argv joined, stored in the results file
   std::string help;          // text for kHelp

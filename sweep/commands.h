@@ -36,4 +36,10 @@ int report_command(const CliCommand& cmd);
 // `sweep status`: prints how many trials of a grid the results files hold.
 int status_command(const CliCommand& cmd);
 
+// `sweep predict`: evaluates a checkpoint (--model, or the best kept one of --from FILE.h5) on
+// --data, prints accuracy, F1 and the confusion matrix when the data has labels, and writes
+// the predictions to -o as CSV. Bad input (missing or foreign files, a shape mismatch): exit
+// code 2, nothing written.
+int predict_command(const CliCommand& cmd);
+
 }  // namespace sweep

@@ -34,6 +34,7 @@ worker::TrainSpan span_of(const Job& job) {
   s.to_epoch = job.to_epoch;
   s.load_from = job.load_from;
   s.save_to = job.save_to;
+  s.checkpoint_to = job.checkpoint_to;
   return s;
 }
 

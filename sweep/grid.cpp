@@ -72,7 +72,73 @@ void apply_overrides(Grid& grid,
   }
 }
 
+namespace {
+
+// The values `key` can take in trials of `grid`: its list, its choices, or its fixed value.
+// Empty for a numeric distribution (which the conditions never name).
+std::vector<std::string> possible_values(const Grid& grid, const std::string& key) {
+  const GridEntry* e = grid.find(key);
+  if (e == nullptr) return {grid.fixed_value(key)};
+  if (e->dist) return e->dist->choices;
+  return e->values;
+}
+
+// Throws GridError when the grid sets a key that no trial of it uses (momentum without sgd,
+// filters for a resnet only, ...).
+void check_keys_used(const Grid& grid) {
+  for (const auto& e : grid.entries) {
+    const KeySpec* spec = find_key(e.key);
+    if (spec == nullptr) continue;
+    for (const auto& [key, allowed] : spec->used_if) {
+      const std::vector<std::string> values = possible_values(grid, key);
+      const bool any = std::any_of(values.begin(), values.end(), [&](const std::string& v) {
+        return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
+      });
+      if (!any) {
+        std::string have;
+        for (const auto& v : values) have += (have.empty() ? "" : ", ") + v;
+        throw GridError(e.origin + ": key '" + e.key + "' is only used when " +
+                        used_if_text(*spec) + ", and this grid has " + key + " = " + have +
+                        "; remove the key or change " + key);
+      }
+    }
+  }
+}
+
+// True when some trial of `grid` may have `key` at `value` (a list holding it, or the fixed
+// value or default).
+bool may_be(const Grid& grid, const std::string& key, const std::string& value) {
+  const GridEntry* e = grid.find(key);
+  if (e != nullptr && e->dist)
+    return e->dist->kind == Distribution::Kind::kChoice
+               ? std::count(e->dist->choices.begin(), e->dist->choices.end(), value) > 0
+               : e->dist->low <= std::stod(value) && std::stod(value) <= e->dist->high;
+  const std::vector<std::string> values = possible_values(grid, key);
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+// Early stopping watches the validation loss, and a trial trained in rungs must reach each
+// rung's epochs.
+void check_early_stopping(const Grid& grid) {
+  const GridEntry* es = grid.find("early_stop_patience");
+  if (es == nullptr || (!es->dist && es->values.size() == 1 && es->values.front() == "0")) return;
+  if (may_be(grid, "val_split", "0")) {
+    const GridEntry* vs = grid.find("val_split");
+    throw GridError((vs != nullptr ? vs->origin : es->origin) +
+                    ": early_stop_patience watches the validation loss; val_split must be above 0");
+  }
+  if (grid.search.method == SearchSettings::Method::kAsha) {
+    throw GridError(es->origin +
+                    ": early_stop_patience cannot be used with search = asha, which decides "
+                    "itself how long each trial trains");
+  }
+}
+
+}  // namespace
+
 void check_consistency(const Grid& grid) {
+  check_keys_used(grid);
+  check_early_stopping(grid);
   const std::string dataset = grid.fixed_value("dataset");
   auto origin = [&](const std::string& key) {
     const GridEntry* e = grid.find(key);
@@ -148,6 +214,13 @@ TrialSpec make_spec(const Grid& grid, const std::vector<const GridEntry*>& axes,
     }
     spec.params.emplace_back(k.name, v);
   }
+  // A key this trial does not use holds its default, so that trials differing only in unused
+  // keys are one trial (one id), trained once.
+  auto value_of = [&](const std::string& key) { return spec.get(key); };
+  for (std::size_t i = 0; i < known_keys().size(); ++i) {
+    const KeySpec& k = known_keys()[i];
+    if (!key_is_used(k, value_of)) spec.params[i].second = k.default_value;
+  }
   spec.trial_id = trial_id_of(spec.params);
   return spec;
 }
@@ -197,11 +270,13 @@ std::vector<TrialSpec> expand(const Grid& grid) {
   }
   std::vector<TrialSpec> trials;
   trials.reserve(grid.size());
+  std::set<std::uint64_t> seen;
   std::vector<std::size_t> pos(axes.size(), 0);
   while (true) {
     std::vector<std::string> values;
     for (std::size_t a = 0; a < axes.size(); ++a) values.push_back(axes[a]->values[pos[a]]);
-    trials.push_back(make_spec(grid, axes, values));
+    TrialSpec spec = make_spec(grid, axes, values);
+    if (seen.insert(spec.trial_id).second) trials.push_back(std::move(spec));
     // Odometer step: the last axis varies fastest.
     std::size_t a = axes.size();
     while (a > 0) {

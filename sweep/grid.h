@@ -33,8 +33,8 @@ struct Grid {
   const GridEntry* find(const std::string& key) const;
   // The effective single value of a fixed (non-axis) key: its entry or the schema default.
   std::string fixed_value(const std::string& key) const;
-  // Number of trials the grid expands to: the product of the axis sizes, or for random search
-  // the number of samples asked for.
+  // Number of trials the grid expands to at most: the product of the axis sizes (fewer when
+  // some trials do not use an axis), or for random search the number of samples asked for.
   std::size_t size() const;
 };
 
@@ -55,15 +55,17 @@ Grid parse_grid_text(const std::string& text, const std::string& path);
 void apply_overrides(Grid& grid, const std::vector<std::pair<std::string, std::string>>& overrides);
 
 // Checks rules that involve several keys (e.g. dataset = csv needs train_csv; a distribution
-// needs search = random, which needs samples). Throws GridError naming the key.
+// needs search = random, which needs samples; a key set must be used by some trial, as
+// momentum needs optimizer = sgd). Throws GridError naming the key and where it was set.
 void check_consistency(const Grid& grid);
 
 // The trials of the grid, each holding every known key with its effective value and its trial
-// id. Grid search: the Cartesian product of the axes, which vary in the order they were
-// written, the last one fastest. Random search: `samples` distinct trials; sample i takes each
-// axis's value from sample_uniform(search_seed, i, key) (a list axis: each value equally
-// likely), and a sample equal to an earlier one is skipped (after 100 x samples draws, fewer
-// trials are returned).
+// id. A key that a trial does not use (KeySpec::used_if) holds its default there, and of trials
+// that become equal only the first is kept. Grid search: the Cartesian product of the axes,
+// which vary in the order they were written, the last one fastest. Random search: `samples`
+// distinct trials; sample i takes each axis's value from sample_uniform(search_seed, i, key) (a
+// list axis: each value equally likely), and a sample equal to an earlier one is skipped (after 100
+// x samples draws, fewer trials are returned).
 std::vector<TrialSpec> expand(const Grid& grid);
 
 }  // namespace sweep

@@ -43,17 +43,48 @@ KeySpec path_key(std::string name, std::string def, std::string help) {
   return k;
 }
 
-std::vector<KeySpec> build_keys() {
-  std::vector<KeySpec> keys;
-  KeySpec dataset;
-  dataset.name = "dataset";
-  dataset.type = KeyType::kChoice;
-  dataset.default_value = "fashion_mnist";
-  dataset.choices = {"idx", "mnist", "fashion_mnist", "csv"};
-  dataset.axis = false;
-  dataset.help =
+KeySpec choice_key(std::string name, std::string def, std::vector<std::string> choices,
+                   std::string help) {
+  KeySpec k;
+  k.name = std::move(name);
+  k.type = KeyType::kChoice;
+  k.default_value = std::move(def);
+  k.choices = std::move(choices);
+  k.help = std::move(help);
+  return k;
+}
+
+KeySpec bool_key(std::string name, std::string def, std::string help) {
+  return choice_key(std::move(name), std::move(def), {"false", "true"}, std::move(help));
+}
+
+using Condition = std::pair<std::string, std::vector<std::string>>;
+
+// Marks the keys of `names` as used only by the models listed (documentation and checks).
+void only_for_models(std::vector<KeySpec>& keys, const std::vector<std::string>& names,
+                     const std::vector<std::string>& models) {
+  std::string text;
+  for (const auto& m : models) text += (text.empty() ? "" : ", ") + m;
+  for (auto& k : keys) {
+    if (std::find(names.begin(), names.end(), k.name) == names.end()) continue;
+    k.models = text;
+    k.used_if.push_back(Condition{"model", models});
+  }
+}
+
+void only_if(std::vector<KeySpec>& keys, const std::vector<std::string>& names,
+             const Condition& c) {
+  for (auto& k : keys) {
+    if (std::find(names.begin(), names.end(), k.name) != names.end()) k.used_if.push_back(c);
+  }
+}
+
+void add_data_keys(std::vector<KeySpec>& keys) {
+  KeySpec dataset = choice_key(
+      "dataset", "fashion_mnist", {"idx", "mnist", "fashion_mnist", "csv"},
       "data set format: idx (aliases mnist, fashion_mnist) reads the four MNIST-format IDX files "
-      "from data_dir; csv reads Kaggle Digit Recognizer CSVs";
+      "from data_dir; csv reads Kaggle Digit Recognizer CSVs");
+  dataset.axis = false;
   keys.push_back(dataset);
   keys.push_back(path_key("data_dir", "/usr/share/datasets/fashion-mnist",
                           "folder with train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz] "
@@ -62,28 +93,121 @@ std::vector<KeySpec> build_keys() {
                           "training CSV `label,pixel0..pixel783` with a header (dataset = csv)"));
   keys.push_back(
       path_key("test_csv", "", "test CSV with labels, evaluated at the end (dataset = csv)"));
-  KeySpec model;
-  model.name = "model";
-  model.type = KeyType::kChoice;
-  model.default_value = "cnn";
-  model.choices = {"cnn"};
-  model.help = "network: cnn is the reference conv-conv-pool x2, dense, dropout model";
-  keys.push_back(model);
+}
+
+void add_model_keys(std::vector<KeySpec>& keys) {
+  keys.push_back(choice_key("model", "cnn", {"cnn", "resnet", "vit", "torchscript"},
+                            "network: cnn (reference conv blocks), resnet (basic blocks), vit "
+                            "(vision transformer with a conv stem), torchscript (a user's exported "
+                            "backbone with a new linear head)"));
+  keys.push_back(int_key("filters", "32", 1, 4096, "conv filters of the first block (doubling)"));
+  keys.push_back(int_key("conv_blocks", "2", 1, 6,
+                         "conv-conv-maxpool blocks; block b has filters x 2^(b-1) channels"));
+  keys.push_back(bool_key("batch_norm", "false", "batch normalization after every conv"));
+  keys.push_back(int_key("dense_units", "128", 1, 1 << 20, "units of the hidden dense layer"));
+  keys.push_back(int_key("depth", "0", 0, 64,
+                         "resnet: 18 or 34 layers; vit: transformer blocks; 0 = the model's "
+                         "default (resnet 18, vit 6)"));
+  keys.push_back(float_key("width", "1", 0, 16, true, false,
+                           "resnet channel multiplier of the 64-128-256-512 stages"));
+  keys.push_back(int_key("embed_dim", "64", 8, 4096, "vit token width (a multiple of heads)"));
+  keys.push_back(int_key("heads", "4", 1, 64, "vit attention heads"));
+  keys.push_back(int_key("mlp_dim", "128", 1, 1 << 16, "vit hidden units of each block's MLP"));
+  keys.push_back(float_key("dropout", "0.25", 0, 1, false, true,
+                           "cnn: after the dense layer; resnet: before the classifier; vit: in "
+                           "every block and before the classifier"));
+  KeySpec backbone = path_key("backbone", "",
+                              "TorchScript file of a feature extractor (torch.jit.trace/script "
+                              "of a network without its classifier); its output is flattened");
+  backbone.axis = true;  // several exported backbones may be compared
+  backbone.in_id = true;
+  keys.push_back(backbone);
+  keys.push_back(choice_key("freeze", "none", {"none", "backbone"},
+                            "backbone: train the new head only (the backbone stays in eval mode)"));
+  keys.push_back(
+      float_key("head_dropout", "0", 0, 1, false, true, "dropout before the new linear head"));
+  only_for_models(keys, {"filters", "conv_blocks", "batch_norm", "dense_units"}, {"cnn"});
+  only_for_models(keys, {"depth"}, {"resnet", "vit"});
+  only_for_models(keys, {"width"}, {"resnet"});
+  only_for_models(keys, {"embed_dim", "heads", "mlp_dim"}, {"vit"});
+  only_for_models(keys, {"dropout"}, {"cnn", "resnet", "vit"});
+  only_for_models(keys, {"backbone", "freeze", "head_dropout"}, {"torchscript"});
+}
+
+void add_training_keys(std::vector<KeySpec>& keys) {
   keys.push_back(int_key("epochs", "5", 1, 100000, "passes over the training split"));
   keys.push_back(int_key("seed", "0", 0, 2147483647,
                          "user seed: picks the validation split and enters the trial id"));
   keys.push_back(
       int_key("train_subset", "0", 0, 1e9, "train on the first N training images only (0 = all)"));
-  keys.push_back(int_key("filters", "32", 1, 4096, "conv filters of the first block (second: 2x)"));
-  keys.push_back(int_key("dense_units", "128", 1, 1 << 20, "units of the hidden dense layer"));
   keys.push_back(int_key("batch_size", "64", 1, 1 << 20, "training mini-batch size"));
-  keys.push_back(float_key("learning_rate", "0.001", 0, 10, true, false, "Adam learning rate"));
-  keys.push_back(float_key("dropout", "0.25", 0, 1, false, true, "dropout after the dense layer"));
+  keys.push_back(choice_key("optimizer", "adam", {"adam", "adamw", "sgd"},
+                            "adam, adamw (decoupled weight decay) or sgd"));
+  keys.push_back(float_key("learning_rate", "0.001", 0, 10, true, false,
+                           "the optimizer's learning rate (the start of a schedule)"));
+  keys.push_back(float_key("weight_decay", "0", 0, 1, false, false,
+                           "adam, sgd: L2 penalty; adamw: decoupled weight decay"));
+  keys.push_back(float_key("momentum", "0.9", 0, 1, false, true, "sgd momentum"));
+  keys.push_back(bool_key("nesterov", "false", "sgd Nesterov momentum"));
+  keys.push_back(choice_key("schedule", "none", {"none", "step", "cosine", "onecycle", "plateau"},
+                            "learning rate schedule: step (x factor every step_size epochs), "
+                            "cosine (to 0 over all epochs, per batch), onecycle (up to max_lr "
+                            "then down, per batch), plateau (x factor after patience epochs "
+                            "without a lower validation loss)"));
+  keys.push_back(int_key("step_size", "10", 1, 100000, "schedule = step: epochs between steps"));
+  keys.push_back(float_key("factor", "0.1", 0, 1, true, true,
+                           "schedule = step or plateau: the learning rate multiplier"));
+  keys.push_back(int_key("patience", "2", 1, 100000,
+                         "schedule = plateau: epochs without improvement before a cut"));
+  keys.push_back(float_key("max_lr", "0.01", 0, 10, true, false,
+                           "schedule = onecycle: the peak learning rate (starts at max_lr/25)"));
+  keys.push_back(float_key("pct_start", "0.3", 0, 1, true, true,
+                           "schedule = onecycle: the fraction of steps spent rising"));
+  keys.push_back(
+      float_key("label_smoothing", "0", 0, 1, false, true, "cross-entropy label smoothing"));
+  keys.push_back(
+      choice_key("class_weights", "none", {"none", "balanced"},
+                 "balanced: loss weights n / (classes x count) from the training split"));
+  keys.push_back(choice_key("sampler", "uniform", {"uniform", "balanced"},
+                            "balanced: each epoch draws its batches with replacement, every class "
+                            "equally likely"));
+  keys.push_back(float_key("grad_clip", "0", 0, 1e6, false, false,
+                           "clip the gradients' total L2 norm to this (0 = off)"));
+  keys.push_back(int_key("early_stop_patience", "0", 0, 100000,
+                         "stop after this many epochs without a lower validation loss (0 = off)"));
+  keys.push_back(choice_key("precision", "fp32", {"fp32", "bf16"},
+                            "bf16: autocast of the forward pass to bfloat16 (fast on CUDA and on "
+                            "CPUs with AVX512-BF16/AMX; slow elsewhere)"));
   keys.push_back(float_key("val_split", "0.1", 0, 1, false, true,
                            "fraction of the training set held out for validation (0 = none)"));
-  for (auto& k : keys) {
-    if (k.name == "filters" || k.name == "dense_units" || k.name == "dropout") k.models = "cnn";
-  }
+  only_if(keys, {"learning_rate"}, Condition{"schedule", {"none", "step", "cosine", "plateau"}});
+  only_if(keys, {"momentum", "nesterov"}, Condition{"optimizer", {"sgd"}});
+  only_if(keys, {"step_size"}, Condition{"schedule", {"step"}});
+  only_if(keys, {"factor"}, Condition{"schedule", {"step", "plateau"}});
+  only_if(keys, {"patience"}, Condition{"schedule", {"plateau"}});
+  only_if(keys, {"max_lr", "pct_start"}, Condition{"schedule", {"onecycle"}});
+}
+
+void add_augmentation_keys(std::vector<KeySpec>& keys) {
+  keys.push_back(bool_key("hflip", "false", "random horizontal flip (probability 1/2)"));
+  keys.push_back(bool_key("vflip", "false", "random vertical flip (probability 1/2)"));
+  keys.push_back(
+      float_key("rotation", "0", 0, 180, false, false, "random rotation, uniform in +-degrees"));
+  keys.push_back(float_key("translate", "0", 0, 0.5, false, false,
+                           "random shift, uniform in +- this fraction of width and height"));
+  keys.push_back(float_key("brightness", "0", 0, 1, false, false,
+                           "random brightness factor, uniform in 1 +- this"));
+  keys.push_back(
+      float_key("contrast", "0", 0, 1, false, false,
+                "random contrast factor around each image's mean, uniform in 1 +- this"));
+}
+
+std::vector<KeySpec> build_keys() {
+  std::vector<KeySpec> keys;
+  add_data_keys(keys);
+  add_model_keys(keys);
+  add_training_keys(keys);
+  add_augmentation_keys(keys);
   return keys;
 }
 
@@ -100,6 +224,16 @@ std::string fmt_bound(double v) {
 }
 
 }  // namespace
+
+std::string used_if_text(const KeySpec& spec) {
+  std::string out;
+  for (const auto& [key, values] : spec.used_if) {
+    if (!out.empty()) out += " and ";
+    out += key + (values.size() == 1 ? " is " : " is one of ");
+    for (std::size_t i = 0; i < values.size(); ++i) out += (i > 0 ? ", " : "") + values[i];
+  }
+  return out;
+}
 
 const std::vector<KeySpec>& known_keys() {
   static const std::vector<KeySpec> keys = build_keys();  // immutable after first use

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sweep {
@@ -23,7 +24,27 @@ struct KeySpec {
   bool in_id = true;                 // changes the result, so part of the trial id
   std::string models = "all";        // which models use it (documentation)
   std::string help;
+  // The key matters to a trial only when each named key has one of the listed values (e.g.
+  // momentum: optimizer in {sgd}). Empty: always used. A grid that sets a key no trial of it
+  // uses is an error; a trial that does not use a key holds its default.
+  std::vector<std::pair<std::string, std::vector<std::string>>> used_if;
 };
+
+// True when `spec` is used by a trial whose values `value_of(key)` returns.
+template <typename ValueOf>
+bool key_is_used(const KeySpec& spec, const ValueOf& value_of) {
+  for (const auto& [key, values] : spec.used_if) {
+    const std::string v = value_of(key);
+    bool found = false;
+    for (const auto& ok : values) found = found || ok == v;
+    if (!found) return false;
+  }
+  return true;
+}
+
+// "optimizer is sgd" or "model is one of resnet, vit": the condition of `spec`, for messages
+// and the README; "" when the key is always used.
+std::string used_if_text(const KeySpec& spec);
 
 // All known keys, in the order they are stored and printed.
 const std::vector<KeySpec>& known_keys();

@@ -37,7 +37,9 @@ int main(int argc, char** argv) {
     case Kind::kStatus:
     case Kind::kExport:
     case Kind::kReport:
+    case Kind::kPredict:
       try {
+        if (cmd.kind == Kind::kPredict) return sweep::predict_command(cmd);
         if (cmd.kind == Kind::kReport) return sweep::report_command(cmd);
         if (cmd.kind == Kind::kMerge) return sweep::merge_command(cmd);
         if (cmd.kind == Kind::kExport) return sweep::export_command(cmd);

@@ -16,6 +16,7 @@
 #include "sweep/scheduler.h"
 #include "sweep/status.h"
 #include "sweep/version.h"
+#include "sweep/whole_file.h"
 
 namespace sweep {
 
@@ -43,24 +44,6 @@ std::vector<results::StoredTrial> read_all(const std::vector<std::string>& files
                std::make_move_iterator(trials.end()));
   }
   return all;
-}
-
-// Writes `text` to `path` through PATH.part and a rename, so that `path` is never half
-// written. Throws StoreError.
-void write_whole_file(const std::string& path, const std::string& text) {
-  const std::string part = path + ".part";
-  {
-    std::ofstream f(part, std::ios::binary);
-    f << text;
-    if (!f.flush()) {
-      std::remove(part.c_str());
-      throw StoreError(part + ": cannot write");
-    }
-  }
-  if (std::rename(part.c_str(), path.c_str()) != 0) {
-    std::remove(part.c_str());
-    throw StoreError(path + ": cannot write");
-  }
 }
 
 }  // namespace

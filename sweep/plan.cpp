@@ -10,6 +10,7 @@
 #include "sweep/scheduler.h"
 #include "sweep/trial_id.h"
 #include "worker/data_source.h"
+#include "worker/worker.h"
 
 namespace sweep {
 
@@ -24,6 +25,13 @@ Plan make_plan(const std::string& grid_path,
     p.data = worker::probe_data(worker::data_key_of(p.trials.front()));
   } catch (const DataError& e) {
     throw DataError(grid_path + ": data set: " + e.what());
+  }
+  for (const auto& t : p.trials) {
+    try {
+      worker::check_trial_settings(t, p.data);
+    } catch (const std::invalid_argument& e) {
+      throw GridError(grid_path + ": trial " + trial_id_hex(t.trial_id) + ": " + e.what());
+    }
   }
   double lo = 0;
   for (const auto& t : p.trials) {

@@ -110,6 +110,7 @@ Bytes encode_job(const Job& job) {
   w.put<std::int32_t>(job.to_epoch);
   w.put(job.load_from);
   w.put(job.save_to);
+  w.put(job.checkpoint_to);
   return w.take();
 }
 
@@ -122,6 +123,7 @@ Job decode_job(const Bytes& bytes) {
   j.to_epoch = r.get<std::int32_t>();
   j.load_from = r.str();
   j.save_to = r.str();
+  j.checkpoint_to = r.str();
   r.done();
   return j;
 }
@@ -136,7 +138,11 @@ Bytes encode_result(const TrialResult& x) {
     w.put<std::int32_t>(e.epoch);
     for (double v : {e.train_loss, e.train_acc, e.val_loss, e.val_acc, e.seconds}) w.put(v);
   }
-  for (double v : {x.val_loss, x.val_acc, x.test_loss, x.test_acc, x.macro_f1}) w.put(v);
+  for (double v : {x.val_loss, x.val_acc, x.test_loss, x.test_acc, x.macro_f1, x.auc, x.qwk}) {
+    w.put(v);
+  }
+  w.put(x.best_epoch);
+  w.put(x.checkpoint);
   w.put(x.num_classes);
   w.put<std::uint32_t>(static_cast<std::uint32_t>(x.confusion.size()));
   for (auto c : x.confusion) w.put(c);
@@ -171,8 +177,12 @@ TrialResult decode_result(const Bytes& bytes) {
     e.seconds = r.get<double>();
     x.epochs.push_back(e);
   }
-  for (double* v : {&x.val_loss, &x.val_acc, &x.test_loss, &x.test_acc, &x.macro_f1})
+  for (double* v :
+       {&x.val_loss, &x.val_acc, &x.test_loss, &x.test_acc, &x.macro_f1, &x.auc, &x.qwk}) {
     *v = r.get<double>();
+  }
+  x.best_epoch = r.get<std::int32_t>();
+  x.checkpoint = r.str();
   x.num_classes = r.get<std::int32_t>();
   for (std::uint32_t i = 0, n = count(r); i < n; ++i) x.confusion.push_back(r.get<std::int64_t>());
   x.eval_split = r.str();

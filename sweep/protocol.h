@@ -28,6 +28,7 @@ struct Job {
   int from_epoch = 0;              // > 0: continue from the state saved at this epoch in load_from
   int to_epoch = 0;                // 0: the trial's epochs
   std::string load_from, save_to;  // state files ("" = none)
+  std::string checkpoint_to;       // write the best epoch's checkpoint here ("" = none)
 };
 
 Bytes encode_job(const Job& job);

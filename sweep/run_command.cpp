@@ -12,6 +12,7 @@
 #include "sweep/commands.h"
 #include "sweep/coordinator.h"
 #include "sweep/errors.h"
+#include "sweep/kept_checkpoints.h"
 #include "sweep/plan.h"
 #include "sweep/progress.h"
 #include "sweep/run_output.h"
@@ -38,7 +39,8 @@ struct Prepared {
   std::optional<results::Store> store;
   std::vector<std::size_t> order;            // grid and random search: the trials to run
   bool asha = false;                         // successive halving: jobs come from AshaWork
-  std::vector<results::StoredTrial> stored;  // asha: the rows already in the file
+  std::vector<results::StoredTrial> stored;  // asha, --keep-best: the rows already in the file
+  std::optional<KeptCheckpoints> keep;       // --keep-best
   Target target;
   std::size_t skipped = 0, in_shard = 0;
   int code = kExitOk;
@@ -54,6 +56,10 @@ Prepared prepare(const CliCommand& cmd) {
       throw UsageError("search = asha runs as one MPI job and cannot be split into shards (" +
                        p.target.shard->source + "); run it without --shard or an array job");
     }
+    if (cmd.keep_best > 0) {
+      p.keep.emplace(checkpoint_dir_of(p.target.out), static_cast<std::size_t>(cmd.keep_best),
+                     cmd.keep_by);
+    }
     std::set<std::uint64_t> done;
     const std::string parameters = parameter_set(p.plan->grid);
     if (results::file_exists(p.target.out)) {
@@ -66,9 +72,8 @@ Prepared prepare(const CliCommand& cmd) {
                   << " was not closed cleanly (its writer was killed); repaired, every stored "
                      "trial kept\n";
       }
-      if (p.asha) {
-        p.stored = p.store->read_trials();
-      } else {
+      if (p.asha || p.keep) p.stored = p.store->read_trials();
+      if (!p.asha) {
         done = ids_to_skip(p.store->stored_status(), cmd.retry_failed);
       }
     }
@@ -93,6 +98,10 @@ Prepared prepare(const CliCommand& cmd) {
       p.store = results::Store::create(p.target.out, info);
     }
     if (p.asha) std::filesystem::create_directories(state_dir_of(p.target.out));
+    if (p.keep) {
+      for (const auto& t : p.stored) p.keep->add(t.result);
+      p.keep->remove_unkept_files();
+    }
   } catch (const std::exception& e) {
     // Nothing has been written when the input is bad: the store is created last.
     std::cerr << "sweep: error: " << e.what() << "\n";
@@ -164,6 +173,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   ProgressDisplay display = make_display(cmd);
   ResultSink sink = [&](const TrialSpec& spec, const TrialResult& r) {
     p.store->append(spec, r);
+    if (p.keep) p.keep->add(r);
     progress.finished(r);
     if (cmd.verbose) {
       display.print(result_line(spec, r, p.plan->grid, progress.done(), total));
@@ -180,7 +190,9 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   stop.note = [&](const std::string& text) { display.print("sweep: " + text, stderr); };
   SweepOutcome outcome;
   TrialList list(p.plan->trials, p.order);
-  WorkSource& work = asha ? static_cast<WorkSource&>(*asha) : list;
+  WorkSource& inner = asha ? static_cast<WorkSource&>(*asha) : list;
+  CheckpointingWork checkpointing(inner, checkpoint_dir_of(p.target.out));
+  WorkSource& work = p.keep ? static_cast<WorkSource&>(checkpointing) : inner;
   if (mpi.size() == 1) {
     outcome = run_locally(work, cache, ctx, sink, stop, tick);
   } else {

@@ -45,12 +45,16 @@ struct TrialResult {
   std::vector<EpochMetrics> epochs;
   double val_loss = kNaN, val_acc = kNaN;
   double test_loss = kNaN, test_acc = kNaN;
-  double macro_f1 = kNaN;  // on the test set when there is one, else on validation
+  double macro_f1 = kNaN;       // on the test set when there is one, else on validation
+  double auc = kNaN;            // ROC AUC (2 classes only), same set as macro_f1
+  double qwk = kNaN;            // quadratic weighted kappa (for ordinal labels), same set
+  std::int32_t best_epoch = 0;  // the epoch whose weights gave the final metrics
   std::int32_t num_classes = 0;
   std::vector<std::int64_t> confusion;  // num_classes x num_classes, row = true, col = predicted
   std::string eval_split;               // "test", "val" or "" : where macro_f1/confusion come from
   std::int32_t epochs_run = 0;
-  std::int32_t rung = 0;  // successive halving: the rung this result is for (else 0)
+  std::int32_t rung = 0;   // successive halving: the rung this result is for (else 0)
+  std::string checkpoint;  // the best epoch's checkpoint file (sweep run --keep-best), or ""
   double wall_seconds = 0;
   double train_samples_per_s = 0;
   std::int32_t rank = 0;

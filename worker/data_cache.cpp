@@ -8,12 +8,6 @@
 namespace sweep::worker {
 namespace {
 
-torch::Tensor to_tensor(const RawImages& raw, double mean, double stddev) {
-  auto bytes = torch::from_blob(const_cast<std::uint8_t*>(raw.pixels.data()),
-                                {raw.count, raw.channels, raw.rows, raw.cols}, torch::kUInt8);
-  return bytes.to(torch::kFloat32).div_(255.0).sub_(mean).div_(stddev).contiguous();
-}
-
 torch::Tensor labels_tensor(const RawImages& raw) {
   return torch::tensor(raw.labels, torch::kInt64);
 }
@@ -32,10 +26,10 @@ LoadedData decode(const DataKey& key) {
   double n = static_cast<double>(raw.train.pixels.size());
   d.mean = sum / n;
   d.stddev = std::sqrt(std::max(1e-12, sq / n - d.mean * d.mean));
-  d.train_x = to_tensor(raw.train, d.mean, d.stddev);
+  d.train_x = images_to_tensor(raw.train, d.mean, d.stddev);
   d.train_y = labels_tensor(raw.train);
   if (raw.test.count > 0) {
-    d.test_x = to_tensor(raw.test, d.mean, d.stddev);
+    d.test_x = images_to_tensor(raw.test, d.mean, d.stddev);
     d.test_y = labels_tensor(raw.test);
   }
   d.info.train_count = raw.train.count;
@@ -48,6 +42,12 @@ LoadedData decode(const DataKey& key) {
 }
 
 }  // namespace
+
+torch::Tensor images_to_tensor(const RawImages& raw, double mean, double stddev) {
+  auto bytes = torch::from_blob(const_cast<std::uint8_t*>(raw.pixels.data()),
+                                {raw.count, raw.channels, raw.rows, raw.cols}, torch::kUInt8);
+  return bytes.to(torch::kFloat32).div_(255.0).sub_(mean).div_(stddev).contiguous();
+}
 
 struct DataCache::Impl {
   std::map<DataKey, LoadedData> sets;

@@ -17,4 +17,7 @@ struct LoadedData {
   DataInfo info;
 };
 
+// Pixels of `raw` as float32 N x C x H x W on the 0-1 scale, normalized as (v - mean) / stddev.
+torch::Tensor images_to_tensor(const RawImages& raw, double mean, double stddev);
+
 }  // namespace sweep::worker

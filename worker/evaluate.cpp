@@ -1,13 +1,33 @@
 #include "worker/evaluate.h"
 
-namespace sweep::worker {
+#include "worker/metrics.h"
 
-EvalResult evaluate(Cnn& model, const torch::Tensor& x, const torch::Tensor& y,
+namespace sweep::worker {
+namespace {
+
+// Sets eval mode for its lifetime, then restores the mode the model had.
+class EvalMode {
+ public:
+  explicit EvalMode(ClassifierImpl& m) : m_(m), was_training_(m.is_training()) { m_.eval(); }
+  ~EvalMode() { m_.train(was_training_); }
+  EvalMode(const EvalMode&) = delete;
+  EvalMode& operator=(const EvalMode&) = delete;
+
+ private:
+  ClassifierImpl& m_;
+  bool was_training_;
+};
+
+}  // namespace
+
+EvalResult evaluate(ClassifierImpl& model, const torch::Tensor& x, const torch::Tensor& y,
                     const torch::Tensor& idx, std::int64_t classes, std::int64_t batch) {
   torch::InferenceMode guard;
-  model->eval();
+  EvalMode mode(model);
   const std::int64_t n = idx.defined() ? idx.size(0) : x.size(0);
   torch::Tensor counts = torch::zeros({classes * classes}, torch::kInt64);
+  std::vector<double> scores;
+  std::vector<std::int64_t> labels;
   double loss_sum = 0;
   for (std::int64_t s = 0; s < n; s += batch) {
     const std::int64_t len = std::min(batch, n - s);
@@ -20,14 +40,19 @@ EvalResult evaluate(Cnn& model, const torch::Tensor& x, const torch::Tensor& y,
       xb = x.narrow(0, s, len);
       yb = y.narrow(0, s, len);
     }
-    torch::Tensor logits = model->forward(xb);
+    torch::Tensor logits = model.forward(xb).to(torch::kFloat32);
     loss_sum +=
         torch::nn::functional::cross_entropy(
             logits, yb, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
             .item<double>();
     counts += torch::bincount(yb * classes + logits.argmax(1), {}, classes * classes);
+    if (classes == 2) {
+      torch::Tensor p = torch::softmax(logits, 1).select(1, 1).to(torch::kFloat64).contiguous();
+      scores.insert(scores.end(), p.data_ptr<double>(), p.data_ptr<double>() + len);
+      torch::Tensor yc = yb.contiguous();
+      labels.insert(labels.end(), yc.data_ptr<std::int64_t>(), yc.data_ptr<std::int64_t>() + len);
+    }
   }
-  model->train();
   EvalResult r;
   r.confusion.assign(counts.data_ptr<std::int64_t>(),
                      counts.data_ptr<std::int64_t>() + counts.numel());
@@ -35,7 +60,21 @@ EvalResult evaluate(Cnn& model, const torch::Tensor& x, const torch::Tensor& y,
   for (std::int64_t c = 0; c < classes; ++c) diag += r.confusion[c * classes + c];
   r.loss = n > 0 ? loss_sum / n : 0;
   r.accuracy = n > 0 ? static_cast<double>(diag) / n : 0;
+  if (classes == 2) r.auc = roc_auc(scores, labels);
   return r;
+}
+
+torch::Tensor predict_probabilities(ClassifierImpl& model, const torch::Tensor& x,
+                                    std::int64_t batch) {
+  torch::InferenceMode guard;
+  EvalMode mode(model);
+  std::vector<torch::Tensor> parts;
+  for (std::int64_t s = 0; s < x.size(0); s += batch) {
+    const std::int64_t len = std::min(batch, x.size(0) - s);
+    parts.push_back(torch::softmax(model.forward(x.narrow(0, s, len)).to(torch::kFloat32), 1));
+  }
+  if (parts.empty()) return torch::zeros({0, 0});
+  return torch::cat(parts, 0);
 }
 
 }  // namespace sweep::worker

@@ -5,18 +5,24 @@
 
 #include <vector>
 
-#include "worker/cnn.h"
+#include "worker/model.h"
 
 namespace sweep::worker {
 
 struct EvalResult {
   double loss = 0, accuracy = 0;
-  std::vector<std::int64_t> confusion;  // classes x classes, row = true
+  std::vector<std::int64_t> confusion;                    // classes x classes, row = true
+  double auc = std::numeric_limits<double>::quiet_NaN();  // ROC AUC, for 2 classes only
 };
 
-// Mean cross-entropy, accuracy and confusion matrix of `model` on x[idx], y[idx] (all rows
-// when `idx` is undefined), in batches of `batch` rows. Restores training mode afterwards.
-EvalResult evaluate(Cnn& model, const torch::Tensor& x, const torch::Tensor& y,
+// Mean cross-entropy, accuracy, confusion matrix and (2 classes) ROC AUC of the positive
+// class's probability, of `model` on x[idx], y[idx] (all rows when `idx` is undefined), in
+// batches of `batch` rows. Restores training mode afterwards.
+EvalResult evaluate(ClassifierImpl& model, const torch::Tensor& x, const torch::Tensor& y,
                     const torch::Tensor& idx, std::int64_t classes, std::int64_t batch = 256);
+
+// Softmax probabilities (N x classes) of `model` on all rows of `x`, in batches of `batch`.
+torch::Tensor predict_probabilities(ClassifierImpl& model, const torch::Tensor& x,
+                                    std::int64_t batch = 256);
 
 }  // namespace sweep::worker

@@ -1,4 +1,5 @@
-// Classification metrics computed from a confusion matrix. No LibTorch.
+// Metrics that need the model's scores, not only its confusion matrix. No LibTorch. (The
+// confusion-matrix metrics are in sweep/class_metrics.h.)
 #pragma once
 
 #include <cstdint>
@@ -6,12 +7,9 @@
 
 namespace sweep::worker {
 
-// Macro-averaged F1 of a k x k confusion matrix (row = true class, column = predicted).
-// Classes that neither occur nor are predicted are left out of the average; a class that
-// occurs but is never predicted correctly counts as F1 0. Returns NaN for an empty matrix.
-double macro_f1(const std::vector<std::int64_t>& confusion, std::int64_t k);
-
-// Fraction of the diagonal in the matrix, NaN when empty.
-double accuracy_of(const std::vector<std::int64_t>& confusion, std::int64_t k);
+// Area under the ROC curve of a binary task: the probability that a random positive
+// (label 1) scores above a random negative, ties counting one half (the Mann-Whitney U
+// statistic). NaN when either class is absent. `scores` and `labels` have the same length.
+double roc_auc(const std::vector<double>& scores, const std::vector<std::int64_t>& labels);
 
 }  // namespace sweep::worker

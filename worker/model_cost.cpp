@@ -1,18 +1,18 @@
 #include <string>
 
+#include "worker/model.h"
+#include "worker/train_config.h"
 #include "worker/worker.h"
 
 namespace sweep::worker {
 
 double model_macs_per_sample(const TrialSpec& spec, const DataInfo& info) {
-  const double f = std::stod(spec.get("filters"));
-  const double dense = std::stod(spec.get("dense_units"));
-  const double c = static_cast<double>(info.channels);
-  const double hw = static_cast<double>(info.rows * info.cols);
-  const double conv_full = hw * 9 * (c * f + f * f);
-  const double conv_half = (hw / 4) * 9 * (f * 2 * f + 2 * f * 2 * f);
-  const double dense_macs = (hw / 16) * 2 * f * dense + dense * 10;
-  return conv_full + conv_half + dense_macs;
+  const TrainConfig c = train_config_of(spec);
+  return model_macs(c.net, {info.channels, info.rows, info.cols, 10});
+}
+
+void check_trial_settings(const TrialSpec& spec, const DataInfo& info) {
+  check_model(train_config_of(spec).net, {info.channels, info.rows, info.cols, 10});
 }
 
 }  // namespace sweep::worker

@@ -1,17 +1,21 @@
 // run_trial: one trial from spec to result. The batch loop gathers rows of tensors already in
 // memory (index_select); nothing is decoded or copied per trial beyond the batches.
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/autocast_mode.h>
 
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 
+#include "sweep/class_metrics.h"
 #include "sweep/errors.h"
-#include "worker/cnn.h"
+#include "worker/augment.h"
+#include "worker/checkpoint.h"
 #include "worker/dataset.h"
 #include "worker/evaluate.h"
-#include "worker/metrics.h"
+#include "worker/optimizer.h"
+#include "worker/schedule.h"
 #include "worker/train_config.h"
+#include "worker/training_state.h"
 #include "worker/worker.h"
 
 namespace sweep::worker {
@@ -53,42 +57,9 @@ class Abandoned : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// One pass over `order`; returns {mean loss, accuracy}. Throws Diverged on a non-finite loss,
-// Abandoned when `stop` says so before a batch.
-std::pair<double, double> train_epoch(Cnn& model, torch::optim::Optimizer& opt, const LoadedData& d,
-                                      const torch::Tensor& order, std::int64_t batch, int epoch,
-                                      const StopCheck& stop) {
-  const std::int64_t n = order.size(0);
-  double loss_sum = 0;
-  std::int64_t correct = 0;
-  for (std::int64_t s = 0; s < n; s += batch) {
-    if (stop && stop()) {
-      throw Abandoned("abandoned at epoch " + std::to_string(epoch) +
-                      ": the sweep was stopped; it runs again on resume");
-    }
-    const std::int64_t len = std::min(batch, n - s);
-    torch::Tensor bi = order.narrow(0, s, len);
-    torch::Tensor xb = d.train_x.index_select(0, bi);
-    torch::Tensor yb = d.train_y.index_select(0, bi);
-    opt.zero_grad();
-    torch::Tensor logits = model->forward(xb);
-    torch::Tensor loss = torch::nn::functional::cross_entropy(logits, yb);
-    const double l = loss.item<double>();
-    if (!std::isfinite(l)) {
-      throw Diverged("non-finite training loss at epoch " + std::to_string(epoch) + ", batch " +
-                     std::to_string(s / batch + 1));
-    }
-    loss.backward();
-    opt.step();
-    loss_sum += l * static_cast<double>(len);
-    correct += logits.detach().argmax(1).eq(yb).sum().item<std::int64_t>();
-  }
-  return {loss_sum / n, static_cast<double>(correct) / n};
-}
-
-// The seed of epoch `e` of a trial (e = 0: the initial weights), for shuffling (`stream` 1) and
-// dropout (`stream` 2): a function of the trial and the epoch only, so that a trial trained in
-// steps (TrainSpan) sees the same random numbers as one trained in one go.
+// The seed of epoch `e` of a trial (e = 0: the initial weights), for shuffling (`stream` 1),
+// dropout (2) and augmentation (3): a function of the trial and the epoch only, so that a trial
+// trained in steps (TrainSpan) sees the same random numbers as one trained in one go.
 std::uint64_t epoch_seed(std::uint64_t trial_seed, int e, std::uint64_t stream) {
   std::uint64_t z =
       trial_seed ^ (0x9e3779b97f4a7c15ULL * (static_cast<std::uint64_t>(e) + 1)) ^ (stream << 56);
@@ -97,76 +68,203 @@ std::uint64_t epoch_seed(std::uint64_t trial_seed, int e, std::uint64_t stream) 
   return (z ^ (z >> 31)) & 0x7fffffffffffffffULL;
 }
 
-void save_state(const std::string& path, Cnn& model, torch::optim::Optimizer& opt, int epoch) {
-  torch::serialize::OutputArchive root, m, o;
-  model->save(m);
-  opt.save(o);
-  root.write("model", m);
-  root.write("optimizer", o);
-  root.write("epoch", torch::tensor(static_cast<std::int64_t>(epoch)));
-  const std::string part = path + ".part";
-  root.save_to(part);
-  if (std::rename(part.c_str(), path.c_str()) != 0) {
-    throw DataError(path + ": cannot write the training state");
+// Turns on bfloat16 autocast on the CPU for its lifetime (precision = bf16).
+class CpuAutocast {
+ public:
+  explicit CpuAutocast(bool on) : on_(on) {
+    if (!on_) return;
+    was_ = at::autocast::is_cpu_enabled();
+    at::autocast::set_cpu_enabled(true);
+    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
   }
-}
+  ~CpuAutocast() {
+    if (!on_) return;
+    at::autocast::set_cpu_enabled(was_);
+    at::autocast::clear_cache();
+  }
+  CpuAutocast(const CpuAutocast&) = delete;
+  CpuAutocast& operator=(const CpuAutocast&) = delete;
 
-void load_state(const std::string& path, Cnn& model, torch::optim::Optimizer& opt, int epoch) {
-  torch::serialize::InputArchive root, m, o;
-  try {
-    root.load_from(path);
-    root.read("model", m);
-    root.read("optimizer", o);
-  } catch (const c10::Error& e) {
-    throw DataError(path + ": cannot read the training state: " + e.what_without_backtrace());
+ private:
+  bool on_, was_ = false;
+};
+
+// One trial's training: data, split, model, optimizer and the per-epoch bookkeeping.
+class TrialTraining {
+ public:
+  TrialTraining(const TrialSpec& spec, const LoadedData& d)
+      : c_(train_config_of(spec)), d_(d), split_(make_split(d.train_x.size(0), c_)) {
+    torch::manual_seed(epoch_seed(c_.trial_seed, 0, 2));
+    model_ = make_model(c_.net, {d.info.channels, d.info.rows, d.info.cols, d.classes});
+    opt_ = make_optimizer(c_, model_->trainable_parameters(), c_.schedule.learning_rate);
+    const std::int64_t steps = (split_.train.size(0) + c_.batch_size - 1) / c_.batch_size;
+    schedule_ = std::make_unique<LrSchedule>(c_.schedule, c_.epochs, steps);
+    early_stop_ = std::make_unique<EarlyStop>(c_.early_stop_patience);
+    torch::Tensor train_labels = d.train_y.index_select(0, split_.train);
+    torch::Tensor counts = torch::bincount(train_labels, {}, d.classes).to(torch::kFloat32);
+    if (c_.class_weights) {
+      const double n = static_cast<double>(split_.train.size(0));
+      class_weight_ = torch::where(counts > 0, n / (static_cast<double>(d.classes) * counts),
+                                   torch::zeros_like(counts));
+    }
+    if (c_.balanced_sampler) {
+      sample_weight_ =
+          (1.0 / counts.clamp_min(1)).index_select(0, train_labels).to(torch::kFloat64);
+    }
   }
-  torch::Tensor saved;
-  root.read("epoch", saved);
-  if (saved.item<std::int64_t>() != epoch) {
-    throw DataError(path + ": holds the state at epoch " +
-                    std::to_string(saved.item<std::int64_t>()) + ", not " + std::to_string(epoch));
+
+  const TrainConfig& config() const { return c_; }
+  ClassifierImpl& model() { return *model_; }
+  bool has_val() const { return split_.val.size(0) > 0; }
+  const Split& split() const { return split_; }
+
+  void restore(const TrainSpan& span) {
+    TrainingState s = load_state(span.load_from, *model_, *opt_, span.from_epoch);
+    if (!s.schedule.empty()) schedule_->restore(s.schedule);
+    if (!s.early_stop.empty()) early_stop_->restore(s.early_stop);
+    best_ = s.best;
   }
-  model->load(m);
-  opt.load(o);
+
+  void save(const std::string& path, int epoch) {
+    TrainingState s;
+    s.epoch = epoch;
+    s.schedule = schedule_->state();
+    s.early_stop = early_stop_->state();
+    s.best = best_;
+    save_state(path, *model_, *opt_, s);
+  }
+
+  // The rows of epoch `e` in training order: shuffled, or drawn with replacement by class
+  // weight (sampler = balanced).
+  torch::Tensor order(int e) const {
+    auto gen = at::detail::createCPUGenerator(epoch_seed(c_.trial_seed, e, 1));
+    const std::int64_t n = split_.train.size(0);
+    if (c_.balanced_sampler) {
+      return split_.train.index_select(0, torch::multinomial(sample_weight_, n, true, gen));
+    }
+    return split_.train.index_select(0, torch::randperm(n, gen, torch::kInt64));
+  }
+
+  // One pass over `order`; returns {mean loss, accuracy}. Throws Diverged on a non-finite loss,
+  // Abandoned when `stop` says so before a batch.
+  std::pair<double, double> train_epoch(const torch::Tensor& order, int epoch,
+                                        const StopCheck& stop) {
+    torch::manual_seed(epoch_seed(c_.trial_seed, epoch, 2));
+    at::Generator aug_gen = at::detail::createCPUGenerator(epoch_seed(c_.trial_seed, epoch, 3));
+    const std::int64_t n = order.size(0), batch = c_.batch_size;
+    auto loss_options =
+        torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(c_.label_smoothing);
+    if (class_weight_.defined()) loss_options.weight(class_weight_);
+    double loss_sum = 0;
+    std::int64_t correct = 0;
+    for (std::int64_t s = 0, step = 0; s < n; s += batch, ++step) {
+      if (stop && stop()) {
+        throw Abandoned("abandoned at epoch " + std::to_string(epoch) +
+                        ": the sweep was stopped; it runs again on resume");
+      }
+      set_learning_rate(*opt_, schedule_->lr(epoch, step));
+      const std::int64_t len = std::min(batch, n - s);
+      torch::Tensor bi = order.narrow(0, s, len);
+      torch::Tensor xb =
+          augment_batch(d_.train_x.index_select(0, bi), c_.augment, d_.mean, d_.stddev, aug_gen);
+      torch::Tensor yb = d_.train_y.index_select(0, bi);
+      opt_->zero_grad();
+      torch::Tensor logits;
+      {
+        CpuAutocast autocast(c_.bf16);
+        logits = model_->forward(xb);
+      }
+      logits = logits.to(torch::kFloat32);
+      torch::Tensor loss = torch::nn::functional::cross_entropy(logits, yb, loss_options);
+      const double l = loss.item<double>();
+      if (!std::isfinite(l)) {
+        throw Diverged("non-finite training loss at epoch " + std::to_string(epoch) + ", batch " +
+                       std::to_string(step + 1));
+      }
+      loss.backward();
+      if (c_.grad_clip > 0)
+        torch::nn::utils::clip_grad_norm_(model_->trainable_parameters(), c_.grad_clip);
+      opt_->step();
+      loss_sum += l * static_cast<double>(len);
+      correct += logits.detach().argmax(1).eq(yb).sum().item<std::int64_t>();
+    }
+    return {loss_sum / n, static_cast<double>(correct) / n};
+  }
+
+  // Bookkeeping after epoch `e`: schedule, early stopping and the best epoch. Returns true when
+  // early stopping ends the training.
+  bool end_epoch(int e, const EpochMetrics& m) {
+    schedule_->end_epoch(has_val() ? m.val_loss : m.train_loss);
+    if (!has_val()) return false;
+    early_stop_->end_epoch(m.val_loss);
+    if (m.val_acc > best_.val_acc) best_ = {e, m.val_acc, snapshot_of(*model_, *opt_, e)};
+    return early_stop_->stop();
+  }
+
+  // Loads the best epoch's weights when it is not `last`; returns the epoch now in the model.
+  int use_best(int last) {
+    if (best_.epoch == 0 || best_.epoch == last) return last;
+    restore_snapshot(best_.snapshot, *model_, nullptr, "the best epoch's weights");
+    return best_.epoch;
+  }
+
+  // The checkpoint of the epoch now in the model (see use_best).
+  void write_checkpoint_to(const std::string& path, const TrialSpec& spec, int epoch,
+                           double val_acc) {
+    CheckpointInfo info;
+    info.trial_id = spec.trial_id;
+    info.params = spec.params;
+    info.epoch = epoch;
+    info.val_acc = val_acc;
+    info.mean = d_.mean;
+    info.stddev = d_.stddev;
+    info.shape = {d_.info.channels, d_.info.rows, d_.info.cols, d_.classes};
+    const std::string snapshot =
+        epoch == best_.epoch ? best_.snapshot : snapshot_of(*model_, *opt_, epoch);
+    write_checkpoint(path, info, snapshot);
+  }
+
+ private:
+  TrainConfig c_;
+  const LoadedData& d_;
+  Split split_;
+  Classifier model_;
+  std::unique_ptr<torch::optim::Optimizer> opt_;
+  std::unique_ptr<LrSchedule> schedule_;
+  std::unique_ptr<EarlyStop> early_stop_;
+  BestEpoch best_;
+  torch::Tensor class_weight_, sample_weight_;
+};
+
+void set_eval_metrics(const EvalResult& e, std::int64_t classes, TrialResult& r) {
+  r.confusion = e.confusion;
+  r.macro_f1 = macro_f1(e.confusion, classes);
+  r.qwk = quadratic_weighted_kappa(e.confusion, classes);
+  r.auc = e.auc;
 }
 
 void train_and_evaluate(const TrialSpec& spec, const LoadedData& d, const StopCheck& stop,
                         const TrainSpan& span, TrialResult& r) {
-  const TrainConfig c = train_config_of(spec);
-  const int last = span.to_epoch > 0 ? span.to_epoch : c.epochs;
+  const int epochs = static_cast<int>(train_config_of(spec).epochs);
+  const int last = span.to_epoch > 0 ? span.to_epoch : epochs;
   if (span.from_epoch < 0 || span.from_epoch >= last) {
     throw DataError("training span " + std::to_string(span.from_epoch) + ".." +
                     std::to_string(last) + " is empty");
   }
-  Split split = make_split(d.train_x.size(0), c);
-  torch::manual_seed(epoch_seed(c.trial_seed, 0, 2));
-  CnnOptions o;
-  o.in_channels = d.info.channels;
-  o.rows = d.info.rows;
-  o.cols = d.info.cols;
-  o.filters = c.filters;
-  o.dense_units = c.dense_units;
-  o.classes = d.classes;
-  o.dropout = c.dropout;
-  Cnn model(o);
-  torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(c.learning_rate));
-  if (span.from_epoch > 0) load_state(span.load_from, model, opt, span.from_epoch);
+  TrialTraining t(spec, d);
+  if (span.from_epoch > 0) t.restore(span);
   r.num_classes = static_cast<std::int32_t>(d.classes);
-  const bool has_val = split.val.size(0) > 0;
   double train_seconds = 0;
   std::int64_t trained = 0;
-  EvalResult last_val;
-  for (int e = span.from_epoch + 1; e <= last; ++e) {
+  int e = span.from_epoch;
+  while (e < last) {
+    ++e;
     auto t0 = Clock::now();
-    torch::manual_seed(epoch_seed(c.trial_seed, e, 2));
-    auto shuffle_gen = at::detail::createCPUGenerator(epoch_seed(c.trial_seed, e, 1));
-    torch::Tensor order = split.train.index_select(
-        0, torch::randperm(split.train.size(0), shuffle_gen, torch::kInt64));
+    torch::Tensor order = t.order(e);
     EpochMetrics m;
     m.epoch = e;
     try {
-      std::tie(m.train_loss, m.train_acc) =
-          train_epoch(model, opt, d, order, c.batch_size, e, stop);
+      std::tie(m.train_loss, m.train_acc) = t.train_epoch(order, e, stop);
     } catch (const Diverged& ex) {
       r.status = Status::kDiverged;
       r.message = ex.what();
@@ -178,31 +276,37 @@ void train_and_evaluate(const TrialSpec& spec, const LoadedData& d, const StopCh
     }
     train_seconds += seconds_since(t0);
     trained += order.size(0);
-    if (has_val) {
-      last_val = evaluate(model, d.train_x, d.train_y, split.val, d.classes);
-      m.val_loss = last_val.loss;
-      m.val_acc = last_val.accuracy;
+    if (t.has_val()) {
+      EvalResult v = evaluate(t.model(), d.train_x, d.train_y, t.split().val, d.classes);
+      m.val_loss = v.loss;
+      m.val_acc = v.accuracy;
     }
     m.seconds = seconds_since(t0);
     r.epochs.push_back(m);
     r.epochs_run = e;
+    if (t.end_epoch(e, m)) break;
   }
-  if (!span.save_to.empty()) save_state(span.save_to, model, opt, last);
+  if (!span.save_to.empty()) t.save(span.save_to, e);
   r.train_samples_per_s = train_seconds > 0 ? trained / train_seconds : 0;
-  if (has_val) {
-    r.val_loss = last_val.loss;
-    r.val_acc = last_val.accuracy;
-    r.confusion = last_val.confusion;
+  r.best_epoch = t.use_best(e);
+  if (t.has_val()) {
+    EvalResult v = evaluate(t.model(), d.train_x, d.train_y, t.split().val, d.classes);
+    r.val_loss = v.loss;
+    r.val_acc = v.accuracy;
+    set_eval_metrics(v, d.classes, r);
     r.eval_split = "val";
   }
   if (d.test_x.defined()) {
-    EvalResult t = evaluate(model, d.test_x, d.test_y, torch::Tensor(), d.classes);
-    r.test_loss = t.loss;
-    r.test_acc = t.accuracy;
-    r.confusion = t.confusion;
+    EvalResult v = evaluate(t.model(), d.test_x, d.test_y, torch::Tensor(), d.classes);
+    r.test_loss = v.loss;
+    r.test_acc = v.accuracy;
+    set_eval_metrics(v, d.classes, r);
     r.eval_split = "test";
   }
-  if (!r.confusion.empty()) r.macro_f1 = macro_f1(r.confusion, d.classes);
+  if (!span.checkpoint_to.empty()) {
+    t.write_checkpoint_to(span.checkpoint_to, spec, r.best_epoch, r.val_acc);
+    r.checkpoint = span.checkpoint_to;
+  }
   r.status = Status::kOk;
 }
 

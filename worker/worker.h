@@ -52,6 +52,9 @@ struct TrainSpan {
   int to_epoch = 0;       // last epoch to train; 0 = the trial's `epochs`
   std::string load_from;  // state file written by an earlier span (weights, optimizer, epoch)
   std::string save_to;    // "" = none; else the state at to_epoch is written here (atomically)
+  // "" = none; else the trial's best epoch so far (its weights, optimizer, settings and
+  // normalization) is written here as a checkpoint for `sweep predict` (worker/checkpoint.h).
+  std::string checkpoint_to;
 };
 
 // Trains and evaluates one trial (or the span of it). Never throws for a failing trial: an
@@ -67,6 +70,11 @@ TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerConte
 // the heap instead of mapping them anew each batch. Call once per process before the first
 // trial.
 void configure_runtime(int threads);
+
+// Checks the model settings of `spec` against images of `info`'s shape without training:
+// throws std::invalid_argument naming the key (e.g. "key 'conv_blocks': 6 blocks halve a 28x28
+// image to nothing", a resnet depth other than 18 or 34, a missing backbone file).
+void check_trial_settings(const TrialSpec& spec, const DataInfo& info);
 
 // A warning text naming the library when the one that provides LibTorch's sgemm_ is not
 // OpenBLAS, BLIS or MKL (Debian's reference BLAS is ~15x slower), else "".

@@ -27,6 +27,23 @@ TEST(Cli, RunWithOverrides) {
   EXPECT_EQ(c.command_line, "sweep run grids/quick.ini --threads 2 --filters=8,16 --epochs=1");
 }
 
+TEST(Cli, KeepBestAndPredict) {
+  CliCommand r = parse({"run", "g.ini", "--keep-best", "3", "--keep-by", "macro_f1"});
+  EXPECT_EQ(r.keep_best, 3);
+  EXPECT_EQ(r.keep_by, "macro_f1");
+  EXPECT_EQ(parse({"run", "g.ini"}).keep_by, "val_acc");
+  EXPECT_THROW(parse({"run", "g.ini", "--keep-best", "-1"}), UsageError);
+  CliCommand p = parse({"predict", "--from", "s.h5", "--data", "d", "-o", "p.csv"});
+  EXPECT_EQ(p.kind, CliCommand::Kind::kPredict);
+  EXPECT_EQ(p.from, "s.h5");
+  EXPECT_EQ(p.data, "d");
+  EXPECT_EQ(p.out, "p.csv");
+  EXPECT_EQ(parse({"predict", "--model", "m.pt", "--data", "d"}).model, "m.pt");
+  EXPECT_THROW(parse({"predict", "--data", "d"}), UsageError);
+  EXPECT_THROW(parse({"predict", "--model", "m.pt", "--from", "s.h5", "--data", "d"}), UsageError);
+  EXPECT_THROW(parse({"predict", "--model", "m.pt"}), UsageError);
+}
+
 TEST(Cli, RankFiltersAndExport) {
   CliCommand r = parse({"rank", "a.h5", "--where", "filters=8", "--group-by", "learning_rate"});
   EXPECT_EQ(r.where, "filters=8");

@@ -53,7 +53,8 @@ TEST(GridParse, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(error_of("epochs = 2.5\n"),
             "g.ini:1: key 'epochs': '2.5' is not an integer; expected an integer in [1, 100000]");
   EXPECT_EQ(error_of("model = mlp\n"),
-            "g.ini:1: key 'model': 'mlp' is not a known value; expected one of cnn");
+            "g.ini:1: key 'model': 'mlp' is not a known value; expected one of cnn resnet vit "
+            "torchscript");
   EXPECT_EQ(error_of("epochs\n"), "g.ini:1: expected 'key = value', found 'epochs'");
   EXPECT_EQ(
       error_of("[search]\nx = 1\n"),
@@ -111,6 +112,59 @@ TEST(GridConsistency, CsvNeedsTrainCsv) {
   }
   Grid ok = parse_grid_text("dataset = csv\ntrain_csv = a.csv\n", "g.ini");
   EXPECT_NO_THROW(check_consistency(ok));
+}
+
+std::string consistency_error(const std::string& text) {
+  try {
+    check_consistency(parse_grid_text(text, "g.ini"));
+  } catch (const GridError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(GridConsistency, AKeyNoTrialUsesIsAnError) {
+  EXPECT_EQ(consistency_error("momentum = 0.8\n"),
+            "g.ini:1: key 'momentum' is only used when optimizer is sgd, and this grid has "
+            "optimizer = adam; remove the key or change optimizer");
+  EXPECT_EQ(consistency_error("model = resnet\n[grid]\nfilters = 8, 16\n"),
+            "g.ini:3: key 'filters' is only used when model is cnn, and this grid has model = "
+            "resnet; remove the key or change model");
+  EXPECT_EQ(consistency_error("schedule = onecycle\nlearning_rate = 0.1\n"),
+            "g.ini:2: key 'learning_rate' is only used when schedule is one of none, step, "
+            "cosine, plateau, and this grid has schedule = onecycle; remove the key or change "
+            "schedule");
+  EXPECT_EQ(consistency_error("optimizer = sgd\nmomentum = 0.8\nnesterov = true\n"), "");
+  // Used by some trials of an axis: fine.
+  EXPECT_EQ(consistency_error("[grid]\nmodel = cnn, vit\nfilters = 8, 16\nheads = 2, 4\n"), "");
+  EXPECT_EQ(consistency_error("search = random\nsamples = 3\n[grid]\n"
+                              "optimizer = choice(adam, sgd)\nmomentum = 0.5, 0.9\n"),
+            "");
+}
+
+TEST(GridConsistency, EarlyStoppingNeedsValidationAndNoAsha) {
+  EXPECT_EQ(consistency_error("early_stop_patience = 2\nval_split = 0\n"),
+            "g.ini:2: early_stop_patience watches the validation loss; val_split must be above 0");
+  EXPECT_EQ(consistency_error("early_stop_patience = 2\n"), "");
+  EXPECT_EQ(consistency_error("early_stop_patience = 0\nval_split = 0\n"), "");
+  EXPECT_EQ(consistency_error("search = asha\nsamples = 2\nmax_epochs = 4\n"
+                              "early_stop_patience = 2\n"),
+            "g.ini:4: early_stop_patience cannot be used with search = asha, which decides "
+            "itself how long each trial trains");
+}
+
+TEST(GridExpand, TrialsDifferingOnlyInUnusedKeysAreOne) {
+  // filters matters to cnn only: the vit trials hold its default and are one trial each.
+  Grid g = parse_grid_text("[grid]\nmodel = cnn, vit\nfilters = 8, 16\n", "g.ini");
+  std::vector<TrialSpec> t = expand(g);
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[0].get("model"), "cnn");
+  EXPECT_EQ(t[1].get("filters"), "16");
+  EXPECT_EQ(t[2].get("model"), "vit");
+  EXPECT_EQ(t[2].get("filters"), "32");  // the default
+  // The same vit trial as when filters is never named.
+  Grid plain = parse_grid_text("model = vit\n", "g.ini");
+  EXPECT_EQ(t[2].trial_id, expand(plain).front().trial_id);
 }
 
 TEST(GridExpand, CartesianProductLastAxisFastest) {

@@ -26,6 +26,10 @@ TEST(Protocol, ResultRoundTripKeepsEveryField) {
   r.val_acc = 0.5;
   r.test_acc = 0.25;
   r.macro_f1 = 0.2;
+  r.auc = 0.75;
+  r.qwk = 0.5;
+  r.best_epoch = 1;
+  r.checkpoint = "x.h5.checkpoints/000000000000002a.pt";
   r.num_classes = 2;
   r.confusion = {5, 1, 2, 7};
   r.eval_split = "test";
@@ -47,6 +51,10 @@ TEST(Protocol, ResultRoundTripKeepsEveryField) {
   EXPECT_TRUE(std::isnan(b.epochs[1].val_loss));
   EXPECT_TRUE(std::isnan(b.val_loss));
   EXPECT_EQ(b.test_acc, 0.25);
+  EXPECT_EQ(b.auc, 0.75);
+  EXPECT_EQ(b.qwk, 0.5);
+  EXPECT_EQ(b.best_epoch, 1);
+  EXPECT_EQ(b.checkpoint, r.checkpoint);
   EXPECT_EQ(b.confusion, r.confusion);
   EXPECT_EQ(b.eval_split, "test");
   EXPECT_EQ(b.rank, 3);
@@ -76,6 +84,7 @@ TEST(Protocol, JobRoundTrip) {
   j.to_epoch = 9;
   j.load_from = "a.h5.state/x-e3.pt";
   j.save_to = "";
+  j.checkpoint_to = "a.h5.checkpoints/000000000000002a.pt";
   const Job k = decode_job(encode_job(j));
   EXPECT_EQ(k.spec.trial_id, 42u);
   EXPECT_EQ(k.spec.params, j.spec.params);
@@ -84,6 +93,7 @@ TEST(Protocol, JobRoundTrip) {
   EXPECT_EQ(k.to_epoch, 9);
   EXPECT_EQ(k.load_from, j.load_from);
   EXPECT_EQ(k.save_to, "");
+  EXPECT_EQ(k.checkpoint_to, j.checkpoint_to);
   Bytes b = encode_job(j);
   b.pop_back();
   EXPECT_THROW(decode_job(b), std::runtime_error);

@@ -2,8 +2,10 @@
 
 #include <cmath>
 
+#include "sweep/errors.h"
 #include "sweep/grid.h"
 #include "test_files.h"
+#include "worker/predict.h"
 #include "worker/worker.h"
 
 namespace sweep::worker {
@@ -96,7 +98,14 @@ TEST_F(TrainerTest, FailuresAreResultsNotExceptions) {
 TEST_F(TrainerTest, TrainingInStepsEqualsTrainingInOneGo) {
   DataCache cache;
   WorkerContext ctx;
-  const TrialSpec t = trials({{"epochs", "3"}}).front();
+  // With the per-batch schedule, plateau-free state, augmentation and the best-epoch copy,
+  // everything a state file must carry between spans.
+  const TrialSpec t = trials({{"epochs", "3"},
+                              {"schedule", "cosine"},
+                              {"hflip", "true"},
+                              {"rotation", "10"},
+                              {"brightness", "0.2"}})
+                          .front();
   const TrialResult whole = run_trial(t, cache, ctx);
   ASSERT_EQ(whole.status, Status::kOk) << whole.message;
   const std::string state = *dir_ + "/state.pt";
@@ -129,6 +138,111 @@ TEST_F(TrainerTest, TrainingInStepsEqualsTrainingInOneGo) {
   const TrialResult m = run_trial(t, cache, ctx, nullptr, wrong);
   EXPECT_EQ(m.status, Status::kFailed);
   EXPECT_NE(m.message.find("cannot read the training state"), std::string::npos) << m.message;
+}
+
+TEST_F(TrainerTest, PlateauAndEarlyStopStateCarriesOverSpans) {
+  DataCache cache;
+  WorkerContext ctx;
+  const TrialSpec t = trials({{"epochs", "4"},
+                              {"learning_rate", "0.05"},
+                              {"schedule", "plateau"},
+                              {"patience", "1"},
+                              {"early_stop_patience", "3"}})
+                          .front();
+  const TrialResult whole = run_trial(t, cache, ctx);
+  ASSERT_EQ(whole.status, Status::kOk) << whole.message;
+  const std::string state = *dir_ + "/plateau.pt";
+  TrainSpan first;
+  first.to_epoch = 2;
+  first.save_to = state;
+  ASSERT_EQ(run_trial(t, cache, ctx, nullptr, first).status, Status::kOk);
+  TrainSpan rest;
+  rest.from_epoch = 2;
+  rest.load_from = state;
+  const TrialResult b = run_trial(t, cache, ctx, nullptr, rest);
+  ASSERT_EQ(b.status, Status::kOk) << b.message;
+  EXPECT_EQ(b.epochs_run, whole.epochs_run);
+  EXPECT_DOUBLE_EQ(b.epochs.back().val_loss, whole.epochs.back().val_loss);
+  EXPECT_EQ(b.best_epoch, whole.best_epoch);
+  EXPECT_DOUBLE_EQ(b.test_loss, whole.test_loss);
+}
+
+TEST_F(TrainerTest, FinalMetricsAreThoseOfTheBestValidationEpoch) {
+  DataCache cache;
+  // A high learning rate makes validation accuracy go up and down.
+  const TrialResult r =
+      run_trial(trials({{"epochs", "5"}, {"learning_rate", "0.05"}}).front(), cache, {});
+  ASSERT_EQ(r.status, Status::kOk) << r.message;
+  int best = 0;
+  for (const auto& e : r.epochs) {
+    if (best == 0 || e.val_acc > r.epochs[best - 1].val_acc) best = e.epoch;
+  }
+  EXPECT_EQ(r.best_epoch, best);
+  EXPECT_DOUBLE_EQ(r.val_acc, r.epochs[best - 1].val_acc);
+  EXPECT_DOUBLE_EQ(r.val_loss, r.epochs[best - 1].val_loss);
+}
+
+TEST_F(TrainerTest, EarlyStoppingEndsAfterPatienceEpochsWithoutImprovement) {
+  DataCache cache;
+  const TrialResult r = run_trial(
+      trials({{"epochs", "12"}, {"learning_rate", "0.05"}, {"early_stop_patience", "1"}}).front(),
+      cache, {});
+  ASSERT_EQ(r.status, Status::kOk) << r.message;
+  ASSERT_LT(r.epochs_run, 12) << "with patience 1 and a noisy rate, some epoch fails to improve";
+  // It stopped at the first epoch whose validation loss was not below every earlier one.
+  double best = r.epochs[0].val_loss;
+  for (std::size_t i = 1; i + 1 < r.epochs.size(); ++i) {
+    EXPECT_LT(r.epochs[i].val_loss, best)
+        << "epoch " << i + 1 << " did not improve, yet it went on";
+    best = r.epochs[i].val_loss;
+  }
+  EXPECT_GE(r.epochs.back().val_loss, best);
+}
+
+TEST_F(TrainerTest, EveryModelOptimizerAndLossOptionTrains) {
+  DataCache cache;
+  const std::vector<std::vector<std::pair<std::string, std::string>>> variants = {
+      {{"model", "cnn"}, {"batch_norm", "true"}, {"conv_blocks", "3"}},
+      {{"model", "resnet"}, {"width", "0.0625"}},
+      {{"model", "vit"}, {"embed_dim", "16"}, {"heads", "2"}, {"mlp_dim", "16"}, {"depth", "1"}},
+      {{"optimizer", "sgd"},
+       {"learning_rate", "0.05"},
+       {"nesterov", "true"},
+       {"schedule", "step"},
+       {"step_size", "1"}},
+      {{"optimizer", "adamw"}, {"weight_decay", "0.01"}, {"schedule", "onecycle"}},
+      {{"class_weights", "balanced"},
+       {"sampler", "balanced"},
+       {"label_smoothing", "0.1"},
+       {"grad_clip", "1"}},
+      {{"precision", "bf16"}},
+      {{"vflip", "true"}, {"translate", "0.1"}, {"contrast", "0.3"}},
+  };
+  for (const auto& v : variants) {
+    std::string name;
+    for (const auto& [k, val] : v) name += k + "=" + val + " ";
+    const TrialResult r = run_trial(trials(v).front(), cache, {});
+    ASSERT_EQ(r.status, Status::kOk) << name << r.message;
+    EXPECT_TRUE(std::isfinite(r.test_loss)) << name;
+    EXPECT_GT(r.test_acc, 0.5) << name << "(3 classes: chance is 1/3)";
+    EXPECT_FALSE(std::isnan(r.qwk)) << name;
+  }
+}
+
+TEST_F(TrainerTest, KeptCheckpointPredictsTheStoredTestMetrics) {
+  DataCache cache;
+  TrainSpan span;
+  span.checkpoint_to = *dir_ + "/kept/best.pt";
+  const TrialResult r = run_trial(trials({{"epochs", "3"}}).front(), cache, {}, nullptr, span);
+  ASSERT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.checkpoint, span.checkpoint_to);
+  const Predictions p = predict_data(span.checkpoint_to, *dir_);
+  EXPECT_EQ(p.source, "IDX test set in " + *dir_);
+  EXPECT_EQ(p.predicted.size(), 150u);
+  EXPECT_EQ(p.epoch, r.best_epoch);
+  EXPECT_DOUBLE_EQ(p.accuracy, r.test_acc);
+  EXPECT_EQ(p.confusion, r.confusion);
+  EXPECT_THROW(predict_data(*dir_ + "/kept/missing.pt", *dir_), DataError);
 }
 
 }  // namespace

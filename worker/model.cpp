@@ -1,0 +1,126 @@
+#include "worker/model.h"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "sweep/errors.h"
+#include "worker/cnn.h"
+#include "worker/resnet.h"
+#include "worker/torchscript_net.h"
+#include "worker/vit.h"
+
+namespace sweep::worker {
+namespace {
+
+std::int64_t resnet_depth(const ModelConfig& m) { return m.depth == 0 ? 18 : m.depth; }
+std::int64_t vit_depth(const ModelConfig& m) { return m.depth == 0 ? 6 : m.depth; }
+
+// Options `O` of a model with the image shape and class count of `s` filled in.
+template <typename O>
+O shaped(const ModelShape& s) {
+  O o;
+  o.in_channels = s.channels;
+  o.rows = s.rows;
+  o.cols = s.cols;
+  o.classes = s.classes;
+  return o;
+}
+
+}  // namespace
+
+Classifier make_model(const ModelConfig& m, const ModelShape& s) {
+  check_model(m, s);
+  if (m.model == "cnn") {
+    auto o = shaped<CnnOptions>(s);
+    o.filters = m.filters;
+    o.conv_blocks = m.conv_blocks;
+    o.batch_norm = m.batch_norm;
+    o.dense_units = m.dense_units;
+    o.dropout = m.dropout;
+    return Cnn(o).ptr();
+  }
+  if (m.model == "resnet") {
+    auto o = shaped<ResNetOptions>(s);
+    o.depth = resnet_depth(m);
+    o.width = m.width;
+    o.dropout = m.dropout;
+    return ResNet(o).ptr();
+  }
+  if (m.model == "vit") {
+    auto o = shaped<VitOptions>(s);
+    o.depth = vit_depth(m);
+    o.embed_dim = m.embed_dim;
+    o.heads = m.heads;
+    o.mlp_dim = m.mlp_dim;
+    o.dropout = m.dropout;
+    return Vit(o).ptr();
+  }
+  if (m.model == "torchscript") {
+    auto o = shaped<TorchScriptOptions>(s);
+    o.backbone = m.backbone;
+    o.freeze_backbone = m.freeze_backbone;
+    o.head_dropout = m.head_dropout;
+    return TorchScriptNet(o).ptr();
+  }
+  throw std::invalid_argument("key 'model': unknown model '" + m.model + "'");
+}
+
+void check_model(const ModelConfig& m, const ModelShape& s) {
+  const std::string size = std::to_string(s.rows) + "x" + std::to_string(s.cols);
+  if (m.model == "cnn" && (std::min(s.rows, s.cols) >> m.conv_blocks) < 1) {
+    throw std::invalid_argument("key 'conv_blocks': " + std::to_string(m.conv_blocks) +
+                                " blocks halve a " + size + " image to nothing");
+  }
+  if (m.model == "resnet") resnet_blocks(resnet_depth(m));
+  if (m.model == "vit") {
+    if (m.embed_dim % m.heads != 0 || m.embed_dim % 2 != 0) {
+      throw std::invalid_argument(
+          "key 'embed_dim': " + std::to_string(m.embed_dim) +
+          " must be even and a multiple of heads = " + std::to_string(m.heads));
+    }
+  }
+  if (m.model == "torchscript") {
+    if (m.backbone.empty()) {
+      throw std::invalid_argument("key 'backbone': model = torchscript needs a TorchScript file");
+    }
+    if (!std::filesystem::is_regular_file(m.backbone)) {
+      throw std::invalid_argument("key 'backbone': no such file '" + m.backbone + "'");
+    }
+  }
+}
+
+double model_macs(const ModelConfig& m, const ModelShape& s) {
+  const double c = static_cast<double>(s.channels);
+  double hw = static_cast<double>(s.rows * s.cols);
+  if (m.model == "cnn") {
+    double macs = 0, in = c, f = static_cast<double>(m.filters);
+    for (std::int64_t b = 0; b < m.conv_blocks; ++b) {
+      macs += hw * 9 * (in * f + f * f);
+      in = f;
+      f *= 2;
+      hw /= 4;
+    }
+    return macs + hw * in * m.dense_units + m.dense_units * s.classes;
+  }
+  if (m.model == "resnet") {
+    const std::vector<int> blocks = resnet_blocks(resnet_depth(m));
+    const std::vector<std::int64_t> w = resnet_widths(m.width);
+    if (std::max(s.rows, s.cols) > 64) hw /= 16;
+    double macs = hw * 9 * c * w[0];
+    for (int st = 0; st < 4; ++st) {
+      if (st > 0) hw /= 4;
+      macs += blocks[st] * hw * 18.0 * w[st] * w[st];
+    }
+    return macs;
+  }
+  if (m.model == "vit") {
+    const double d = static_cast<double>(m.embed_dim);
+    const double t = vit_tokens_per_side(s.rows) * vit_tokens_per_side(s.cols) + 1.0;
+    const double stem = (hw / 4) * 9 * (c * d / 2) + (hw / 16) * 9 * (d * d / 4 + d * d / 2);
+    const double block = t * (4 * d * d + 2 * d * m.mlp_dim) + 2 * t * t * d;
+    return stem + vit_depth(m) * block;
+  }
+  return 1.8e9 * hw / (224.0 * 224.0);  // torchscript: unknown; about a ResNet-18 per pixel
+}
+
+}  // namespace sweep::worker

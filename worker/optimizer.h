@@ -1,0 +1,22 @@
+// The optimizer a trial names (adam, adamw, sgd) over a model's trainable parameters.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+
+#include "worker/train_config.h"
+
+namespace sweep::worker {
+
+// Adam (weight_decay as an L2 penalty), AdamW (decoupled weight_decay) or SGD (momentum,
+// nesterov, weight_decay), at learning rate `lr`. Throws std::invalid_argument on an unknown
+// optimizer name.
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainConfig& c,
+                                                        std::vector<torch::Tensor> params,
+                                                        double lr);
+
+// Sets the learning rate of every parameter group of `opt`.
+void set_learning_rate(torch::optim::Optimizer& opt, double lr);
+
+}  // namespace sweep::worker

@@ -1,0 +1,34 @@
+// Applying a kept model (a checkpoint of sweep run --keep-best) to a data set: `sweep predict`.
+// No LibTorch in this header.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sweep::worker {
+
+struct Predictions {
+  std::string source;  // what was read, e.g. "IDX test set in DIR"
+  std::int64_t classes = 0;
+  std::vector<std::int64_t> predicted;  // one per image
+  std::vector<double> confidence;       // the predicted class's softmax probability
+  std::vector<std::int64_t> labels;     // empty when the data has none
+  // With labels only:
+  std::vector<std::int64_t> confusion;  // classes x classes, row = true
+  double accuracy = 0, macro_f1 = 0, auc = 0, qwk = 0;
+  // The checkpoint's trial, the epoch its weights are from and that epoch's validation accuracy.
+  std::uint64_t trial_id = 0;
+  int epoch = 0;
+  double val_acc = 0;
+};
+
+// Evaluates the checkpoint at `checkpoint` on `data`: a folder of MNIST-format IDX files (its
+// t10k-* test files when present, else its train-* files) or a CSV file (Kaggle format, with
+// or without a `label` column). Pixels are normalized with the training set's mean and
+// standard deviation stored in the checkpoint. Throws DataError naming the file on an
+// unreadable checkpoint or data, an image shape other than the model's, or a label outside
+// its classes.
+Predictions predict_data(const std::string& checkpoint, const std::string& data);
+
+}  // namespace sweep::worker
