@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "sweep/errors.h"
 
 namespace sweep {
@@ -11,6 +14,22 @@ TEST(Keys, EveryDefaultIsValidAndCanonical) {
   for (const auto& k : known_keys()) {
     if (k.type == KeyType::kString) continue;
     EXPECT_EQ(canonical_value(k, k.default_value), k.default_value) << k.name;
+  }
+}
+
+TEST(Keys, EveryKeyHasARowInTheReadmeWithItsDefaultAndUse) {
+  std::ifstream in(SWEEP_README);
+  ASSERT_TRUE(in) << SWEEP_README;
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& k : known_keys()) {
+    const auto at = text.find("\n| `" + k.name + "` |");
+    ASSERT_NE(at, std::string::npos) << "README has no key table row for " << k.name;
+    const std::string row = text.substr(at + 1, text.find('\n', at + 1) - at - 1);
+    const std::string def = k.default_value.empty() ? "—" : "`" + k.default_value + "`";
+    EXPECT_NE(row.find("| " + def + " |"), std::string::npos) << row;
+    const std::string use = used_if_text(k);
+    EXPECT_NE(row.find("| " + (use.empty() ? std::string("all") : use) + " |"), std::string::npos)
+        << row;
   }
 }
 

@@ -229,6 +229,23 @@ TEST_F(TrainerTest, EveryModelOptimizerAndLossOptionTrains) {
   }
 }
 
+TEST_F(TrainerTest, BinaryTasksGetRocAuc) {
+  const std::string dir = test::make_temp_dir("binary");
+  test::write_idx_set(dir, test::synthetic_images(300, 2, 3), test::synthetic_images(100, 2, 4),
+                      false);
+  Grid g = parse_grid_text("dataset = idx\ndata_dir = " + dir +
+                               "\nepochs = 2\nfilters = 4\ndense_units = 16\nbatch_size = 32\n",
+                           "b.ini");
+  DataCache cache;
+  const TrialResult r = run_trial(expand(g).front(), cache, {});
+  ASSERT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.num_classes, 2);
+  EXPECT_GT(r.auc, 0.9);  // two bands are easy to tell apart
+  EXPECT_LE(r.auc, 1.0);
+  // Multi-class trials have none.
+  EXPECT_TRUE(std::isnan(run_trial(trials().front(), cache, {}).auc));
+}
+
 TEST_F(TrainerTest, KeptCheckpointPredictsTheStoredTestMetrics) {
   DataCache cache;
   TrainSpan span;
