@@ -14,6 +14,7 @@ packages=(
   libboost-program-options-dev        # command line and grid files
   libgtest-dev                        # unit tests
   zlib1g-dev                          # gzip-compressed IDX files
+  libturbojpeg0-dev libpng-dev        # retina images: JPEG (decoded at 1/2-1/8 scale) and PNG
   nlohmann-json3-dev                  # sweep export --format json
   python3-plotly                      # plotly.js, embedded in sweep report pages at build time
   esbuild                             # minifies that plotly.js (8.6 MB -> 3.8 MB) at build time

@@ -140,22 +140,59 @@ void parse_status(CliCommand& c, const std::vector<std::string>& args) {
   c.files.erase(c.files.begin());
 }
 
+// Parses `args` (named options only) into `vm`. Returns false after -h (c.kind is then kHelp).
+bool parse_named_options(CliCommand& c, const std::vector<std::string>& args,
+                         const po::options_description& d, po::variables_map& vm) {
+  po::store(po::command_line_parser(args).options(d).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    c.kind = CliCommand::Kind::kHelp;
+    return false;
+  }
+  return true;
+}
+
 void parse_predict(CliCommand& c, const std::vector<std::string>& args) {
   po::options_description d;
   d.add_options()("help,h", "show help")("model", po::value(&c.model), "checkpoint")(
       "from", po::value(&c.from), "results file")("data", po::value(&c.data), "data")(
       "out,o", po::value(&c.out), "CSV file");
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(d).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    c.kind = CliCommand::Kind::kHelp;
-    return;
-  }
+  if (!parse_named_options(c, args, d, vm)) return;
   if (c.model.empty() == c.from.empty()) {
     throw UsageError("predict: give either --model CHECKPOINT or --from RESULTS.h5");
   }
   if (c.data.empty()) throw UsageError("predict: missing --data PATH");
+}
+
+void parse_prepare(CliCommand& c, const std::vector<std::string>& args) {
+  po::options_description d;
+  d.add_options()("help,h", "show help")("images", po::value(&c.images), "folder")(
+      "labels", po::value(&c.labels), "CSV")("size", po::value(&c.size), "pixels")(
+      "out,o", po::value(&c.out), "cache file")("task", po::value(&c.task), "grade or binary")(
+      "lcn", po::bool_switch(&c.lcn), "local contrast normalization")(
+      "lcn-sigma", po::value(&c.lcn_sigma), "blur sigma")("val", po::value(&c.val_fraction),
+                                                          "fraction")(
+      "test", po::value(&c.test_fraction), "fraction")("split-seed", po::value(&c.split_seed),
+                                                       "seed");
+  po::variables_map vm;
+  if (!parse_named_options(c, args, d, vm)) return;
+  if (c.images.empty()) throw UsageError("prepare: missing --images DIR");
+  if (c.out.empty()) throw UsageError("prepare: missing --out CACHE.h5");
+  if (c.size < 8 || c.size > 4096) throw UsageError("prepare: --size must be 8-4096 pixels");
+  if (c.task != "grade" && c.task != "binary") {
+    throw UsageError("prepare: --task must be grade or binary");
+  }
+  if (c.labels.empty() && vm.count("task")) {
+    throw UsageError(
+        "prepare: --task needs --labels (the folder layout's classes are its subfolders)");
+  }
+  if (!(c.val_fraction >= 0 && c.test_fraction >= 0 && c.val_fraction + c.test_fraction < 1)) {
+    throw UsageError("prepare: --val and --test must be 0 or more and leave images for training");
+  }
+  if (!(c.lcn_sigma >= 0)) throw UsageError("prepare: --lcn-sigma must be positive");
+  if (c.lcn && c.lcn_sigma == 0) c.lcn_sigma = c.size / 30.0;
+  if (!c.lcn && vm.count("lcn-sigma")) throw UsageError("prepare: --lcn-sigma needs --lcn");
 }
 
 void parse_merge(CliCommand& c, const std::vector<std::string>& args) {
@@ -214,6 +251,11 @@ std::string usage_text() {
          "      apply a kept model (--from: the best checkpoint kept by run --keep-best) to an\n"
          "      IDX folder or a CSV; print accuracy, F1 and confusion when it has labels, and\n"
          "      write one prediction per image (Kaggle `ImageId,Label` without labels)\n"
+         "  sweep prepare --images DIR [--labels CSV [--task grade|binary]] --size S\n"
+         "                --out CACHE.h5 [--lcn [--lcn-sigma X]] [--val F] [--test F]\n"
+         "                [--split-seed N]\n"
+         "      decode, crop, resize (and normalize) photographs once into an HDF5 image\n"
+         "      cache, split by patient (run under mpirun: the images are shared out)\n"
          "  sweep --version | --help\n"
          "--KEY=VALUE sets a grid key (a comma-separated list makes it an axis).\n"
          "exit codes: 0 done, 1 internal or I/O error, 2 bad input (nothing written),\n"
@@ -249,12 +291,16 @@ CliCommand parse_cli(int argc, const char* const* argv) {
     } else if (cmd == "report") {
       c.kind = CliCommand::Kind::kReport;
       parse_report(c, rest);
+    } else if (cmd == "prepare") {
+      c.kind = CliCommand::Kind::kPrepare;
+      parse_prepare(c, rest);
     } else if (cmd == "predict") {
       c.kind = CliCommand::Kind::kPredict;
       parse_predict(c, rest);
     } else {
-      throw UsageError("unknown command '" + cmd +
-                       "'; one of run, plan, rank, merge, status, export, report, predict");
+      throw UsageError(
+          "unknown command '" + cmd +
+          "'; one of run, plan, rank, merge, status, export, report, predict, prepare");
     }
   } catch (const po::error& e) {
     throw UsageError(cmd + ": " + e.what());

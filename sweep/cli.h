@@ -2,6 +2,7 @@
 // `--key=value` overrides of grid keys.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,7 +20,8 @@ struct CliCommand {
     kStatus,
     kExport,
     kReport,
-    kPredict
+    kPredict,
+    kPrepare
   };
   Kind kind = Kind::kHelp;
   std::string grid;   // run, plan, status: the grid file
@@ -36,6 +38,15 @@ struct CliCommand {
   std::string model;                // predict: --model CKPT
   std::string from;                 // predict: --from SWEEP.h5 (its best kept checkpoint)
   std::string data;                 // predict: --data PATH
+  std::string images;               // prepare: --images DIR
+  std::string labels;               // prepare: --labels CSV ("" = folder layout)
+  int size = 0;                     // prepare: --size S
+  std::string task = "grade";       // prepare: --task grade|binary (with --labels)
+  bool lcn = false;                 // prepare: --lcn
+  double lcn_sigma = 0;             // prepare: --lcn-sigma (0 = size / 30)
+  double val_fraction = 0.1;        // prepare: --val
+  double test_fraction = 0.1;       // prepare: --test
+  std::uint64_t split_seed = 0;     // prepare: --split-seed
   std::size_t show = 10;            // plan: --show
   std::vector<std::string> files;   // rank, merge: results files (merge: the inputs)
   std::string by;                   // rank, report: --by

@@ -36,6 +36,12 @@ int report_command(const CliCommand& cmd);
 // `sweep status`: prints how many trials of a grid the results files hold.
 int status_command(const CliCommand& cmd);
 
+// `sweep prepare`: rank 0 lists the photographs and their labels, shares ranges of them out to
+// the other ranks (or prepares them itself when alone) and writes the image cache in image
+// order, then prints the report (splits, labels, skipped inputs, identical images across
+// splits). Bad input: message, exit code 2, nothing written. Throws MpiError, StoreError.
+int prepare_command(const CliCommand& cmd, const MpiSession& mpi);
+
 // `sweep predict`: evaluates a checkpoint (--model, or the best kept one of --from FILE.h5) on
 // --data, prints accuracy, F1 and the confusion matrix when the data has labels, and writes
 // the predictions to -o as CSV. Bad input (missing or foreign files, a shape mismatch): exit

@@ -147,7 +147,13 @@ void check_consistency(const Grid& grid) {
   if (dataset == "csv" && grid.fixed_value("train_csv").empty()) {
     throw GridError(origin("dataset") + ": key 'train_csv' is required when dataset = csv");
   }
-  if (dataset != "csv" && grid.fixed_value("data_dir").empty()) {
+  if (dataset == "hdf5" && grid.fixed_value("cache").empty()) {
+    throw GridError(origin("dataset") +
+                    ": key 'cache' is required when dataset = hdf5 (an image "
+                    "cache written by sweep prepare)");
+  }
+  if (dataset != "csv" && dataset != "hdf5" &&
+      grid.fixed_value("data_dir").empty()) {  // idx, folder
     throw GridError(origin("data_dir") + ": key 'data_dir' is required when dataset = " + dataset);
   }
   const SearchSettings& s = grid.search;

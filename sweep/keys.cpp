@@ -81,9 +81,10 @@ void only_if(std::vector<KeySpec>& keys, const std::vector<std::string>& names,
 
 void add_data_keys(std::vector<KeySpec>& keys) {
   KeySpec dataset = choice_key(
-      "dataset", "fashion_mnist", {"idx", "mnist", "fashion_mnist", "csv"},
+      "dataset", "fashion_mnist", {"idx", "mnist", "fashion_mnist", "csv", "hdf5", "folder"},
       "data set format: idx (aliases mnist, fashion_mnist) reads the four MNIST-format IDX files "
-      "from data_dir; csv reads Kaggle Digit Recognizer CSVs");
+      "from data_dir; csv reads Kaggle Digit Recognizer CSVs; hdf5 reads an image cache of sweep "
+      "prepare; folder reads data_dir/<class>/*.{jpg,png}");
   dataset.axis = false;
   keys.push_back(dataset);
   keys.push_back(path_key("data_dir", "/usr/share/datasets/fashion-mnist",
@@ -93,6 +94,15 @@ void add_data_keys(std::vector<KeySpec>& keys) {
                           "training CSV `label,pixel0..pixel783` with a header (dataset = csv)"));
   keys.push_back(
       path_key("test_csv", "", "test CSV with labels, evaluated at the end (dataset = csv)"));
+  keys.push_back(path_key("cache", "",
+                          "image cache written by sweep prepare; its train/val/test splits are "
+                          "used (dataset = hdf5)"));
+  KeySpec image_size = int_key("image_size", "64", 8, 4096,
+                               "dataset = folder: images are resized to this many pixels a side");
+  image_size.axis = false;
+  keys.push_back(image_size);
+  only_if(keys, {"cache"}, Condition{"dataset", {"hdf5"}});
+  only_if(keys, {"image_size"}, Condition{"dataset", {"folder"}});
 }
 
 void add_model_keys(std::vector<KeySpec>& keys) {
@@ -180,6 +190,8 @@ void add_training_keys(std::vector<KeySpec>& keys) {
                             "CPUs with AVX512-BF16/AMX; slow elsewhere)"));
   keys.push_back(float_key("val_split", "0.1", 0, 1, false, true,
                            "fraction of the training set held out for validation (0 = none)"));
+  only_if(keys, {"val_split"},
+          Condition{"dataset", {"idx", "mnist", "fashion_mnist", "csv", "folder"}});
   only_if(keys, {"learning_rate"}, Condition{"schedule", {"none", "step", "cosine", "plateau"}});
   only_if(keys, {"momentum", "nesterov"}, Condition{"optimizer", {"sgd"}});
   only_if(keys, {"step_size"}, Condition{"schedule", {"step"}});

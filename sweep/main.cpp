@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
         return report(e);
       }
     case Kind::kRun:
+    case Kind::kPrepare:
       break;
   }
   try {
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
     sweep::StopSignals signals;
     sweep::MpiSession mpi(&argc, &argv);
     try {
+      if (cmd.kind == Kind::kPrepare) return sweep::prepare_command(cmd, mpi);
       return sweep::run_command(cmd, mpi, signals);
     } catch (const std::exception& e) {
       int code = report(e);

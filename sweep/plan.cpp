@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "sweep/asha_work.h"
+#include "sweep/cache_loader.h"
 #include "sweep/errors.h"
 #include "sweep/keys.h"
 #include "sweep/scheduler.h"
@@ -22,7 +23,8 @@ Plan make_plan(const std::string& grid_path,
   check_consistency(p.grid);
   p.trials = expand(p.grid);
   try {
-    p.data = worker::probe_data(worker::data_key_of(p.trials.front()));
+    const worker::DataKey key = worker::data_key_of(p.trials.front());
+    p.data = key.dataset == "hdf5" ? probe_cache(key.cache) : worker::probe_data(key);
   } catch (const DataError& e) {
     throw DataError(grid_path + ": data set: " + e.what());
   }

@@ -8,6 +8,7 @@
 
 #include "results/rank.h"
 #include "results/store.h"
+#include "sweep/cache_loader.h"
 #include "sweep/commands.h"
 #include "sweep/errors.h"
 #include "sweep/kept_checkpoints.h"
@@ -87,11 +88,27 @@ std::string predictions_csv(const worker::Predictions& p) {
   return out;
 }
 
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// An image cache (*.h5) is read here and its test split predicted (its validation split, else
+// its training split, when it has no test split); anything else the worker reads.
+worker::Predictions predict_on(const std::string& checkpoint, const std::string& data) {
+  if (!ends_with(data, ".h5")) return worker::predict_data(checkpoint, data);
+  const worker::SplitImages s = load_split_images(data);
+  const bool test = s.test.count > 0, val = s.val.count > 0;
+  const worker::RawImages& raw = test ? s.test : val ? s.val : s.train;
+  const std::string split = test ? "test" : val ? "validation" : "training";
+  return worker::predict_images(checkpoint, raw,
+                                "image cache " + data + ", its " + split + " split");
+}
+
 }  // namespace
 
 int predict_command(const CliCommand& cmd) {
   const std::string checkpoint = cmd.model.empty() ? best_kept_checkpoint(cmd.from) : cmd.model;
-  const worker::Predictions p = worker::predict_data(checkpoint, cmd.data);
+  const worker::Predictions p = predict_on(checkpoint, cmd.data);
   std::cout << "model: " << checkpoint << " (trial " << trial_id_hex(p.trial_id) << ", epoch "
             << p.epoch << ", validation accuracy " << fmt(p.val_acc) << ")\n";
   std::cout << "data: " << p.source << ", " << p.predicted.size() << " images, "

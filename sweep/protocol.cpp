@@ -198,4 +198,46 @@ TrialResult decode_result(const Bytes& bytes) {
   return x;
 }
 
+Bytes encode_range(const ImageRange& r) {
+  Writer w;
+  w.put(r.begin);
+  w.put(r.end);
+  return w.take();
+}
+
+ImageRange decode_range(const Bytes& bytes) {
+  Reader r(bytes);
+  ImageRange x;
+  x.begin = r.get<std::int64_t>();
+  x.end = r.get<std::int64_t>();
+  r.done();
+  return x;
+}
+
+Bytes encode_prepared(const std::vector<PreparedImage>& images) {
+  Writer w;
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(images.size()));
+  for (const auto& i : images) {
+    w.put(i.index);
+    w.put(i.error);
+    w.put(i.hash);
+    w.put(std::string(i.planes.begin(), i.planes.end()));
+  }
+  return w.take();
+}
+
+std::vector<PreparedImage> decode_prepared(const Bytes& bytes) {
+  Reader r(bytes);
+  std::vector<PreparedImage> out(count(r));
+  for (auto& i : out) {
+    i.index = r.get<std::int64_t>();
+    i.error = r.str();
+    i.hash = r.get<std::uint64_t>();
+    const std::string planes = r.str();
+    i.planes.assign(planes.begin(), planes.end());
+  }
+  r.done();
+  return out;
+}
+
 }  // namespace sweep

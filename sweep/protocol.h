@@ -43,4 +43,25 @@ Bytes encode_result(const TrialResult& result);
 // Throws std::runtime_error on a truncated or malformed message.
 TrialResult decode_result(const Bytes& bytes);
 
+// sweep prepare: a range of images [begin, end) of the sorted image list for a worker, and
+// what came of each image.
+struct ImageRange {
+  std::int64_t begin = 0, end = 0;
+};
+
+struct PreparedImage {
+  std::int64_t index = 0;
+  std::string error;  // empty when the image was prepared
+  std::uint64_t hash = 0;
+  std::vector<std::uint8_t> planes;  // 3 x S x S
+};
+
+Bytes encode_range(const ImageRange& r);
+// Throws std::runtime_error on a truncated or malformed message.
+ImageRange decode_range(const Bytes& bytes);
+
+Bytes encode_prepared(const std::vector<PreparedImage>& images);
+// Throws std::runtime_error on a truncated or malformed message.
+std::vector<PreparedImage> decode_prepared(const Bytes& bytes);
+
 }  // namespace sweep

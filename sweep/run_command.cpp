@@ -9,6 +9,7 @@
 #include "results/rank.h"
 #include "results/store.h"
 #include "sweep/asha_work.h"
+#include "sweep/cache_loader.h"
 #include "sweep/commands.h"
 #include "sweep/coordinator.h"
 #include "sweep/errors.h"
@@ -127,7 +128,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   ctx.host = mpi.host();
   const bool trains = mpi.size() == 1 || !root;
   if (trains) worker::configure_runtime(ctx.threads);
-  worker::DataCache cache;
+  worker::DataCache cache(load_split_images);
 
   if (!root) {
     serve_as_worker(cache, ctx);

@@ -5,12 +5,34 @@
 
 #include "sweep/errors.h"
 #include "worker/csv_reader.h"
+#include "worker/fundus.h"
 #include "worker/idx_reader.h"
+#include "worker/image_list.h"
 
 namespace sweep::worker {
 namespace {
 
-bool is_idx(const std::string& dataset) { return dataset != "csv"; }
+bool is_idx(const std::string& dataset) {
+  return dataset != "csv" && dataset != "hdf5" && dataset != "folder";
+}
+
+// An image folder (root/<class>/*.{jpg,png}) decoded and resized to size x size RGB, in the
+// order of list_folder_images; a file that cannot be decoded is an error naming it.
+RawImages read_folder(const std::string& root, int size, std::int64_t* classes) {
+  const ImageList list = list_folder_images(root);
+  RawImages raw;
+  raw.channels = 3;
+  raw.rows = raw.cols = size;
+  for (const ImageEntry& e : list.entries) {
+    const std::vector<std::uint8_t> planes =
+        to_planes(resize_area(decode_image(e.path, size), size));
+    raw.pixels.insert(raw.pixels.end(), planes.begin(), planes.end());
+    raw.labels.push_back(e.label);
+    ++raw.count;
+  }
+  *classes = static_cast<std::int64_t>(list.class_names.size());
+  return raw;
+}
 
 std::string need_idx(const std::string& dir, const std::string& name) {
   std::string p = find_idx_file(dir, name);
@@ -32,22 +54,31 @@ void check_labels(const RawImages& set, std::int64_t classes, const std::string&
 }  // namespace
 
 bool DataKey::operator<(const DataKey& o) const {
-  return std::tie(dataset, data_dir, train_csv, test_csv) <
-         std::tie(o.dataset, o.data_dir, o.train_csv, o.test_csv);
+  return std::tie(dataset, data_dir, train_csv, test_csv, cache, image_size) <
+         std::tie(o.dataset, o.data_dir, o.train_csv, o.test_csv, o.cache, o.image_size);
 }
 
 std::string DataKey::describe() const {
+  if (dataset == "hdf5") return "hdf5 " + cache;
+  if (dataset == "folder") return "folder " + data_dir + " at " + image_size + " px";
   if (is_idx(dataset)) return dataset + " " + data_dir;
   return "csv " + train_csv + (test_csv.empty() ? "" : " " + test_csv);
 }
 
 DataKey data_key_of(const TrialSpec& spec) {
-  return {spec.get("dataset"), spec.get("data_dir"), spec.get("train_csv"), spec.get("test_csv")};
+  return {spec.get("dataset"),  spec.get("data_dir"), spec.get("train_csv"),
+          spec.get("test_csv"), spec.get("cache"),    spec.get("image_size")};
 }
 
 DataInfo probe_data(const DataKey& key) {
   DataInfo info;
   info.description = key.describe();
+  if (key.dataset == "folder") {
+    info.train_count = static_cast<std::int64_t>(list_folder_images(key.data_dir).entries.size());
+    info.channels = 3;
+    info.rows = info.cols = std::stoll(key.image_size);
+    return info;
+  }
   if (is_idx(key.dataset)) {
     std::string ti = need_idx(key.data_dir, "train-images-idx3-ubyte");
     std::string tl = need_idx(key.data_dir, "train-labels-idx1-ubyte");
@@ -82,6 +113,11 @@ DataInfo probe_data(const DataKey& key) {
 
 RawDataSet load_raw(const DataKey& key) {
   RawDataSet ds;
+  if (key.dataset == "folder") {
+    ds.train = read_folder(key.data_dir, std::stoi(key.image_size), &ds.classes);
+    ds.classes = std::max<std::int64_t>(2, ds.classes);
+    return ds;
+  }
   std::string train_name, test_name;
   if (is_idx(key.dataset)) {
     train_name = need_idx(key.data_dir, "train-images-idx3-ubyte");

@@ -10,9 +10,9 @@ namespace sweep::worker {
 
 // The keys that select a data set. Two trials with equal DataKeys share one loaded copy.
 struct DataKey {
-  std::string dataset, data_dir, train_csv, test_csv;
+  std::string dataset, data_dir, train_csv, test_csv, cache, image_size;
   bool operator<(const DataKey& o) const;
-  std::string describe() const;  // "idx DIR" or "csv TRAIN [TEST]"
+  std::string describe() const;  // "idx DIR", "csv TRAIN [TEST]", "hdf5 CACHE", "folder DIR"
 };
 
 // The DataKey of `spec`.
@@ -20,6 +20,7 @@ DataKey data_key_of(const TrialSpec& spec);
 
 // Reads headers only and returns counts and image shape. Throws DataError naming the file
 // when a file is missing or malformed (e.g. "idx: no train-images-idx3-ubyte[.gz] in DIR").
+// Not for dataset = hdf5 (the caller reads the cache's attributes).
 DataInfo probe_data(const DataKey& key);
 
 struct RawDataSet {

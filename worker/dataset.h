@@ -12,6 +12,8 @@ struct LoadedData {
   torch::Tensor train_y;  // int64 N
   torch::Tensor test_x;   // undefined when there is no test set
   torch::Tensor test_y;
+  torch::Tensor val_x;  // the data set's own validation split (image cache), else undefined
+  torch::Tensor val_y;
   std::int64_t classes = 0;
   double mean = 0, stddev = 1;
   DataInfo info;

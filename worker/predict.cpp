@@ -36,13 +36,21 @@ RawImages read_data(const std::string& data, std::string* source) {
 }  // namespace
 
 Predictions predict_data(const std::string& checkpoint, const std::string& data) {
+  std::string source;
+  const RawImages raw = read_data(data, &source);
+  return predict_images(checkpoint, raw, source);
+}
+
+Predictions predict_images(const std::string& checkpoint, const RawImages& raw,
+                           const std::string& source) {
   Predictions p;
+  p.source = source;
+  const std::string& data = source;
   LoadedCheckpoint ck = load_checkpoint(checkpoint);
   p.trial_id = ck.info.trial_id;
   p.epoch = ck.info.epoch;
   p.val_acc = ck.info.val_acc;
   p.classes = ck.info.shape.classes;
-  RawImages raw = read_data(data, &p.source);
   const ModelShape& s = ck.info.shape;
   if (raw.channels != s.channels || raw.rows != s.rows || raw.cols != s.cols) {
     throw DataError(data + ": images are " + std::to_string(raw.channels) + "x" +

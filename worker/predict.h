@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "worker/raw_images.h"
+
 namespace sweep::worker {
 
 struct Predictions {
@@ -30,5 +32,9 @@ struct Predictions {
 // unreadable checkpoint or data, an image shape other than the model's, or a label outside
 // its classes.
 Predictions predict_data(const std::string& checkpoint, const std::string& data);
+
+// As predict_data, on images already read (`source` names them in messages and the result).
+Predictions predict_images(const std::string& checkpoint, const RawImages& raw,
+                           const std::string& source);
 
 }  // namespace sweep::worker

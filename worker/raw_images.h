@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,5 +21,15 @@ struct DataInfo {
   std::int64_t channels = 1, rows = 0, cols = 0;
   std::string description;  // e.g. "idx /usr/share/datasets/fashion-mnist"
 };
+
+// A data set that comes with its own validation split: an image cache of `sweep prepare`.
+struct SplitImages {
+  RawImages train, val, test;  // val.count or test.count may be 0
+  std::int64_t classes = 0;
+};
+
+// Reads the image cache at `path` (supplied by the caller: the worker reads no HDF5 itself).
+// Throws on an unreadable cache.
+using SplitImagesLoader = std::function<SplitImages(const std::string& path)>;
 
 }  // namespace sweep::worker

@@ -35,11 +35,13 @@ struct Split {
   torch::Tensor train, val;  // row indices into the training tensors
 };
 
-Split make_split(std::int64_t available, const TrainConfig& c) {
+// The training and validation rows of the training tensors. A data set with its own
+// validation split (`own_val`) keeps all rows for training.
+Split make_split(std::int64_t available, const TrainConfig& c, bool own_val) {
   const std::int64_t n = c.train_subset > 0 ? std::min(c.train_subset, available) : available;
   auto gen = at::detail::createCPUGenerator(split_seed_of(c.seed));
   torch::Tensor perm = torch::randperm(n, gen, torch::kInt64);
-  const std::int64_t n_val = std::llround(c.val_split * static_cast<double>(n));
+  const std::int64_t n_val = own_val ? 0 : std::llround(c.val_split * static_cast<double>(n));
   if (n - n_val < 1) {
     throw DataError("val_split " + std::to_string(c.val_split) + " leaves no training images of " +
                     std::to_string(n));
@@ -93,7 +95,9 @@ class CpuAutocast {
 class TrialTraining {
  public:
   TrialTraining(const TrialSpec& spec, const LoadedData& d)
-      : c_(train_config_of(spec)), d_(d), split_(make_split(d.train_x.size(0), c_)) {
+      : c_(train_config_of(spec)),
+        d_(d),
+        split_(make_split(d.train_x.size(0), c_, d.val_x.defined())) {
     torch::manual_seed(epoch_seed(c_.trial_seed, 0, 2));
     model_ = make_model(c_.net, {d.info.channels, d.info.rows, d.info.cols, d.classes});
     opt_ = make_optimizer(c_, model_->trainable_parameters(), c_.schedule.learning_rate);
@@ -115,8 +119,14 @@ class TrialTraining {
 
   const TrainConfig& config() const { return c_; }
   ClassifierImpl& model() { return *model_; }
-  bool has_val() const { return split_.val.size(0) > 0; }
-  const Split& split() const { return split_; }
+  bool has_val() const { return split_.val.size(0) > 0 || d_.val_x.defined(); }
+
+  // The model on the validation images: the data set's own split, else the held-out rows.
+  EvalResult evaluate_val() {
+    if (d_.val_x.defined())
+      return evaluate(*model_, d_.val_x, d_.val_y, torch::Tensor(), d_.classes);
+    return evaluate(*model_, d_.train_x, d_.train_y, split_.val, d_.classes);
+  }
 
   void restore(const TrainSpan& span) {
     TrainingState s = load_state(span.load_from, *model_, *opt_, span.from_epoch);
@@ -277,7 +287,7 @@ void train_and_evaluate(const TrialSpec& spec, const LoadedData& d, const StopCh
     train_seconds += seconds_since(t0);
     trained += order.size(0);
     if (t.has_val()) {
-      EvalResult v = evaluate(t.model(), d.train_x, d.train_y, t.split().val, d.classes);
+      EvalResult v = t.evaluate_val();
       m.val_loss = v.loss;
       m.val_acc = v.accuracy;
     }
@@ -290,7 +300,7 @@ void train_and_evaluate(const TrialSpec& spec, const LoadedData& d, const StopCh
   r.train_samples_per_s = train_seconds > 0 ? trained / train_seconds : 0;
   r.best_epoch = t.use_best(e);
   if (t.has_val()) {
-    EvalResult v = evaluate(t.model(), d.train_x, d.train_y, t.split().val, d.classes);
+    EvalResult v = t.evaluate_val();
     r.val_loss = v.loss;
     r.val_acc = v.accuracy;
     set_eval_metrics(v, d.classes, r);

@@ -25,7 +25,8 @@ struct LoadedData;  // tensors of one data set (worker/dataset.h)
 // tensors for every later trial. Not thread-safe; one per process.
 class DataCache {
  public:
-  DataCache();
+  // `loader` reads image caches (dataset = hdf5); without one such data sets fail to load.
+  explicit DataCache(SplitImagesLoader loader = {});
   ~DataCache();
   DataCache(const DataCache&) = delete;
   DataCache& operator=(const DataCache&) = delete;

@@ -44,6 +44,34 @@ TEST(Cli, KeepBestAndPredict) {
   EXPECT_THROW(parse({"predict", "--model", "m.pt"}), UsageError);
 }
 
+TEST(Cli, Prepare) {
+  CliCommand p = parse({"prepare", "--images", "train", "--labels", "l.csv", "--size", "128",
+                        "--out", "c.h5", "--task", "binary", "--lcn", "--val", "0.2"});
+  EXPECT_EQ(p.kind, CliCommand::Kind::kPrepare);
+  EXPECT_EQ(p.images, "train");
+  EXPECT_EQ(p.labels, "l.csv");
+  EXPECT_EQ(p.size, 128);
+  EXPECT_EQ(p.task, "binary");
+  EXPECT_TRUE(p.lcn);
+  EXPECT_DOUBLE_EQ(p.lcn_sigma, 128 / 30.0);  // the default sigma follows the size
+  EXPECT_DOUBLE_EQ(p.val_fraction, 0.2);
+  EXPECT_DOUBLE_EQ(p.test_fraction, 0.1);
+  EXPECT_THROW(parse({"prepare", "--images", "t", "--size", "64"}), UsageError);  // no --out
+  EXPECT_THROW(parse({"prepare", "--images", "t", "--size", "4", "--out", "c.h5"}), UsageError);
+  EXPECT_THROW(parse({"prepare", "--images", "t", "--size", "64", "--out", "c.h5", "--task", "x",
+                      "--labels", "l.csv"}),
+               UsageError);
+  EXPECT_THROW(
+      parse({"prepare", "--images", "t", "--size", "64", "--out", "c.h5", "--task", "binary"}),
+      UsageError);  // --task without --labels
+  EXPECT_THROW(parse({"prepare", "--images", "t", "--size", "64", "--out", "c.h5", "--val", "0.5",
+                      "--test", "0.5"}),
+               UsageError);
+  EXPECT_THROW(
+      parse({"prepare", "--images", "t", "--size", "64", "--out", "c.h5", "--lcn-sigma", "2"}),
+      UsageError);  // --lcn-sigma without --lcn
+}
+
 TEST(Cli, RankFiltersAndExport) {
   CliCommand r = parse({"rank", "a.h5", "--where", "filters=8", "--group-by", "learning_rate"});
   EXPECT_EQ(r.where, "filters=8");

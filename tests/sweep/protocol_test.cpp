@@ -99,6 +99,28 @@ TEST(Protocol, JobRoundTrip) {
   EXPECT_THROW(decode_job(b), std::runtime_error);
 }
 
+TEST(Protocol, PrepareMessagesRoundTrip) {
+  const ImageRange r = decode_range(encode_range({16, 24}));
+  EXPECT_EQ(r.begin, 16);
+  EXPECT_EQ(r.end, 24);
+  std::vector<PreparedImage> in(2);
+  in[0].index = 16;
+  in[0].hash = 0xabcdef;
+  in[0].planes = {1, 2, 3, 0, 255};
+  in[1].index = 17;
+  in[1].error = "x.jpeg: corrupt JPEG";
+  const std::vector<PreparedImage> out = decode_prepared(encode_prepared(in));
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].index, 16);
+  EXPECT_EQ(out[0].hash, 0xabcdefu);
+  EXPECT_EQ(out[0].planes, in[0].planes);
+  EXPECT_EQ(out[1].error, in[1].error);
+  EXPECT_TRUE(out[1].planes.empty());
+  Bytes b = encode_prepared(in);
+  b.pop_back();
+  EXPECT_THROW(decode_prepared(b), std::runtime_error);
+}
+
 TEST(Protocol, TruncatedMessagesAreRejected) {
   TrialResult r;
   r.message = "x";

@@ -1,0 +1,20 @@
+// The bridge from the results store's image cache reader to the worker's data sets: the worker
+// reads no HDF5 itself, so `sweep` hands it this loader.
+#pragma once
+
+#include <string>
+
+#include "worker/data_source.h"
+#include "worker/raw_images.h"
+
+namespace sweep {
+
+// The train, val and test images of the image cache at `path` (rows by their split column),
+// with the cache's class count. Throws DataError naming the path on a missing or foreign file.
+worker::SplitImages load_split_images(const std::string& path);
+
+// Counts and image shape of the cache at `path` from its attributes and index (cheap). Throws
+// DataError naming the path on a missing or foreign file.
+worker::DataInfo probe_cache(const std::string& path);
+
+}  // namespace sweep
