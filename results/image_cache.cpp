@@ -157,18 +157,27 @@ CacheInfo read_cache_info(const std::string& path, std::int64_t* count) {
   return info;
 }
 
-ImageCache read_image_cache(const std::string& path) {
-  ImageCache c;
-  c.info = read_cache_info(path, nullptr);
+std::vector<CacheRow> read_image_cache_index(const std::string& path) {
+  read_cache_info(path, nullptr);
   Handle f = open_file_for_read(path);
   std::size_t n = 0;
   const RowLayout& l = index_layout();
   std::vector<char> rows = read_rows(f.get(), "index", l, &n);
+  std::vector<CacheRow> out;
   for (std::size_t i = 0; i < n; ++i) {
     const char* p = rows.data() + i * l.row_size();
-    c.rows.push_back(
+    out.push_back(
         {l.get_text(p, 0), l.get_text(p, 1), l.get_text(p, 3), l.get_i64(p, 2), l.get_u64(p, 4)});
   }
+  return out;
+}
+
+ImageCache read_image_cache(const std::string& path) {
+  ImageCache c;
+  c.info = read_cache_info(path, nullptr);
+  c.rows = read_image_cache_index(path);
+  Handle f = open_file_for_read(path);
+  const std::size_t n = c.rows.size();
   const std::size_t s = static_cast<std::size_t>(c.info.size);
   c.images.resize(n * 3 * s * s);
   if (n > 0) {
@@ -184,6 +193,40 @@ ImageCache read_image_cache(const std::string& path) {
     c.skipped.emplace_back(sl.get_text(p, 0), sl.get_text(p, 1));
   }
   return c;
+}
+
+struct ImageCacheReader::Open {
+  Handle file, images;
+};
+
+ImageCacheReader::ImageCacheReader(const std::string& path) : path_(path) {
+  size_ = read_cache_info(path, &count_).size;
+  open_ = std::make_unique<Open>();
+  open_->file = open_file_for_read(path);
+  open_->images = open_images(open_->file.get());
+}
+
+ImageCacheReader::~ImageCacheReader() = default;
+
+std::vector<std::uint8_t> ImageCacheReader::read(const std::vector<std::int64_t>& rows) const {
+  const hsize_t s = static_cast<hsize_t>(size_);
+  const std::size_t bytes = static_cast<std::size_t>(3 * s * s);
+  std::vector<std::uint8_t> out(rows.size() * bytes);
+  Handle fspace(H5Dget_space(open_->images.get()), H5Sclose, path_ + ": images' dataspace");
+  hsize_t count[4] = {1, 3, s, s};
+  Handle mspace(H5Screate_simple(4, count, nullptr), H5Sclose, path_ + ": memory space");
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i] < 0 || rows[i] >= count_) {
+      throw StoreError(path_ + ": image row " + std::to_string(rows[i]) + " out of range");
+    }
+    hsize_t start[4] = {static_cast<hsize_t>(rows[i]), 0, 0, 0};
+    check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+          path_ + ": select an image");
+    check(H5Dread(open_->images.get(), H5T_NATIVE_UINT8, mspace.get(), fspace.get(), H5P_DEFAULT,
+                  out.data() + i * bytes),
+          path_ + ": read an image");
+  }
+  return out;
 }
 
 }  // namespace sweep::results

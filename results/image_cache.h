@@ -61,9 +61,31 @@ struct ImageCache {
   std::vector<std::pair<std::string, std::string>> skipped;
 };
 
+// Reads images of a cache on demand, one open file for its whole life.
+class ImageCacheReader {
+ public:
+  // Opens the cache at `path`. Throws StoreMissingError / StoreFormatError as read_cache_info.
+  explicit ImageCacheReader(const std::string& path);
+  ~ImageCacheReader();
+  ImageCacheReader(const ImageCacheReader&) = delete;
+  ImageCacheReader& operator=(const ImageCacheReader&) = delete;
+  // The bytes (3 x S x S each) of the images at rows `rows` of the cache, in that order.
+  // Throws StoreError on a row out of range or a failed read.
+  std::vector<std::uint8_t> read(const std::vector<std::int64_t>& rows) const;
+
+ private:
+  struct Open;
+  std::string path_;
+  std::unique_ptr<Open> open_;
+  std::int64_t size_ = 0, count_ = 0;
+};
+
 // Reads a whole cache. Throws StoreMissingError when `path` does not exist, StoreFormatError
 // when it is not a cache of this format.
 ImageCache read_image_cache(const std::string& path);
+
+// The index rows of the cache at `path` (no images). Same errors as read_cache_info.
+std::vector<CacheRow> read_image_cache_index(const std::string& path);
 
 // Reads the attributes and the index (not the images; cheap, before a sweep starts) and
 // returns the attributes with the rows per split, and the row count in `count`. Same errors.

@@ -1,5 +1,8 @@
 #include "sweep/cache_loader.h"
 
+#include <map>
+#include <memory>
+
 #include "results/image_cache.h"
 #include "sweep/errors.h"
 
@@ -15,10 +18,18 @@ worker::RawImages empty_images(std::int64_t size) {
 
 }  // namespace
 
-worker::SplitImages load_split_images(const std::string& path) {
+worker::SplitImages load_split_images(const std::string& path, bool stream) {
   results::ImageCache c;
+  std::shared_ptr<const results::ImageCacheReader> reader;
   try {
-    c = results::read_image_cache(path);
+    if (stream) {
+      // The index only; images are read as batches ask for them.
+      c.info = results::read_cache_info(path, nullptr);
+      c.rows = results::read_image_cache_index(path);
+      reader = std::make_shared<const results::ImageCacheReader>(path);
+    } else {
+      c = results::read_image_cache(path);
+    }
   } catch (const StoreError& e) {
     throw DataError(std::string("dataset = hdf5: ") + e.what());
   }
@@ -27,13 +38,31 @@ worker::SplitImages load_split_images(const std::string& path) {
   worker::SplitImages out;
   out.classes = c.info.classes;
   out.train = out.val = out.test = empty_images(s);
+  std::map<std::string, std::vector<std::int64_t>> global;  // split -> rows of the cache
   for (std::size_t i = 0; i < c.rows.size(); ++i) {
     const std::string& split = c.rows[i].split;
     worker::RawImages& dst = split == "val" ? out.val : split == "test" ? out.test : out.train;
-    dst.pixels.insert(dst.pixels.end(), c.images.begin() + i * bytes,
-                      c.images.begin() + (i + 1) * bytes);
+    if (!stream) {
+      dst.pixels.insert(dst.pixels.end(), c.images.begin() + i * bytes,
+                        c.images.begin() + (i + 1) * bytes);
+    }
     dst.labels.push_back(c.rows[i].label);
     ++dst.count;
+    global[split == "val" || split == "test" ? split : "train"].push_back(
+        static_cast<std::int64_t>(i));
+  }
+  if (stream) {
+    for (const char* split : {"train", "val", "test"}) {
+      worker::RawImages& dst = split == std::string("val")    ? out.val
+                               : split == std::string("test") ? out.test
+                                                              : out.train;
+      dst.read = [reader, rows = global[split]](const std::vector<std::int64_t>& local) {
+        std::vector<std::int64_t> want;
+        want.reserve(local.size());
+        for (std::int64_t i : local) want.push_back(rows.at(static_cast<std::size_t>(i)));
+        return reader->read(want);
+      };
+    }
   }
   return out;
 }

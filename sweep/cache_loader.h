@@ -10,8 +10,9 @@
 namespace sweep {
 
 // The train, val and test images of the image cache at `path` (rows by their split column),
-// with the cache's class count. Throws DataError naming the path on a missing or foreign file.
-worker::SplitImages load_split_images(const std::string& path);
+// with the cache's class count: in memory, or with `stream` as readers that fetch the images
+// asked for from the file. Throws DataError naming the path on a missing or foreign file.
+worker::SplitImages load_split_images(const std::string& path, bool stream = false);
 
 // Counts and image shape of the cache at `path` from its attributes and index (cheap). Throws
 // DataError naming the path on a missing or foreign file.

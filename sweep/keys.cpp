@@ -101,7 +101,14 @@ void add_data_keys(std::vector<KeySpec>& keys) {
                                "dataset = folder: images are resized to this many pixels a side");
   image_size.axis = false;
   keys.push_back(image_size);
-  only_if(keys, {"cache"}, Condition{"dataset", {"hdf5"}});
+  KeySpec memory = choice_key("cache_memory", "load", {"load", "stream"},
+                              "dataset = hdf5: load the cache into memory once per rank, or "
+                              "stream: read each batch's images from the file (for caches larger "
+                              "than memory; same results)");
+  memory.axis = false;
+  memory.in_id = false;
+  keys.push_back(memory);
+  only_if(keys, {"cache", "cache_memory"}, Condition{"dataset", {"hdf5"}});
   only_if(keys, {"image_size"}, Condition{"dataset", {"folder"}});
 }
 

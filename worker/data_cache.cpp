@@ -1,4 +1,5 @@
 #include <map>
+#include <numeric>
 
 #include "sweep/errors.h"
 #include "worker/data_source.h"
@@ -8,35 +9,33 @@
 namespace sweep::worker {
 namespace {
 
-torch::Tensor labels_tensor(const RawImages& raw) {
-  return torch::tensor(raw.labels, torch::kInt64);
+constexpr std::int64_t kStatsBlock = 256;  // rows per read when streamed pixels are summed
+
+torch::Tensor normalized(torch::Tensor bytes, double mean, double stddev) {
+  return bytes.to(torch::kFloat32).div_(255.0).sub_(mean).div_(stddev).contiguous();
 }
 
-// The tensors of a data set: train (whose pixels set the normalization), optional val and test.
+// The part `raw` as an image set (undefined when it is empty and `keep_empty` is false).
+ImageSet image_set(const RawImages& raw) {
+  if (raw.count == 0) return {};
+  torch::Tensor labels = torch::tensor(raw.labels, torch::kInt64);
+  if (raw.read) return ImageSet({raw.channels, raw.rows, raw.cols}, raw.read, labels);
+  torch::Tensor pixels =
+      torch::from_blob(const_cast<std::uint8_t*>(raw.pixels.data()),
+                       {raw.count, raw.channels, raw.rows, raw.cols}, torch::kUInt8)
+          .clone();
+  return ImageSet(pixels, labels);
+}
+
+// The data set's parts: train (whose pixels set the normalization), optional val and test.
 LoadedData to_loaded(const DataKey& key, const RawImages& train, const RawImages* val,
                      const RawImages& test, std::int64_t classes) {
   LoadedData d;
   d.classes = classes;
-  // Mean and standard deviation of the training pixels, on the [0, 1] scale.
-  double sum = 0, sq = 0;
-  for (std::uint8_t p : train.pixels) {
-    double v = p / 255.0;
-    sum += v;
-    sq += v * v;
-  }
-  double n = static_cast<double>(train.pixels.size());
-  d.mean = sum / n;
-  d.stddev = std::sqrt(std::max(1e-12, sq / n - d.mean * d.mean));
-  d.train_x = images_to_tensor(train, d.mean, d.stddev);
-  d.train_y = labels_tensor(train);
-  if (val != nullptr && val->count > 0) {
-    d.val_x = images_to_tensor(*val, d.mean, d.stddev);
-    d.val_y = labels_tensor(*val);
-  }
-  if (test.count > 0) {
-    d.test_x = images_to_tensor(test, d.mean, d.stddev);
-    d.test_y = labels_tensor(test);
-  }
+  d.train = image_set(train);
+  if (val != nullptr) d.val = image_set(*val);
+  d.test = image_set(test);
+  std::tie(d.mean, d.stddev) = d.train.pixel_stats();
   d.info.train_count = train.count;
   d.info.test_count = test.count;
   d.info.channels = train.channels;
@@ -49,7 +48,7 @@ LoadedData to_loaded(const DataKey& key, const RawImages& train, const RawImages
 LoadedData decode(const DataKey& key, const SplitImagesLoader& loader) {
   if (key.dataset == "hdf5") {
     if (!loader) throw DataError("dataset = hdf5: no image cache reader in this program");
-    const SplitImages s = loader(key.cache);
+    const SplitImages s = loader(key.cache, key.cache_memory == "stream");
     if (s.train.count == 0) throw DataError(key.cache + ": the cache has no training images");
     return to_loaded(key, s.train, &s.val, s.test, s.classes);
   }
@@ -59,10 +58,63 @@ LoadedData decode(const DataKey& key, const SplitImagesLoader& loader) {
 
 }  // namespace
 
+ImageSet::ImageSet(torch::Tensor pixels, torch::Tensor labels)
+    : pixels_(std::move(pixels)), labels_(std::move(labels)) {}
+
+ImageSet::ImageSet(std::array<std::int64_t, 3> shape, RowReader read, torch::Tensor labels)
+    : labels_(std::move(labels)), shape_(shape), read_(std::move(read)) {}
+
+torch::Tensor ImageSet::bytes(const torch::Tensor& idx) const {
+  if (pixels_.defined()) return pixels_.index_select(0, idx);
+  torch::Tensor i = idx.to(torch::kInt64).contiguous();
+  const std::vector<std::int64_t> rows(i.data_ptr<std::int64_t>(),
+                                       i.data_ptr<std::int64_t>() + i.numel());
+  std::vector<std::uint8_t> b = read_(rows);
+  const std::int64_t n = static_cast<std::int64_t>(rows.size());
+  if (static_cast<std::int64_t>(b.size()) != n * shape_[0] * shape_[1] * shape_[2]) {
+    throw DataError("image cache: a read returned the wrong number of bytes");
+  }
+  return torch::from_blob(b.data(), {n, shape_[0], shape_[1], shape_[2]}, torch::kUInt8).clone();
+}
+
+torch::Tensor ImageSet::rows(const torch::Tensor& idx, double mean, double stddev) const {
+  return normalized(bytes(idx), mean, stddev);
+}
+
+torch::Tensor ImageSet::range(std::int64_t start, std::int64_t len, double mean,
+                              double stddev) const {
+  if (pixels_.defined()) return normalized(pixels_.narrow(0, start, len), mean, stddev);
+  return rows(torch::arange(start, start + len, torch::kInt64), mean, stddev);
+}
+
+std::pair<double, double> ImageSet::pixel_stats() const {
+  double sum = 0, sq = 0, n = 0;
+  auto add = [&](const torch::Tensor& block) {
+    const torch::Tensor c = block.contiguous();
+    const std::uint8_t* p = c.data_ptr<std::uint8_t>();
+    for (std::int64_t i = 0; i < c.numel(); ++i) {
+      const double v = p[i] / 255.0;
+      sum += v;
+      sq += v * v;
+    }
+    n += static_cast<double>(c.numel());
+  };
+  if (pixels_.defined()) {
+    add(pixels_);
+  } else {
+    for (std::int64_t s = 0; s < size(); s += kStatsBlock) {
+      add(bytes(torch::arange(s, std::min(size(), s + kStatsBlock), torch::kInt64)));
+    }
+  }
+  if (n == 0) return {0, 1};
+  const double mean = sum / n;
+  return {mean, std::sqrt(std::max(1e-12, sq / n - mean * mean))};
+}
+
 torch::Tensor images_to_tensor(const RawImages& raw, double mean, double stddev) {
   auto bytes = torch::from_blob(const_cast<std::uint8_t*>(raw.pixels.data()),
                                 {raw.count, raw.channels, raw.rows, raw.cols}, torch::kUInt8);
-  return bytes.to(torch::kFloat32).div_(255.0).sub_(mean).div_(stddev).contiguous();
+  return normalized(bytes, mean, stddev);
 }
 
 struct DataCache::Impl {

@@ -54,8 +54,9 @@ void check_labels(const RawImages& set, std::int64_t classes, const std::string&
 }  // namespace
 
 bool DataKey::operator<(const DataKey& o) const {
-  return std::tie(dataset, data_dir, train_csv, test_csv, cache, image_size) <
-         std::tie(o.dataset, o.data_dir, o.train_csv, o.test_csv, o.cache, o.image_size);
+  return std::tie(dataset, data_dir, train_csv, test_csv, cache, image_size, cache_memory) <
+         std::tie(o.dataset, o.data_dir, o.train_csv, o.test_csv, o.cache, o.image_size,
+                  o.cache_memory);
 }
 
 std::string DataKey::describe() const {

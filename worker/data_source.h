@@ -10,7 +10,7 @@ namespace sweep::worker {
 
 // The keys that select a data set. Two trials with equal DataKeys share one loaded copy.
 struct DataKey {
-  std::string dataset, data_dir, train_csv, test_csv, cache, image_size;
+  std::string dataset, data_dir, train_csv, test_csv, cache, image_size, cache_memory;
   bool operator<(const DataKey& o) const;
   std::string describe() const;  // "idx DIR", "csv TRAIN [TEST]", "hdf5 CACHE", "folder DIR"
 };

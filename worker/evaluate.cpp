@@ -20,11 +20,12 @@ class EvalMode {
 
 }  // namespace
 
-EvalResult evaluate(ClassifierImpl& model, const torch::Tensor& x, const torch::Tensor& y,
-                    const torch::Tensor& idx, std::int64_t classes, std::int64_t batch) {
+EvalResult evaluate(ClassifierImpl& model, const ImageSet& set, const torch::Tensor& idx,
+                    const LoadedData& data, std::int64_t batch) {
+  const std::int64_t classes = data.classes;
   torch::InferenceMode guard;
   EvalMode mode(model);
-  const std::int64_t n = idx.defined() ? idx.size(0) : x.size(0);
+  const std::int64_t n = idx.defined() ? idx.size(0) : set.size();
   torch::Tensor counts = torch::zeros({classes * classes}, torch::kInt64);
   std::vector<double> scores;
   std::vector<std::int64_t> labels;
@@ -34,11 +35,11 @@ EvalResult evaluate(ClassifierImpl& model, const torch::Tensor& x, const torch::
     torch::Tensor xb, yb;
     if (idx.defined()) {
       torch::Tensor bi = idx.narrow(0, s, len);
-      xb = x.index_select(0, bi);
-      yb = y.index_select(0, bi);
+      xb = set.rows(bi, data.mean, data.stddev);
+      yb = set.labels().index_select(0, bi);
     } else {
-      xb = x.narrow(0, s, len);
-      yb = y.narrow(0, s, len);
+      xb = set.range(s, len, data.mean, data.stddev);
+      yb = set.labels().narrow(0, s, len);
     }
     torch::Tensor logits = model.forward(xb).to(torch::kFloat32);
     loss_sum +=

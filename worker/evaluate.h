@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "worker/dataset.h"
 #include "worker/model.h"
 
 namespace sweep::worker {
@@ -16,10 +17,11 @@ struct EvalResult {
 };
 
 // Mean cross-entropy, accuracy, confusion matrix and (2 classes) ROC AUC of the positive
-// class's probability, of `model` on x[idx], y[idx] (all rows when `idx` is undefined), in
-// batches of `batch` rows. Restores training mode afterwards.
-EvalResult evaluate(ClassifierImpl& model, const torch::Tensor& x, const torch::Tensor& y,
-                    const torch::Tensor& idx, std::int64_t classes, std::int64_t batch = 256);
+// class's probability, of `model` on the images `idx` of `set` (all when `idx` is undefined),
+// normalized and counted as in `data` (its mean, stddev and classes), in batches of `batch`
+// rows. Restores the model's mode afterwards.
+EvalResult evaluate(ClassifierImpl& model, const ImageSet& set, const torch::Tensor& idx,
+                    const LoadedData& data, std::int64_t batch = 256);
 
 // Softmax probabilities (N x classes) of `model` on all rows of `x`, in batches of `batch`.
 torch::Tensor predict_probabilities(ClassifierImpl& model, const torch::Tensor& x,

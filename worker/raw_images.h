@@ -9,10 +9,14 @@
 
 namespace sweep::worker {
 
+// Reads the bytes (C x H x W each, in the order asked) of the rows `rows` of a stored image set.
+using RowReader = std::function<std::vector<std::uint8_t>(const std::vector<std::int64_t>& rows)>;
+
 struct RawImages {
   std::int64_t count = 0, channels = 1, rows = 0, cols = 0;
   std::vector<std::uint8_t> pixels;  // count x channels x rows x cols, row-major
   std::vector<std::int64_t> labels;  // count entries; empty when the source has no labels
+  RowReader read;  // when set, `pixels` is empty and the images are read on demand
 };
 
 // Shape of a data set as found by reading headers only (cheap; used before a sweep starts).
@@ -28,8 +32,8 @@ struct SplitImages {
   std::int64_t classes = 0;
 };
 
-// Reads the image cache at `path` (supplied by the caller: the worker reads no HDF5 itself).
-// Throws on an unreadable cache.
-using SplitImagesLoader = std::function<SplitImages(const std::string& path)>;
+// Reads the image cache at `path` (supplied by the caller: the worker reads no HDF5 itself),
+// into memory, or with `stream` as row readers. Throws on an unreadable cache.
+using SplitImagesLoader = std::function<SplitImages(const std::string& path, bool stream)>;
 
 }  // namespace sweep::worker

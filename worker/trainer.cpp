@@ -95,16 +95,14 @@ class CpuAutocast {
 class TrialTraining {
  public:
   TrialTraining(const TrialSpec& spec, const LoadedData& d)
-      : c_(train_config_of(spec)),
-        d_(d),
-        split_(make_split(d.train_x.size(0), c_, d.val_x.defined())) {
+      : c_(train_config_of(spec)), d_(d), split_(make_split(d.train.size(), c_, d.val.defined())) {
     torch::manual_seed(epoch_seed(c_.trial_seed, 0, 2));
     model_ = make_model(c_.net, {d.info.channels, d.info.rows, d.info.cols, d.classes});
     opt_ = make_optimizer(c_, model_->trainable_parameters(), c_.schedule.learning_rate);
     const std::int64_t steps = (split_.train.size(0) + c_.batch_size - 1) / c_.batch_size;
     schedule_ = std::make_unique<LrSchedule>(c_.schedule, c_.epochs, steps);
     early_stop_ = std::make_unique<EarlyStop>(c_.early_stop_patience);
-    torch::Tensor train_labels = d.train_y.index_select(0, split_.train);
+    torch::Tensor train_labels = d.train.labels().index_select(0, split_.train);
     torch::Tensor counts = torch::bincount(train_labels, {}, d.classes).to(torch::kFloat32);
     if (c_.class_weights) {
       const double n = static_cast<double>(split_.train.size(0));
@@ -119,13 +117,12 @@ class TrialTraining {
 
   const TrainConfig& config() const { return c_; }
   ClassifierImpl& model() { return *model_; }
-  bool has_val() const { return split_.val.size(0) > 0 || d_.val_x.defined(); }
+  bool has_val() const { return split_.val.size(0) > 0 || d_.val.defined(); }
 
   // The model on the validation images: the data set's own split, else the held-out rows.
   EvalResult evaluate_val() {
-    if (d_.val_x.defined())
-      return evaluate(*model_, d_.val_x, d_.val_y, torch::Tensor(), d_.classes);
-    return evaluate(*model_, d_.train_x, d_.train_y, split_.val, d_.classes);
+    if (d_.val.defined()) return evaluate(*model_, d_.val, torch::Tensor(), d_);
+    return evaluate(*model_, d_.train, split_.val, d_);
   }
 
   void restore(const TrainSpan& span) {
@@ -175,9 +172,9 @@ class TrialTraining {
       set_learning_rate(*opt_, schedule_->lr(epoch, step));
       const std::int64_t len = std::min(batch, n - s);
       torch::Tensor bi = order.narrow(0, s, len);
-      torch::Tensor xb =
-          augment_batch(d_.train_x.index_select(0, bi), c_.augment, d_.mean, d_.stddev, aug_gen);
-      torch::Tensor yb = d_.train_y.index_select(0, bi);
+      torch::Tensor xb = augment_batch(d_.train.rows(bi, d_.mean, d_.stddev), c_.augment, d_.mean,
+                                       d_.stddev, aug_gen);
+      torch::Tensor yb = d_.train.labels().index_select(0, bi);
       opt_->zero_grad();
       torch::Tensor logits;
       {
@@ -306,8 +303,8 @@ void train_and_evaluate(const TrialSpec& spec, const LoadedData& d, const StopCh
     set_eval_metrics(v, d.classes, r);
     r.eval_split = "val";
   }
-  if (d.test_x.defined()) {
-    EvalResult v = evaluate(t.model(), d.test_x, d.test_y, torch::Tensor(), d.classes);
+  if (d.test.defined()) {
+    EvalResult v = evaluate(t.model(), d.test, torch::Tensor(), d);
     r.test_loss = v.loss;
     r.test_acc = v.accuracy;
     set_eval_metrics(v, d.classes, r);

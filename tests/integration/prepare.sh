@@ -105,6 +105,17 @@ best = sorted(t, key=lambda x: (-x["val_acc"], x["trial_id"]))[0]
 open("best.txt", "w").write(f"{best['test_acc']:.4f}\n")
 print(f"prepare: 2 trials over the cache, {n_val} validation and {n_test} test images")
 PY
+# Streaming the cache (cache_memory = stream) trains the same trials to the same metrics.
+sweep_mpi 3 run retina.ini --cache_memory=stream -o stream.h5 > stream.log 2>&1 || { cat stream.log; fail "streamed"; }
+"$PY" - <<'PY'
+import h5py, numpy as np
+a = np.sort(h5py.File("retina.h5", "r")["trials"][:], order="trial_id")
+b = np.sort(h5py.File("stream.h5", "r")["trials"][:], order="trial_id")
+assert (a["trial_id"] == b["trial_id"]).all(), "cache_memory changed the trial ids"
+for m in ("val_loss", "val_acc", "test_loss", "test_acc"):
+    assert (a[m] == b[m]).all(), (m, a[m], b[m])
+assert (b["cache_memory"] == b"stream").all()
+PY
 "$SWEEP" predict --from retina.h5 --data one.h5 > predict.log 2>&1 || { cat predict.log; fail "predict on the cache"; }
 grep -q "data: image cache one.h5, its test split" predict.log || { cat predict.log; fail "predict data"; }
 grep -q "^accuracy $(cat best.txt) " predict.log || { cat predict.log best.txt; fail "predict accuracy"; }
