@@ -5,6 +5,7 @@
 
 #include "results/image_cache.h"
 #include "sweep/errors.h"
+#include "sweep/memory_share.h"
 
 namespace sweep {
 namespace {
@@ -65,6 +66,30 @@ worker::SplitImages load_split_images(const std::string& path, bool stream) {
     }
   }
   return out;
+}
+
+worker::SplitImagesLoader cache_loader(std::uint64_t share,
+                                       std::function<void(const std::string&)> note) {
+  return [share, note](const std::string& path, const std::string& memory) {
+    std::uint64_t bytes = 0;
+    if (memory == "auto") {
+      try {
+        const results::CacheInfo c = results::read_cache_info(path, nullptr);
+        bytes = static_cast<std::uint64_t>(c.train_count + c.val_count + c.test_count) * 3 *
+                static_cast<std::uint64_t>(c.size) * static_cast<std::uint64_t>(c.size);
+      } catch (const StoreError& e) {
+        throw DataError(std::string("dataset = hdf5: ") + e.what());
+      }
+    }
+    const bool stream = should_stream(memory, bytes, share);
+    if (memory == "auto" && stream && note) {
+      note(path + ": " + std::to_string(bytes >> 20) + " MiB of images, more than this rank's " +
+           std::to_string(share >> 20) +
+           " MiB share of memory; streaming batches from the file "
+           "(cache_memory = auto)");
+    }
+    return load_split_images(path, stream);
+  };
 }
 
 worker::DataInfo probe_cache(const std::string& path) {

@@ -2,6 +2,8 @@
 // reads no HDF5 itself, so `sweep` hands it this loader.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "worker/data_source.h"
@@ -13,6 +15,12 @@ namespace sweep {
 // with the cache's class count: in memory, or with `stream` as readers that fetch the images
 // asked for from the file. Throws DataError naming the path on a missing or foreign file.
 worker::SplitImages load_split_images(const std::string& path, bool stream = false);
+
+// The loader a rank's DataCache uses: cache_memory = load or stream as they say, auto streams
+// a cache whose pixels exceed `share` bytes (see memory_share.h) and passes a line saying so
+// to `note` (may be empty). Throws as load_split_images.
+worker::SplitImagesLoader cache_loader(std::uint64_t share,
+                                       std::function<void(const std::string&)> note);
 
 // Counts and image shape of the cache at `path` from its attributes and index (cheap). Throws
 // DataError naming the path on a missing or foreign file.

@@ -22,6 +22,12 @@ po::options_description grid_command_options(CliCommand& c, bool run) {
   if (run) {
     d.add_options()("threads", po::value(&c.threads),
                     "LibTorch threads per worker (default: its share of the node)");
+    d.add_options()("memory-per-rank", po::value<double>()->notifier([&c](double mib) {
+      if (!(mib >= 0)) throw UsageError("--memory-per-rank must be 0 or more MiB");
+      c.memory_per_rank = mib;
+    }),
+                    "MiB of image cache a rank may load under cache_memory = auto (default: "
+                    "half the node's available memory, within its cgroup, per rank)");
     d.add_options()("grace", po::value(&c.grace),
                     "seconds running trials may go on after a stop signal (default 60)");
     d.add_options()("quiet,q", po::bool_switch(&c.quiet), "no progress display");
@@ -221,14 +227,17 @@ std::string usage_text() {
   return "usage:\n"
          "  sweep run GRID.ini [--out FILE.h5] [--threads N] [--shard I/N] [--retry-failed]\n"
          "                    [--grace SECONDS] [--quiet | --verbose] [--progress-every SECONDS]\n"
-         "                    [--keep-best K [--keep-by METRIC]] [--KEY=VALUE ...]\n"
+         "                    [--keep-best K [--keep-by METRIC]] [--memory-per-rank MIB]\n"
+         "                    [--KEY=VALUE ...]\n"
          "      expand the grid and train every trial not yet in FILE.h5 (run under mpirun:\n"
          "      rank 0 coordinates, the other ranks train; alone, rank 0 trains). SIGINT,\n"
          "      SIGTERM or SIGUSR1 stop it: running trials get --grace seconds (default 60).\n"
          "      Progress is redrawn on a terminal, else logged every --progress-every seconds\n"
          "      (default 30); --quiet: none; --verbose: also a line per finished trial.\n"
          "      --keep-best K keeps the best-epoch checkpoints of the K best trials by METRIC\n"
-         "      (default val_acc) in FILE.h5.checkpoints/\n"
+         "      (default val_acc) in FILE.h5.checkpoints/. --memory-per-rank: image cache a\n"
+         "      rank may load under cache_memory = auto (default: half the available memory,\n"
+         "      within the job's cgroup, per rank on the node); larger caches are streamed\n"
          "  sweep plan GRID.ini [--out FILE.h5] [--show N] [--shard I/N] [--retry-failed]\n"
          "                     [--KEY=VALUE ...]\n"
          "      print the trials, their estimated relative cost and what FILE.h5 already holds\n"

@@ -28,12 +28,13 @@ struct CliCommand {
   std::string out;    // run, plan: --out ("" = default_out_path); export, report, predict: -o
   std::string shard;  // run, plan: --shard I/N ("" = from the array job, if any)
   int threads = 0;    // run: --threads (0 = the rank's share of the node)
-  bool retry_failed = false;        // run, plan: --retry-failed (run stored failed trials again)
-  double grace = 60;                // run: --grace seconds for running trials after a stop signal
-  bool quiet = false;               // run: --quiet (no progress display)
-  bool verbose = false;             // run: --verbose (a line per finished trial)
-  double progress_every = 30;       // run: --progress-every seconds between log lines (no TTY)
-  int keep_best = 0;                // run: --keep-best K checkpoints of the best trials
+  double memory_per_rank = -1;  // run: --memory-per-rank MiB for cache_memory = auto (-1 = share)
+  bool retry_failed = false;    // run, plan: --retry-failed (run stored failed trials again)
+  double grace = 60;            // run: --grace seconds for running trials after a stop signal
+  bool quiet = false;           // run: --quiet (no progress display)
+  bool verbose = false;         // run: --verbose (a line per finished trial)
+  double progress_every = 30;   // run: --progress-every seconds between log lines (no TTY)
+  int keep_best = 0;            // run: --keep-best K checkpoints of the best trials
   std::string keep_by = "val_acc";  // run: --keep-by METRIC that ranks them
   std::string model;                // predict: --model CKPT
   std::string from;                 // predict: --from SWEEP.h5 (its best kept checkpoint)

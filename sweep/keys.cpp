@@ -101,10 +101,10 @@ void add_data_keys(std::vector<KeySpec>& keys) {
                                "dataset = folder: images are resized to this many pixels a side");
   image_size.axis = false;
   keys.push_back(image_size);
-  KeySpec memory = choice_key("cache_memory", "load", {"load", "stream"},
+  KeySpec memory = choice_key("cache_memory", "auto", {"auto", "load", "stream"},
                               "dataset = hdf5: load the cache into memory once per rank, or "
-                              "stream: read each batch's images from the file (for caches larger "
-                              "than memory; same results)");
+                              "stream: read each batch's images from the file (same results); "
+                              "auto: load when it fits the rank's share of memory");
   memory.axis = false;
   memory.in_id = false;
   keys.push_back(memory);

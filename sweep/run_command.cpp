@@ -14,6 +14,7 @@
 #include "sweep/coordinator.h"
 #include "sweep/errors.h"
 #include "sweep/kept_checkpoints.h"
+#include "sweep/memory_share.h"
 #include "sweep/plan.h"
 #include "sweep/progress.h"
 #include "sweep/run_output.h"
@@ -111,6 +112,15 @@ Prepared prepare(const CliCommand& cmd) {
   return p;
 }
 
+// Bytes of image cache this rank may load under cache_memory = auto.
+std::uint64_t cache_share(const CliCommand& cmd, const NodeFacts& facts) {
+  if (cmd.memory_per_rank >= 0) return static_cast<std::uint64_t>(cmd.memory_per_rank * 1048576.0);
+  const std::optional<std::uint64_t> available = available_memory();
+  // Without /proc/meminfo nothing is known: load, as before there was a choice.
+  if (!available) return UINT64_MAX;
+  return memory_share(*available, facts.local_ranks);
+}
+
 }  // namespace
 
 int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals& signals) {
@@ -128,7 +138,9 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   ctx.host = mpi.host();
   const bool trains = mpi.size() == 1 || !root;
   if (trains) worker::configure_runtime(ctx.threads);
-  worker::DataCache cache(load_split_images);
+  worker::DataCache cache(cache_loader(cache_share(cmd, facts), [](const std::string& text) {
+    std::cerr << "sweep: " << text << "\n";
+  }));
 
   if (!root) {
     serve_as_worker(cache, ctx);

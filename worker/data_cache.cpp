@@ -48,7 +48,7 @@ LoadedData to_loaded(const DataKey& key, const RawImages& train, const RawImages
 LoadedData decode(const DataKey& key, const SplitImagesLoader& loader) {
   if (key.dataset == "hdf5") {
     if (!loader) throw DataError("dataset = hdf5: no image cache reader in this program");
-    const SplitImages s = loader(key.cache, key.cache_memory == "stream");
+    const SplitImages s = loader(key.cache, key.cache_memory);
     if (s.train.count == 0) throw DataError(key.cache + ": the cache has no training images");
     return to_loaded(key, s.train, &s.val, s.test, s.classes);
   }

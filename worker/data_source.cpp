@@ -67,8 +67,9 @@ std::string DataKey::describe() const {
 }
 
 DataKey data_key_of(const TrialSpec& spec) {
-  return {spec.get("dataset"),  spec.get("data_dir"), spec.get("train_csv"),
-          spec.get("test_csv"), spec.get("cache"),    spec.get("image_size")};
+  return {spec.get("dataset"),     spec.get("data_dir"), spec.get("train_csv"),
+          spec.get("test_csv"),    spec.get("cache"),    spec.get("image_size"),
+          spec.get("cache_memory")};
 }
 
 DataInfo probe_data(const DataKey& key) {

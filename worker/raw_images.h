@@ -33,7 +33,10 @@ struct SplitImages {
 };
 
 // Reads the image cache at `path` (supplied by the caller: the worker reads no HDF5 itself),
-// into memory, or with `stream` as row readers. Throws on an unreadable cache.
-using SplitImagesLoader = std::function<SplitImages(const std::string& path, bool stream)>;
+// as the key cache_memory (`memory`) says: "load" into memory, "stream" as row readers, or
+// "auto" (the loader decides from the memory this process may use). Throws on an unreadable
+// cache.
+using SplitImagesLoader =
+    std::function<SplitImages(const std::string& path, const std::string& memory)>;
 
 }  // namespace sweep::worker

@@ -116,6 +116,21 @@ for m in ("val_loss", "val_acc", "test_loss", "test_acc"):
     assert (a[m] == b[m]).all(), (m, a[m], b[m])
 assert (b["cache_memory"] == b"stream").all()
 PY
+# cache_memory = auto (the default) loads a cache that fits the rank's share and streams one that
+# does not, saying so; either way the same metrics.
+sweep_mpi 2 run retina.ini --memory-per-rank=0 -o auto_small.h5 > auto_small.log 2>&1 || { cat auto_small.log; fail "auto, no memory"; }
+grep -q "more than this rank's 0 MiB share of memory; streaming" auto_small.log || { cat auto_small.log; fail "auto did not stream"; }
+sweep_mpi 2 run retina.ini -o auto_big.h5 > auto_big.log 2>&1 || { cat auto_big.log; fail "auto"; }
+if grep -q "streaming" auto_big.log; then cat auto_big.log; fail "auto streamed a small cache"; fi
+"$PY" - <<'PY'
+import h5py, numpy as np
+a = np.sort(h5py.File("retina.h5", "r")["trials"][:], order="trial_id")
+for f in ("auto_small.h5", "auto_big.h5"):
+    b = np.sort(h5py.File(f, "r")["trials"][:], order="trial_id")
+    assert (a["trial_id"] == b["trial_id"]).all(), f
+    for m in ("val_loss", "val_acc", "test_loss", "test_acc"):
+        assert (a[m] == b[m]).all(), (f, m, a[m], b[m])
+PY
 "$SWEEP" predict --from retina.h5 --data one.h5 > predict.log 2>&1 || { cat predict.log; fail "predict on the cache"; }
 grep -q "data: image cache one.h5, its test split" predict.log || { cat predict.log; fail "predict data"; }
 grep -q "^accuracy $(cat best.txt) " predict.log || { cat predict.log best.txt; fail "predict accuracy"; }

@@ -98,6 +98,14 @@ TEST(Cli, RetryFailedAndGrace) {
   EXPECT_THROW(parse({"plan", "g.ini", "--grace", "5"}), UsageError);
 }
 
+TEST(Cli, MemoryPerRank) {
+  EXPECT_EQ(parse({"run", "g.ini"}).memory_per_rank, -1);  // the node's share
+  EXPECT_EQ(parse({"run", "g.ini", "--memory-per-rank", "512"}).memory_per_rank, 512);
+  EXPECT_EQ(parse({"run", "g.ini", "--memory-per-rank", "0"}).memory_per_rank, 0);
+  EXPECT_THROW(parse({"run", "g.ini", "--memory-per-rank", "-5"}), UsageError);
+  EXPECT_THROW(parse({"plan", "g.ini", "--memory-per-rank", "5"}), UsageError);
+}
+
 TEST(Cli, ProgressOptions) {
   CliCommand c = parse({"run", "g.ini"});
   EXPECT_FALSE(c.quiet);

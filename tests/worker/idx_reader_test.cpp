@@ -70,7 +70,7 @@ TEST(DataSource, TestLabelOutOfRange) {
   RawImages test_set = test::synthetic_images(4, 3, 2);
   test_set.labels[2] = 7;
   test::write_idx_set(dir, train, test_set, true);
-  DataKey key{"idx", dir, "", ""};
+  DataKey key{"idx", dir, "", "", "", "", ""};
   EXPECT_EQ(message_of([&] { load_raw(key); }),
             dir +
                 "/t10k-images-idx3-ubyte.gz: label 7 of item 2 is out of range: the training set "
@@ -81,13 +81,13 @@ TEST(DataSource, ProbeReadsHeadersAndNamesMissingFiles) {
   std::string dir = test::make_temp_dir("idx");
   test::write_idx_set(dir, test::synthetic_images(10, 3, 1), test::synthetic_images(4, 3, 2),
                       false);
-  DataInfo info = probe_data(DataKey{"mnist", dir, "", ""});
+  DataInfo info = probe_data(DataKey{"mnist", dir, "", "", "", "", ""});
   EXPECT_EQ(info.train_count, 10);
   EXPECT_EQ(info.test_count, 4);
   EXPECT_EQ(info.rows, 28);
   std::string empty = test::make_temp_dir("empty");
   EXPECT_EQ(message_of([&] {
-              probe_data(DataKey{"idx", empty, "", ""});
+              probe_data(DataKey{"idx", empty, "", "", "", "", ""});
             }),
             "dataset idx: no train-images-idx3-ubyte[.gz] in '" + empty + "' (key data_dir)");
 }

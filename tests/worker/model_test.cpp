@@ -86,8 +86,12 @@ TEST(Models, VitTokensComeFromTheStem) {
   vit.depth = 1;
   Classifier net = make_model(vit, {1, 28, 28, 10});
   for (const auto& p : net->named_parameters()) {
-    if (p.key() == "pos") EXPECT_EQ(p.value().sizes(), (std::vector<std::int64_t>{1, 50, 8}));
-    if (p.key() == "cls") EXPECT_EQ(p.value().sizes(), (std::vector<std::int64_t>{1, 1, 8}));
+    if (p.key() == "pos") {
+      EXPECT_EQ(p.value().sizes(), (std::vector<std::int64_t>{1, 50, 8}));
+    }
+    if (p.key() == "cls") {
+      EXPECT_EQ(p.value().sizes(), (std::vector<std::int64_t>{1, 1, 8}));
+    }
   }
 }
 
