@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <map>
+#include <optional>
 
 #include "results/attributes.h"
 #include "results/file_access.h"
@@ -125,6 +126,8 @@ struct Store::File {
   Handle h;
   std::size_t trial_rows = 0;  // rows in `trials` (the writer's count)
   bool recovered = false;      // opened after its last writer was killed
+  // The tables, opened by the first append (declared last: closed before the file).
+  std::optional<TableAppender> trials, epochs, confusion, per_class;
   hid_t get() const { return h.get(); }
 };
 
@@ -136,7 +139,9 @@ Store& Store::operator=(Store&&) noexcept = default;
 
 namespace {
 std::unique_ptr<Store::File> wrap(WriterLock lock, Handle h) {
-  auto file = std::unique_ptr<Store::File>(new Store::File{std::move(lock), std::move(h), 0});
+  auto file = std::make_unique<Store::File>();
+  file->lock = std::move(lock);
+  file->h = std::move(h);
   file->trial_rows = row_count(file->get(), "trials");
   return file;
 }
@@ -205,61 +210,74 @@ Store Store::open_read(const std::string& path) {
   return Store(path, wrap(WriterLock(), std::move(f)));
 }
 
-void Store::append(const TrialSpec& spec, const TrialResult& r) {
-  const RowLayout& tl = trials_layout();
-  std::vector<char> row(tl.row_size(), 0);
-  fill_trial_row(tl, row.data(), spec, r);
+void Store::append(const TrialSpec& spec, const TrialResult& r) { append({Item{&spec, &r}}); }
 
+void Store::append(const std::vector<Item>& items) {
+  if (items.empty()) return;
+  if (!file_->trials) {
+    file_->trials.emplace(file_->get(), "trials", trials_layout());
+    file_->epochs.emplace(file_->get(), "epochs", epochs_layout());
+    file_->confusion.emplace(file_->get(), "confusion", confusion_layout());
+    file_->per_class.emplace(file_->get(), "per_class", per_class_layout());
+  }
+  const RowLayout& tl = trials_layout();
   const RowLayout& el = epochs_layout();
-  std::vector<char> erows(el.row_size() * r.epochs.size(), 0);
-  for (std::size_t i = 0; i < r.epochs.size(); ++i) {
-    char* p = erows.data() + i * el.row_size();
-    const EpochMetrics& m = r.epochs[i];
-    el.set_u64(p, 0, r.trial_id);
-    el.set_i64(p, 1, m.epoch);
-    el.set_f64(p, 2, m.train_loss);
-    el.set_f64(p, 3, m.train_acc);
-    el.set_f64(p, 4, m.val_loss);
-    el.set_f64(p, 5, m.val_acc);
-    el.set_f64(p, 6, m.seconds);
-    el.set_i64(p, 7, static_cast<std::int64_t>(file_->trial_rows));
-  }
   const RowLayout& cl = confusion_layout();
-  const std::size_t k = static_cast<std::size_t>(r.num_classes);
-  const std::size_t cells = r.confusion.size() == k * k ? k * k : 0;
-  std::vector<char> crows(cl.row_size() * cells, 0);
-  for (std::size_t i = 0; i < cells; ++i) {
-    char* p = crows.data() + i * cl.row_size();
-    cl.set_u64(p, 0, r.trial_id);
-    cl.set_str(p, 1, r.eval_split);
-    cl.set_i64(p, 2, static_cast<std::int64_t>(i / k));
-    cl.set_i64(p, 3, static_cast<std::int64_t>(i % k));
-    cl.set_i64(p, 4, r.confusion[i]);
-    cl.set_i64(p, 5, static_cast<std::int64_t>(file_->trial_rows));
-  }
   const RowLayout& pl = per_class_layout();
-  const std::vector<ClassMetrics> classes =
-      cells > 0 ? per_class(r.confusion, static_cast<std::int64_t>(k))
-                : std::vector<ClassMetrics>{};
-  std::vector<char> prows(pl.row_size() * classes.size(), 0);
-  for (std::size_t c = 0; c < classes.size(); ++c) {
-    char* p = prows.data() + c * pl.row_size();
-    pl.set_u64(p, 0, r.trial_id);
-    pl.set_str(p, 1, r.eval_split);
-    pl.set_i64(p, 2, static_cast<std::int64_t>(c));
-    pl.set_f64(p, 3, classes[c].precision);
-    pl.set_f64(p, 4, classes[c].recall);
-    pl.set_f64(p, 5, classes[c].f1);
-    pl.set_i64(p, 6, classes[c].support);
-    pl.set_i64(p, 7, static_cast<std::int64_t>(file_->trial_rows));
+  std::vector<char> trows, erows, crows, prows;
+  std::size_t ne = 0, nc = 0, np = 0;
+  for (std::size_t t = 0; t < items.size(); ++t) {
+    const TrialResult& r = *items[t].result;
+    const auto row_index = static_cast<std::int64_t>(file_->trial_rows + t);
+    trows.resize(trows.size() + tl.row_size(), 0);
+    fill_trial_row(tl, trows.data() + t * tl.row_size(), *items[t].spec, r);
+    erows.resize(erows.size() + el.row_size() * r.epochs.size(), 0);
+    for (const EpochMetrics& m : r.epochs) {
+      char* p = erows.data() + ne++ * el.row_size();
+      el.set_u64(p, 0, r.trial_id);
+      el.set_i64(p, 1, m.epoch);
+      el.set_f64(p, 2, m.train_loss);
+      el.set_f64(p, 3, m.train_acc);
+      el.set_f64(p, 4, m.val_loss);
+      el.set_f64(p, 5, m.val_acc);
+      el.set_f64(p, 6, m.seconds);
+      el.set_i64(p, 7, row_index);
+    }
+    const std::size_t k = static_cast<std::size_t>(r.num_classes);
+    const std::size_t cells = r.confusion.size() == k * k ? k * k : 0;
+    crows.resize(crows.size() + cl.row_size() * cells, 0);
+    for (std::size_t i = 0; i < cells; ++i) {
+      char* p = crows.data() + nc++ * cl.row_size();
+      cl.set_u64(p, 0, r.trial_id);
+      cl.set_str(p, 1, r.eval_split);
+      cl.set_i64(p, 2, static_cast<std::int64_t>(i / k));
+      cl.set_i64(p, 3, static_cast<std::int64_t>(i % k));
+      cl.set_i64(p, 4, r.confusion[i]);
+      cl.set_i64(p, 5, row_index);
+    }
+    const std::vector<ClassMetrics> classes =
+        cells > 0 ? per_class(r.confusion, static_cast<std::int64_t>(k))
+                  : std::vector<ClassMetrics>{};
+    prows.resize(prows.size() + pl.row_size() * classes.size(), 0);
+    for (std::size_t c = 0; c < classes.size(); ++c) {
+      char* p = prows.data() + np++ * pl.row_size();
+      pl.set_u64(p, 0, r.trial_id);
+      pl.set_str(p, 1, r.eval_split);
+      pl.set_i64(p, 2, static_cast<std::int64_t>(c));
+      pl.set_f64(p, 3, classes[c].precision);
+      pl.set_f64(p, 4, classes[c].recall);
+      pl.set_f64(p, 5, classes[c].f1);
+      pl.set_i64(p, 6, classes[c].support);
+      pl.set_i64(p, 7, row_index);
+    }
   }
-  // Detail rows first, the trial row last: a trial row present means its details are too.
-  append_rows(file_->get(), "epochs", el, erows.data(), r.epochs.size());
-  append_rows(file_->get(), "confusion", cl, crows.data(), cells);
-  append_rows(file_->get(), "per_class", pl, prows.data(), classes.size());
-  append_rows(file_->get(), "trials", tl, row.data(), 1);
+  // Detail rows first, the trial rows last: a trial row present means its details are too.
+  file_->epochs->append(erows.data(), ne);
+  file_->confusion->append(crows.data(), nc);
+  file_->per_class->append(prows.data(), np);
+  file_->trials->append(trows.data(), items.size());
   check(H5Fflush(file_->get(), H5F_SCOPE_GLOBAL), path_ + ": flush");
-  ++file_->trial_rows;
+  file_->trial_rows += items.size();
 }
 
 bool Store::recovered() const { return file_->recovered; }

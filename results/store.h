@@ -54,6 +54,17 @@ class Store {
   // trial row on disk always has its details. Throws StoreError.
   void append(const TrialSpec& spec, const TrialResult& result);
 
+  // One finished trial of a batch (both pointers must stay valid during the call).
+  struct Item {
+    const TrialSpec* spec;
+    const TrialResult* result;
+  };
+  // Appends several trials as append does, with one write per table and one flush for all
+  // (much cheaper per trial than one append each): every detail row first, then the trial
+  // rows, then the flush; after a kill inside it, a resume keeps the trials whose rows were
+  // written whole and drops the rest. Throws StoreError.
+  void append(const std::vector<Item>& items);
+
   // All trials with their epochs and confusion matrices, in file order. Throws StoreError.
   std::vector<StoredTrial> read_trials() const;
   // Every stored trial id with its best stored status (see best_per_trial). Throws StoreError.

@@ -168,20 +168,29 @@ std::size_t row_count(hid_t file, const std::string& name) {
 void append_rows(hid_t file, const std::string& name, const RowLayout& layout, const char* rows,
                  std::size_t count) {
   if (count == 0) return;
-  Handle ds = open_dataset(file, name);
-  Handle space(H5Dget_space(ds.get()), H5Sclose, "get dataspace of " + name);
+  TableAppender(file, name, layout).append(rows, count);
+}
+
+TableAppender::TableAppender(hid_t file, std::string name, const RowLayout& layout)
+    : name_(std::move(name)), ds_(open_dataset(file, name_)), type_(layout.h5_type()) {
+  Handle space(H5Dget_space(ds_.get()), H5Sclose, "get dataspace of " + name_);
   hsize_t dims[1] = {0};
-  check(H5Sget_simple_extent_dims(space.get(), dims, nullptr), "get size of " + name);
-  hsize_t start[1] = {dims[0]}, n[1] = {count}, grown[1] = {dims[0] + count};
-  check(H5Dset_extent(ds.get(), grown), "extend table " + name);
-  Handle fspace(H5Dget_space(ds.get()), H5Sclose, "get dataspace of " + name);
+  check(H5Sget_simple_extent_dims(space.get(), dims, nullptr), "get size of " + name_);
+  rows_ = dims[0];
+}
+
+void TableAppender::append(const char* rows, std::size_t count) {
+  if (count == 0) return;
+  hsize_t start[1] = {rows_}, n[1] = {count}, grown[1] = {rows_ + count};
+  check(H5Dset_extent(ds_.get(), grown), "extend table " + name_);
+  Handle fspace(H5Dget_space(ds_.get()), H5Sclose, "get dataspace of " + name_);
   check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start, nullptr, n, nullptr),
-        "select rows of " + name);
-  Handle mspace(H5Screate_simple(1, n, nullptr), H5Sclose, "create memory space for " + name);
-  Handle type = layout.h5_type();
-  check(H5Dwrite(ds.get(), type.get(), mspace.get(), fspace.get(), H5P_DEFAULT, rows),
-        "write rows of " + name);
-  check(H5Dflush(ds.get()), "flush table " + name);
+        "select rows of " + name_);
+  Handle mspace(H5Screate_simple(1, n, nullptr), H5Sclose, "create memory space for " + name_);
+  check(H5Dwrite(ds_.get(), type_.get(), mspace.get(), fspace.get(), H5P_DEFAULT, rows),
+        "write rows of " + name_);
+  check(H5Dflush(ds_.get()), "flush table " + name_);
+  rows_ += count;
 }
 
 bool has_column(hid_t file, const std::string& name, const std::string& column) {

@@ -57,6 +57,24 @@ void create_table(hid_t file, const std::string& name, const RowLayout& layout,
 void append_rows(hid_t file, const std::string& name, const RowLayout& layout, const char* rows,
                  std::size_t count);
 
+// Appends to one table of an open file, keeping the dataset and its row type open between
+// appends (opening them costs more than writing a few rows). Not copyable; closes its handles
+// in the destructor.
+class TableAppender {
+ public:
+  // Opens dataset `name` of `file` for rows of `layout`. Throws StoreError.
+  TableAppender(hid_t file, std::string name, const RowLayout& layout);
+  // As append_rows: writes `count` packed rows at the end and flushes the dataset. Throws
+  // StoreError.
+  void append(const char* rows, std::size_t count);
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+  Handle ds_, type_;
+  hsize_t rows_ = 0;
+};
+
 // Reads all rows of dataset `name`, converting by column name: columns of `layout` the file
 // lacks are zero/empty, file columns `layout` lacks are ignored. Returns the packed rows.
 // Throws StoreError when the dataset is missing or unreadable.

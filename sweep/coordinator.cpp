@@ -1,5 +1,6 @@
 #include "sweep/coordinator.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -9,6 +10,7 @@
 
 #include "sweep/errors.h"
 #include "sweep/mpi.h"
+#include "sweep/poll_ceiling.h"
 #include "sweep/protocol.h"
 
 namespace sweep {
@@ -52,12 +54,14 @@ std::string stop_text(const StopControl& stop, std::size_t running) {
 }  // namespace
 
 SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
-                        const StopControl& stop, const Ticker& tick) {
+                        const StopControl& stop, const Ticker& tick, const WaitPolicy& wait) {
   SweepOutcome out;
   StopState state(stop.grace_seconds);
   std::map<int, Job> running;  // worker rank -> its job
   std::vector<int> idle;       // workers waiting for a job to become ready
   int active = workers;
+  Outbox outbox;
+  PollCeiling ceiling;
   bool abandon_sent = false;
   Clock::time_point abandon_at{};
   auto answer_overdue = [&] {
@@ -77,12 +81,12 @@ SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
       if (!job) break;
       const int w = idle.back();
       idle.pop_back();
-      send_message(w, Tag::kTrial, encode_job(*job));
+      outbox.send(w, Tag::kTrial, encode_job(*job));
       running[w] = std::move(*job);
     }
     if (idle.empty()) return;
     if (state.stopping() || work.exhausted()) {
-      for (int w : idle) send_message(w, Tag::kStop, {});
+      for (int w : idle) outbox.send(w, Tag::kStop, {});
       active -= static_cast<int>(idle.size());
       idle.clear();
     } else if (running.empty()) {
@@ -90,7 +94,9 @@ SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
     }
   };
   while (active > 0) {
-    std::optional<Message> got = wait_message_or(-1, interrupt);
+    WaitPolicy now = wait;
+    now.ceiling_us = std::min(wait.ceiling_us, ceiling.ceiling_us());
+    std::optional<Message> got = wait_message_or(-1, interrupt, now);
     if (state.stopping() && out.signal == 0) {
       out.signal = stop.signals->last();
       tell(stop, stop_text(stop, running.size()));
@@ -103,42 +109,58 @@ SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
         tell(stop, "abandoning " + std::to_string(running.size()) +
                        " running trial(s); they run again on resume");
       }
-      for (const auto& [rank, job] : running) send_message(rank, Tag::kAbandon, {});
+      for (const auto& [rank, job] : running) outbox.send(rank, Tag::kAbandon, {});
     }
     if (answer_overdue()) throw MpiError("workers did not answer the abandon request within 60 s");
     if (!got) continue;
-    const Message& m = *got;
-    if (m.tag == Tag::kResult) {
-      auto it = running.find(m.source);
-      if (it == running.end())
-        throw MpiError("rank " + std::to_string(m.source) + " sent a result it was never given");
-      TrialResult r = decode_result(m.body);
-      const Job job = std::move(it->second);
-      running.erase(it);
-      if (r.trial_id != job.spec.trial_id)
-        throw MpiError("rank " + std::to_string(m.source) + " sent a result for the wrong trial");
-      r.rung = job.rung;
-      if (r.status == Status::kAbandoned) {
-        ++out.abandoned;
-        work.abandoned(job);
-      } else {
-        sink(job.spec, r);  // durable before this worker is given more work
-        work.finished(job, r);
+    // Every message already waiting is taken now, so that their results are stored together
+    // (one write and one flush for all: what makes short trials cheap to store).
+    std::vector<FinishedJob> finished;
+    for (std::optional<Message> m = std::move(got); m; m = poll_message()) {
+      if (m->tag == Tag::kResult) {
+        auto it = running.find(m->source);
+        if (it == running.end())
+          throw MpiError("rank " + std::to_string(m->source) + " sent a result it was never given");
+        FinishedJob f{std::move(it->second), decode_result(m->body)};
+        running.erase(it);
+        if (f.result.trial_id != f.job.spec.trial_id)
+          throw MpiError("rank " + std::to_string(m->source) +
+                         " sent a result for the wrong trial");
+        f.result.rung = f.job.rung;
+        if (f.result.status == Status::kAbandoned) {
+          ++out.abandoned;
+          work.abandoned(f.job);
+        } else {
+          finished.push_back(std::move(f));
+        }
+      } else if (m->tag != Tag::kReady) {
+        throw MpiError("unexpected message tag " + std::to_string(static_cast<int>(m->tag)) +
+                       " from rank " + std::to_string(m->source));
       }
-    } else if (m.tag != Tag::kReady) {
-      throw MpiError("unexpected message tag " + std::to_string(static_cast<int>(m.tag)) +
-                     " from rank " + std::to_string(m.source));
+      idle.push_back(m->source);
     }
-    idle.push_back(m.source);
+    if (!finished.empty()) {
+      sink(finished);  // durable before these workers are given more work
+      for (const FinishedJob& f : finished) {
+        ceiling.observe(f.result.wall_seconds);
+        work.finished(f.job, f.result);
+      }
+    }
     dispatch();
+    outbox.progress();
   }
+  outbox.finish();
   return out;
 }
 
-void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx) {
+void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx,
+                     const WaitPolicy& wait) {
   send_message(0, Tag::kReady, {});
+  PollCeiling ceiling;  // short trials: the next job is looked for more often
   while (true) {
-    Message m = wait_message(0);
+    WaitPolicy now = wait;
+    now.ceiling_us = std::min(wait.ceiling_us, ceiling.ceiling_us());
+    Message m = wait_message(0, now);
     if (m.tag == Tag::kStop) return;
     if (m.tag == Tag::kAbandon) continue;  // came after the trial it meant had ended
     if (m.tag != Tag::kTrial)
@@ -152,6 +174,7 @@ void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx)
           return abandon;
         },
         span_of(job));
+    ceiling.observe(r.wall_seconds);
     send_message(0, Tag::kResult, encode_result(r));
   }
 }
@@ -178,16 +201,19 @@ SweepOutcome run_locally(WorkSource& work, worker::DataCache& cache,
       if (work.exhausted()) break;
       throw std::logic_error("the scheduler has no job, none is running, and it is not done");
     }
-    TrialResult r = worker::run_trial(job->spec, cache, ctx, check, span_of(*job));
-    r.rung = job->rung;
-    if (r.status == Status::kAbandoned) {
+    std::vector<FinishedJob> finished(1);
+    FinishedJob& f = finished.front();
+    f.job = std::move(*job);
+    f.result = worker::run_trial(f.job.spec, cache, ctx, check, span_of(f.job));
+    f.result.rung = f.job.rung;
+    if (f.result.status == Status::kAbandoned) {
       ++out.abandoned;
-      work.abandoned(*job);
+      work.abandoned(f.job);
       tell(stop, "abandoned the running trial; it runs again on resume");
       break;
     }
-    sink(job->spec, r);
-    work.finished(*job, r);
+    sink(finished);
+    work.finished(f.job, f.result);
   }
   return out;
 }

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "sweep/mpi.h"
+#include "sweep/protocol.h"
 #include "sweep/signals.h"
 #include "sweep/trial.h"
 #include "sweep/work_source.h"
@@ -14,10 +16,17 @@
 
 namespace sweep {
 
-// Called on rank 0 for every finished job, before that worker gets more work; it must make
-// the result durable (append and flush) before returning. The result's rung is the job's.
-// Abandoned jobs never reach it.
-using ResultSink = std::function<void(const TrialSpec&, const TrialResult&)>;
+// A job that ended with a result to store (the result's rung is the job's).
+struct FinishedJob {
+  Job job;
+  TrialResult result;
+};
+
+// Called on rank 0 with the jobs that finished since its last call (the results that arrived
+// together: one while trials are long, several when they are short and many workers answer
+// at once), before those workers get more work; it must make every result durable (append
+// and flush) before returning. Abandoned jobs never reach it.
+using ResultSink = std::function<void(const std::vector<FinishedJob>&)>;
 
 // Called on rank 0 often while a loop waits or trains (at least before every batch rank 0
 // trains itself), with the number of trials running; for the progress display. May be empty.
@@ -44,15 +53,19 @@ struct SweepOutcome {
 // then tells the workers still busy to abandon theirs. Waits sleep-polling. Throws MpiError
 // (also when a worker does not answer an abandon request within 60 s), std::logic_error when
 // `work` has no job while none runs and it is not exhausted, or whatever `sink` throws.
+// `wait` says how rank 0 waits; its ceiling is lowered to a hundredth of a typical job's
+// time (sweep/poll_ceiling.h), so that short trials are not slowed by rank 0's sleeps.
 SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
-                        const StopControl& stop, const Ticker& tick = nullptr);
+                        const StopControl& stop, const Ticker& tick = nullptr,
+                        const WaitPolicy& wait = {});
 
 // A worker rank: asks rank 0 for work, trains each trial it gets, sends the result back,
 // until told to stop; abandons the running trial when rank 0 says so. Signals are rank 0's
 // business: the caller installs StopSignals on every rank so that mpirun's and Slurm's
 // signals do not kill a worker, and workers ignore them otherwise.
-// Throws MpiError.
-void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx);
+// `wait` says how it waits for jobs. Throws MpiError.
+void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx,
+                     const WaitPolicy& wait = {});
 
 // One rank alone: trains the jobs of `work` in turn and passes each result to `sink`,
 // stopping as `coordinate` does.

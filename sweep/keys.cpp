@@ -113,10 +113,12 @@ void add_data_keys(std::vector<KeySpec>& keys) {
 }
 
 void add_model_keys(std::vector<KeySpec>& keys) {
-  keys.push_back(choice_key("model", "cnn", {"cnn", "resnet", "vit", "torchscript"},
+  keys.push_back(choice_key("model", "cnn", {"cnn", "resnet", "vit", "torchscript", "noop"},
                             "network: cnn (reference conv blocks), resnet (basic blocks), vit "
                             "(vision transformer with a conv stem), torchscript (a user's exported "
-                            "backbone with a new linear head)"));
+                            "backbone with a new linear head); noop trains nothing (a benchmark "
+                            "tool: it sleeps sleep_ms per epoch, loads no data and returns "
+                            "metrics made from the trial id)"));
   keys.push_back(int_key("filters", "32", 1, 4096, "conv filters of the first block (doubling)"));
   keys.push_back(int_key("conv_blocks", "2", 1, 6,
                          "conv-conv-maxpool blocks; block b has filters x 2^(b-1) channels"));
@@ -148,7 +150,10 @@ void add_model_keys(std::vector<KeySpec>& keys) {
   only_for_models(keys, {"width"}, {"resnet"});
   only_for_models(keys, {"embed_dim", "heads", "mlp_dim"}, {"vit"});
   only_for_models(keys, {"dropout"}, {"cnn", "resnet", "vit"});
+  keys.push_back(
+      float_key("sleep_ms", "0", 0, 3.6e6, false, false, "noop: milliseconds each epoch sleeps"));
   only_for_models(keys, {"backbone", "freeze", "head_dropout"}, {"torchscript"});
+  only_for_models(keys, {"sleep_ms"}, {"noop"});
 }
 
 void add_training_keys(std::vector<KeySpec>& keys) {

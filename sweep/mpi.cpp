@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <list>
 #include <thread>
 #include <vector>
 
@@ -30,20 +31,35 @@ class Comm {
   MPI_Comm c_;
 };
 
-// Sleeps a little longer each time it is called without progress: first polls spin, then
-// sleeps grow from 50 us to 10 ms. A waiting rank thus wakes ~100 times a second (measured
-// 1% of a core at a 2 ms ceiling), and a result waits at most 10 ms to be seen.
+// Sleeps a little longer each time it is called without progress: first polls spin for
+// policy.spin_us (an answer to a message just sent usually comes within 200 us: a round trip
+// without any sleep), then sleeps grow from 50 us to policy.ceiling_us. A waiting rank thus
+// wakes ~100 times a second at the default 10 ms ceiling (measured 1% of a core at a 2 ms
+// ceiling), and a message waits at most the ceiling to be seen.
 class Backoff {
  public:
+  explicit Backoff(const WaitPolicy& policy = {})
+      : ceiling_us_(std::max(1, policy.ceiling_us)),
+        sleep_us_(std::min(50, ceiling_us_)),
+        spin_until_(std::chrono::steady_clock::now() + std::chrono::microseconds(policy.spin_us)) {
+    yield_ = policy.yield;
+  }
   void pause() {
-    if (++spins_ < 64) return;
+    if (spinning_ && std::chrono::steady_clock::now() < spin_until_) {
+      if (yield_) std::this_thread::yield();
+      return;
+    }
+    spinning_ = false;
     std::this_thread::sleep_for(std::chrono::microseconds(sleep_us_));
-    sleep_us_ = std::min(sleep_us_ * 2, 10000);
+    sleep_us_ = std::min(sleep_us_ * 2, ceiling_us_);
   }
 
  private:
-  int spins_ = 0;
-  int sleep_us_ = 50;
+  int ceiling_us_;
+  int sleep_us_;
+  bool spinning_ = true;
+  bool yield_ = false;
+  std::chrono::steady_clock::time_point spin_until_;
 };
 
 void wait_request(MPI_Request* req, const char* what) {
@@ -57,6 +73,13 @@ void wait_request(MPI_Request* req, const char* what) {
 }
 
 }  // namespace
+
+WaitPolicy wait_policy_for(int local_ranks, int cores) {
+  WaitPolicy p;
+  p.spin_us = 200;
+  p.yield = local_ranks > cores;
+  return p;
+}
 
 void mpi_check(int rc, const char* what) {
   if (rc == MPI_SUCCESS) return;
@@ -116,14 +139,54 @@ NodeFacts node_facts(const MpiSession& mpi) {
   return f;
 }
 
+struct Outbox::Impl {
+  struct Pending {
+    MPI_Request request = MPI_REQUEST_NULL;
+    Bytes body;  // must live until the send completes
+  };
+  std::list<Pending> sends;
+};
+
+Outbox::Outbox() : impl_(std::make_unique<Impl>()) {}
+
+Outbox::~Outbox() {
+  for (auto& p : impl_->sends) MPI_Wait(&p.request, MPI_STATUS_IGNORE);
+}
+
+void Outbox::send(int dest, Tag tag, Bytes body) {
+  impl_->sends.emplace_back();
+  Impl::Pending& p = impl_->sends.back();
+  p.body = std::move(body);
+  const int rc = MPI_Isend(p.body.data(), static_cast<int>(p.body.size()), MPI_BYTE, dest,
+                           static_cast<int>(tag), MPI_COMM_WORLD, &p.request);
+  if (rc != MPI_SUCCESS) impl_->sends.pop_back();
+  mpi_check(rc, "MPI_Isend");
+}
+
+void Outbox::progress() {
+  for (auto it = impl_->sends.begin(); it != impl_->sends.end();) {
+    int done = 0;
+    mpi_check(MPI_Test(&it->request, &done, MPI_STATUS_IGNORE), "MPI_Test");
+    it = done ? impl_->sends.erase(it) : std::next(it);
+  }
+}
+
+void Outbox::finish() {
+  Backoff b;
+  for (progress(); !impl_->sends.empty(); progress()) b.pause();
+}
+
+std::size_t Outbox::pending() const { return impl_->sends.size(); }
+
 void send_message(int dest, Tag tag, const Bytes& body) {
   mpi_check(MPI_Send(body.data(), static_cast<int>(body.size()), MPI_BYTE, dest,
                      static_cast<int>(tag), MPI_COMM_WORLD),
             "MPI_Send");
 }
 
-std::optional<Message> wait_message_or(int source, const std::function<bool()>& give_up) {
-  Backoff b;
+std::optional<Message> wait_message_or(int source, const std::function<bool()>& give_up,
+                                       const WaitPolicy& policy) {
+  Backoff b(policy);
   MPI_Message handle;
   MPI_Status st;
   int found = 0;
@@ -145,7 +208,13 @@ std::optional<Message> wait_message_or(int source, const std::function<bool()>& 
   return m;
 }
 
-Message wait_message(int source) { return *wait_message_or(source, nullptr); }
+std::optional<Message> poll_message() {
+  return wait_message_or(-1, [] { return true; });
+}
+
+Message wait_message(int source, const WaitPolicy& policy) {
+  return *wait_message_or(source, nullptr, policy);
+}
 
 bool take_message(int source, Tag tag) {
   MPI_Message handle;

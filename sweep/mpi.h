@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -47,16 +48,59 @@ struct Message {
   Bytes body;
 };
 
+// Sends that never wait for their receiver. A blocking send can wait until the receiver next
+// polls (Open MPI's shared-memory transport hands a fragment back only then), and a worker
+// asleep between polls would hold rank 0 up with every other worker. The outbox starts each
+// send (MPI_Isend, keeping its buffer) and completes it later; MPI keeps the order of the
+// messages to each rank.
+class Outbox {
+ public:
+  Outbox();
+  // Waits for the sends still pending (errors ignored: it never throws).
+  ~Outbox();
+  Outbox(const Outbox&) = delete;
+  Outbox& operator=(const Outbox&) = delete;
+
+  // Starts sending `body` with `tag` to `dest`. Throws MpiError.
+  void send(int dest, Tag tag, Bytes body);
+  // Frees the sends that have completed. Throws MpiError.
+  void progress();
+  // Waits, polling, until every send has completed. Throws MpiError.
+  void finish();
+  std::size_t pending() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // Sends `body` with `tag` to `dest` (blocking standard send). Throws MpiError.
 void send_message(int dest, Tag tag, const Bytes& body);
 
-// Waits for the next message from `source` (or any rank when source < 0), polling with
-// MPI_Improbe and sleeps of up to 10 ms, and receives it. Throws MpiError.
-Message wait_message(int source);
+// How a rank waits for a message: it polls MPI_Improbe, spinning for `spin_us`, then sleeping
+// between polls, the sleeps growing from 50 us to `ceiling_us`.
+struct WaitPolicy {
+  int spin_us = 0;         // polls without sleeping for this long first
+  bool yield = false;      // spinning yields the core between polls (oversubscribed nodes)
+  int ceiling_us = 10000;  // bounds how late a message is seen and how often a waiting rank wakes
+};
+
+// The policy for ranks of a node with `local_ranks` ranks on `cores` cores: spin 200 us
+// when every rank has a core of its own, never when they share.
+WaitPolicy wait_policy_for(int local_ranks, int cores);
+
+// Waits for the next message from `source` (or any rank when source < 0), polling as `policy`
+// says, and receives it. Throws MpiError.
+Message wait_message(int source, const WaitPolicy& policy = {});
 
 // As wait_message, but gives up and returns nullopt as soon as `give_up` (asked between
-// polls, every 10 ms at most) returns true. Throws MpiError.
-std::optional<Message> wait_message_or(int source, const std::function<bool()>& give_up);
+// polls) returns true. Throws MpiError.
+std::optional<Message> wait_message_or(int source, const std::function<bool()>& give_up,
+                                       const WaitPolicy& policy = {});
+
+// Receives the next message from any rank if one is pending, without waiting; nullopt when
+// none is. Throws MpiError.
+std::optional<Message> poll_message();
 
 // Receives a pending message with `tag` from `source` without waiting; returns whether there
 // was one (its body is dropped). Throws MpiError.

@@ -22,9 +22,15 @@ Plan make_plan(const std::string& grid_path,
   apply_overrides(p.grid, overrides);
   check_consistency(p.grid);
   p.trials = expand(p.grid);
+  const bool all_noop = std::all_of(p.trials.begin(), p.trials.end(),
+                                    [](const TrialSpec& t) { return t.get("model") == "noop"; });
   try {
     const worker::DataKey key = worker::data_key_of(p.trials.front());
-    p.data = key.dataset == "hdf5" ? probe_cache(key.cache) : worker::probe_data(key);
+    if (all_noop) {
+      p.data.description = "none (model = noop loads no data)";
+    } else {
+      p.data = key.dataset == "hdf5" ? probe_cache(key.cache) : worker::probe_data(key);
+    }
   } catch (const DataError& e) {
     throw DataError(grid_path + ": data set: " + e.what());
   }

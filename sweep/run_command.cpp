@@ -132,6 +132,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   if (code != kExitOk) return code;
 
   const NodeFacts facts = node_facts(mpi);
+  const WaitPolicy wait = wait_policy_for(facts.local_ranks, facts.cores);
   worker::WorkerContext ctx;
   ctx.rank = mpi.rank();
   ctx.threads = threads_per_worker(facts, cmd.threads);
@@ -143,7 +144,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   }));
 
   if (!root) {
-    serve_as_worker(cache, ctx);
+    serve_as_worker(cache, ctx, wait);
     polled_barrier();
     return kExitOk;
   }
@@ -184,12 +185,18 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   };
   ProgressTracker progress(total);
   ProgressDisplay display = make_display(cmd);
-  ResultSink sink = [&](const TrialSpec& spec, const TrialResult& r) {
-    p.store->append(spec, r);
-    if (p.keep) p.keep->add(r);
-    progress.finished(r);
-    if (cmd.verbose) {
-      display.print(result_line(spec, r, p.plan->grid, progress.done(), total));
+  std::size_t writes = 0;  // appends to the store (each one flush, for one or more results)
+  ResultSink sink = [&](const std::vector<FinishedJob>& finished) {
+    ++writes;
+    std::vector<results::Store::Item> items;
+    for (const FinishedJob& f : finished) items.push_back({&f.job.spec, &f.result});
+    p.store->append(items);
+    for (const FinishedJob& f : finished) {
+      if (p.keep) p.keep->add(f.result);
+      progress.finished(f.result);
+      if (cmd.verbose) {
+        display.print(result_line(f.job.spec, f.result, p.plan->grid, progress.done(), total));
+      }
     }
     display.tick(progress, since_start(), true);
   };
@@ -209,7 +216,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   if (mpi.size() == 1) {
     outcome = run_locally(work, cache, ctx, sink, stop, tick);
   } else {
-    outcome = coordinate(work, mpi.size() - 1, sink, stop, tick);
+    outcome = coordinate(work, mpi.size() - 1, sink, stop, tick, wait);
     polled_barrier();
   }
   display.finish();
@@ -220,8 +227,10 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
     const double cpu = cpu_seconds() - cpu0;
     const double loop =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
-    std::printf("; coordinator CPU %.2f s over %.1f s of coordinating (%.2f%%)", cpu, loop,
-                100 * cpu / loop);
+    std::printf(
+        "; coordinator CPU %.2f s over %.1f s of coordinating (%.2f%%), %.0f results/s stored in "
+        "%zu writes",
+        cpu, loop, 100 * cpu / loop, static_cast<double>(done) / loop, writes);
   }
   std::printf("; results in %s\n", p.target.out.c_str());
   if (asha) {

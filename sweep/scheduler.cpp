@@ -10,6 +10,7 @@ namespace sweep {
 
 double estimate_cost(const TrialSpec& spec, const worker::DataInfo& info) {
   const double epochs = std::stod(spec.get("epochs"));
+  if (spec.get("model") == "noop") return epochs * (std::stod(spec.get("sleep_ms")) + 0.01);
   const double subset = std::stod(spec.get("train_subset"));
   const double val = std::stod(spec.get("val_split"));
   const double batch = std::stod(spec.get("batch_size"));

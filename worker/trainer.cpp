@@ -12,6 +12,7 @@
 #include "worker/checkpoint.h"
 #include "worker/dataset.h"
 #include "worker/evaluate.h"
+#include "worker/noop.h"
 #include "worker/optimizer.h"
 #include "worker/schedule.h"
 #include "worker/train_config.h"
@@ -330,8 +331,11 @@ TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerConte
   r.started_unix = unix_now();
   auto t0 = Clock::now();
   try {
-    const LoadedData& d = cache.get(spec);
-    train_and_evaluate(spec, d, stop, span, r);
+    if (is_noop(spec)) {
+      run_noop(spec, stop, span, r);
+    } else {
+      train_and_evaluate(spec, cache.get(spec), stop, span, r);
+    }
   } catch (const std::exception& e) {
     r.status = Status::kFailed;
     r.message = e.what();

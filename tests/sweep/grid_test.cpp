@@ -54,7 +54,7 @@ TEST(GridParse, ErrorsNameFileLineAndKey) {
             "g.ini:1: key 'epochs': '2.5' is not an integer; expected an integer in [1, 100000]");
   EXPECT_EQ(error_of("model = mlp\n"),
             "g.ini:1: key 'model': 'mlp' is not a known value; expected one of cnn resnet vit "
-            "torchscript");
+            "torchscript noop");
   EXPECT_EQ(error_of("epochs\n"), "g.ini:1: expected 'key = value', found 'epochs'");
   EXPECT_EQ(
       error_of("[search]\nx = 1\n"),

@@ -1,0 +1,21 @@
+// model = noop: a trial that trains nothing, for measuring the engine around the training (the
+// coordinator's dispatch and storage, scheduling, scaling). It sleeps `sleep_ms` per epoch and
+// returns metrics that depend only on the trial id: a full result (per-epoch rows, a 10-class
+// confusion matrix), as a real trial of a 10-class data set stores it.
+#pragma once
+
+#include "sweep/trial.h"
+#include "worker/worker.h"
+
+namespace sweep::worker {
+
+// Fills `r` (status ok, epochs of `span`, metrics, confusion) for the noop trial `spec`,
+// sleeping sleep_ms per epoch; status abandoned when `stop` returns true (checked every 10 ms
+// of sleep and before each epoch). Writes no training state or checkpoint. Throws
+// std::out_of_range when `spec` lacks the keys epochs or sleep_ms.
+void run_noop(const TrialSpec& spec, const StopCheck& stop, const TrainSpan& span, TrialResult& r);
+
+// True when `spec` asks for model = noop.
+bool is_noop(const TrialSpec& spec);
+
+}  // namespace sweep::worker
