@@ -5,6 +5,10 @@
 # Rank 0 only coordinates, so with one task more than GPUs per node every worker has its own.
 # Without GPUs it changes nothing.
 set -euo pipefail
+# A stop (SIGUSR1) that mpirun forwards while sweep is still being loaded (LibTorch takes a
+# while) would kill the rank: ignore it until sweep installs its own handler (sweep_launch
+# repeats the signal every 5 s, so a stop is never lost).
+trap '' USR1
 local_rank=${OMPI_COMM_WORLD_LOCAL_RANK:-${SLURM_LOCALID:-0}}
 if [ -n "${CUDA_VISIBLE_DEVICES:-}" ]; then
   IFS=, read -r -a gpus <<< "$CUDA_VISIBLE_DEVICES"

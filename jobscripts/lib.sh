@@ -45,7 +45,8 @@ sweep_launch() {
     return 75
   fi
   if [ "$np" -le 1 ]; then
-    "$SWEEP" "${args[@]}" &
+    # SIGUSR1 ignored until sweep installs its handler (see gpu-bind.sh).
+    (trap '' USR1 && exec "$SWEEP" "${args[@]}") &
   else
     local hosts=()
     [ -n "$hostfile" ] && hosts=(--hostfile "$hostfile")

@@ -3,7 +3,8 @@
 # NP MPI ranks (rank 0 coordinates, the others train), then print the ranked table.
 #   jobscripts/workstation.sh                       # the default quick Fashion-MNIST sweep
 #   GRID=grids/mnist.ini NP=5 jobscripts/workstation.sh --epochs=3
-# Environment (defaults): GRID=grids/quick.ini  NP=3  OUT=<grid name>.h5 in the current folder
+# Environment (defaults): GRID=grids/quick.ini  NP=cores+1 (rank 0 coordinates, one single-thread
+#   trial per core: the most samples/s, see `sweep plan`)  OUT=<grid name>.h5 in the current folder
 #   GRACE=60 (seconds running trials may finish after Ctrl-C)  SKIP_BUILD=1 (use SWEEP as is)
 # Extra arguments are passed to `sweep run` (e.g. --threads 1, --filters=8,16).
 # Ctrl-C stops it gracefully: no more trials start, running ones finish within GRACE, exit 75;
@@ -16,5 +17,5 @@ source "$SWEEP_HOME/jobscripts/lib.sh"
 out_args=()
 [ -n "${OUT:-}" ] && out_args=(--out "$OUT")
 rc=0
-SWEEP_OWN_SESSION=1 sweep_launch "${NP:-3}" "" run "$GRID" "${out_args[@]}" "$@" || rc=$?
+SWEEP_OWN_SESSION=1 sweep_launch "${NP:-$(($(nproc) + 1))}" "" run "$GRID" "${out_args[@]}" "$@" || rc=$?
 exit "$rc"

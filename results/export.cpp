@@ -34,7 +34,9 @@ std::vector<Field> fields_of(const StoredTrial& t) {
   std::vector<Field> f = {{"trial_id", trial_id_hex(r.trial_id)},
                           {"status", status_name(r.status)},
                           {"message", r.message}};
-  for (const auto& k : known_keys()) f.push_back({k.name, param_value(k, t.param(k.name))});
+  for (const auto& k : known_keys()) {
+    if (k.column) f.push_back({k.name, param_value(k, t.param(k.name))});
+  }
   const std::pair<const char*, double> metrics[] = {{"val_loss", r.val_loss},
                                                     {"val_acc", r.val_acc},
                                                     {"test_loss", r.test_loss},

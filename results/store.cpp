@@ -86,7 +86,7 @@ void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const 
   for (const auto& [key, value] : spec.params) {
     int c = l.index_of(key);
     const KeySpec* k = find_key(key);
-    if (c < 0 || k == nullptr) continue;
+    if (c < 0 || k == nullptr || !k->column) continue;
     if (k->type == KeyType::kInt) {
       l.set_i64(row, c, std::stoll(value));
     } else if (k->type == KeyType::kFloat) {

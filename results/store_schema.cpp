@@ -11,6 +11,7 @@ RowLayout build_trials() {
   std::vector<Column> c = {col("trial_id", ColType::kU64), col("status", ColType::kStr, kShortLen),
                            col("message", ColType::kStr, kMessageLen)};
   for (const auto& k : known_keys()) {
+    if (!k.column) continue;
     switch (k.type) {
       case KeyType::kInt:
         c.push_back(col(k.name, ColType::kI64));

@@ -19,9 +19,9 @@ po::options_description grid_command_options(CliCommand& c, bool run) {
                   "run shard I of N (I/N, from 1); default: from SLURM_ARRAY_* or LSB_JOBINDEX*");
   d.add_options()("retry-failed", po::bool_switch(&c.retry_failed),
                   "run trials stored as failed again");
+  d.add_options()("threads", po::value(&c.threads),
+                  "LibTorch threads per worker (default: its share of the node)");
   if (run) {
-    d.add_options()("threads", po::value(&c.threads),
-                    "LibTorch threads per worker (default: its share of the node)");
     d.add_options()("memory-per-rank", po::value<double>()->notifier([&c](double mib) {
       if (!(mib >= 0)) throw UsageError("--memory-per-rank must be 0 or more MiB");
       c.memory_per_rank = mib;
@@ -39,6 +39,8 @@ po::options_description grid_command_options(CliCommand& c, bool run) {
     d.add_options()("keep-by", po::value(&c.keep_by), "metric that ranks them (default val_acc)");
   } else {
     d.add_options()("show", po::value(&c.show), "trials listed (default 10)");
+    d.add_options()("ranks", po::value(&c.ranks),
+                    "print the layout for this many MPI ranks on this node");
   }
   d.add_options()("grid", po::value(&c.grid), "grid file");
   return d;
@@ -84,6 +86,7 @@ void parse_grid_command(CliCommand& c, const std::vector<std::string>& args, boo
   if (c.grid.empty())
     throw UsageError(std::string(run ? "run" : "plan") + ": missing the grid file argument");
   if (c.threads < 0) throw UsageError("--threads must be positive");
+  if (c.ranks < 0) throw UsageError("--ranks must be positive");
   if (!(c.grace >= 0)) throw UsageError("--grace must be 0 or more seconds");
   if (!(c.progress_every > 0)) throw UsageError("--progress-every must be more than 0 seconds");
   if (c.quiet && c.verbose) throw UsageError("--quiet and --verbose exclude each other");
@@ -239,8 +242,9 @@ std::string usage_text() {
          "      rank may load under cache_memory = auto (default: half the available memory,\n"
          "      within the job's cgroup, per rank on the node); larger caches are streamed\n"
          "  sweep plan GRID.ini [--out FILE.h5] [--show N] [--shard I/N] [--retry-failed]\n"
-         "                     [--KEY=VALUE ...]\n"
-         "      print the trials, their estimated relative cost and what FILE.h5 already holds\n"
+         "                     [--ranks N] [--threads N] [--KEY=VALUE ...]\n"
+         "      print the trials, their estimated relative cost, what FILE.h5 already holds,\n"
+         "      and the layout (workers and threads) for N ranks on this node\n"
          "  sweep rank FILE.h5... [--by METRIC] [--top N] [--where K=V,...] [--group-by KEY]\n"
          "      print the best trials (METRIC: test_acc, val_acc, macro_f1, auc, qwk, test_loss,\n"
          "      val_loss, wall_seconds, train_samples_per_s; --top 0 prints all), only those whose "

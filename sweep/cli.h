@@ -27,7 +27,8 @@ struct CliCommand {
   std::string grid;   // run, plan, status: the grid file
   std::string out;    // run, plan: --out ("" = default_out_path); export, report, predict: -o
   std::string shard;  // run, plan: --shard I/N ("" = from the array job, if any)
-  int threads = 0;    // run: --threads (0 = the rank's share of the node)
+  int threads = 0;    // run, plan: --threads (0 = the rank's share of the node)
+  int ranks = 0;      // plan: --ranks N on this node for the layout line (0 = alone and advice)
   double memory_per_rank = -1;  // run: --memory-per-rank MiB for cache_memory = auto (-1 = share)
   bool retry_failed = false;    // run, plan: --retry-failed (run stored failed trials again)
   double grace = 60;            // run: --grace seconds for running trials after a stop signal

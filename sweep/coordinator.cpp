@@ -95,7 +95,7 @@ SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
   };
   while (active > 0) {
     WaitPolicy now = wait;
-    now.ceiling_us = std::min(wait.ceiling_us, ceiling.ceiling_us());
+    now.ceiling_us = ceiling.ceiling_us();
     std::optional<Message> got = wait_message_or(-1, interrupt, now);
     if (state.stopping() && out.signal == 0) {
       out.signal = stop.signals->last();
@@ -159,7 +159,8 @@ void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx,
   PollCeiling ceiling;  // short trials: the next job is looked for more often
   while (true) {
     WaitPolicy now = wait;
-    now.ceiling_us = std::min(wait.ceiling_us, ceiling.ceiling_us());
+    now.ceiling_us = ceiling.ceiling_us();
+    now.soon_us = 100000;  // rank 0 answers a result at once: look often for the first 0.1 s
     Message m = wait_message(0, now);
     if (m.tag == Tag::kStop) return;
     if (m.tag == Tag::kAbandon) continue;  // came after the trial it meant had ended

@@ -53,8 +53,9 @@ struct SweepOutcome {
 // then tells the workers still busy to abandon theirs. Waits sleep-polling. Throws MpiError
 // (also when a worker does not answer an abandon request within 60 s), std::logic_error when
 // `work` has no job while none runs and it is not exhausted, or whatever `sink` throws.
-// `wait` says how rank 0 waits; its ceiling is lowered to a hundredth of a typical job's
-// time (sweep/poll_ceiling.h), so that short trials are not slowed by rank 0's sleeps.
+// `wait` says how rank 0 spins; its sleeps grow to a hundredth of a typical job's time
+// (sweep/poll_ceiling.h: 50 us to 50 ms), so that short trials are not slowed by rank 0's
+// sleeps and long ones cost it almost no CPU.
 SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
                         const StopControl& stop, const Ticker& tick = nullptr,
                         const WaitPolicy& wait = {});
@@ -63,7 +64,8 @@ SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
 // until told to stop; abandons the running trial when rank 0 says so. Signals are rank 0's
 // business: the caller installs StopSignals on every rank so that mpirun's and Slurm's
 // signals do not kill a worker, and workers ignore them otherwise.
-// `wait` says how it waits for jobs. Throws MpiError.
+// `wait` says how it spins while it waits for jobs; its sleeps grow as rank 0's do.
+// Throws MpiError.
 void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx,
                      const WaitPolicy& wait = {});
 

@@ -202,6 +202,20 @@ void add_training_keys(std::vector<KeySpec>& keys) {
                             "CPUs with AVX512-BF16/AMX; slow elsewhere)"));
   keys.push_back(float_key("val_split", "0.1", 0, 1, false, true,
                            "fraction of the training set held out for validation (0 = none)"));
+  KeySpec device = choice_key("device", "auto", {"auto", "cpu", "cuda"},
+                              "where trials train: cuda needs a GPU (and a CUDA build of sweep); "
+                              "auto uses the node's GPUs when there are, else the CPU");
+  device.axis = false;
+  device.in_id = false;
+  device.column = false;  // the column `device` holds where each trial did train
+  keys.push_back(device);
+  KeySpec per_gpu = int_key("trials_per_gpu", "1", 1, 64,
+                            "workers of a node that share one GPU (small models leave most of a "
+                            "GPU idle)");
+  per_gpu.axis = false;
+  per_gpu.in_id = false;
+  keys.push_back(per_gpu);
+  only_if(keys, {"trials_per_gpu"}, Condition{"device", {"auto", "cuda"}});
   only_if(keys, {"val_split"},
           Condition{"dataset", {"idx", "mnist", "fashion_mnist", "csv", "folder"}});
   only_if(keys, {"learning_rate"}, Condition{"schedule", {"none", "step", "cosine", "plateau"}});

@@ -22,6 +22,7 @@ struct KeySpec {
   std::vector<std::string> aliases;  // for kChoice: "alias=canonical" pairs
   bool axis = true;                  // may appear in [grid] with several values
   bool in_id = true;                 // changes the result, so part of the trial id
+  bool column = true;                // a column of the trials table (device: the result's is)
   std::string models = "all";        // which models use it (documentation)
   std::string help;
   // The key matters to a trial only when each named key has one of the listed values (e.g.

@@ -33,33 +33,35 @@ class Comm {
 
 // Sleeps a little longer each time it is called without progress: first polls spin for
 // policy.spin_us (an answer to a message just sent usually comes within 200 us: a round trip
-// without any sleep), then sleeps grow from 50 us to policy.ceiling_us. A waiting rank thus
+// without any sleep), then sleeps grow from 50 us to policy.ceiling_us (to
+// policy.soon_ceiling_us during the first policy.soon_us). A waiting rank thus
 // wakes ~100 times a second at the default 10 ms ceiling (measured 1% of a core at a 2 ms
 // ceiling), and a message waits at most the ceiling to be seen.
 class Backoff {
  public:
   explicit Backoff(const WaitPolicy& policy = {})
-      : ceiling_us_(std::max(1, policy.ceiling_us)),
-        sleep_us_(std::min(50, ceiling_us_)),
-        spin_until_(std::chrono::steady_clock::now() + std::chrono::microseconds(policy.spin_us)) {
-    yield_ = policy.yield;
-  }
+      : policy_(policy),
+        start_(std::chrono::steady_clock::now()),
+        sleep_us_(std::min(50, std::max(1, policy.ceiling_us))) {}
   void pause() {
-    if (spinning_ && std::chrono::steady_clock::now() < spin_until_) {
-      if (yield_) std::this_thread::yield();
+    const auto waited = std::chrono::steady_clock::now() - start_;
+    if (spinning_ && waited < std::chrono::microseconds(policy_.spin_us)) {
+      if (policy_.yield) std::this_thread::yield();
       return;
     }
     spinning_ = false;
     std::this_thread::sleep_for(std::chrono::microseconds(sleep_us_));
-    sleep_us_ = std::min(sleep_us_ * 2, ceiling_us_);
+    const bool soon = waited < std::chrono::microseconds(policy_.soon_us);
+    const int ceiling = std::max(
+        1, soon ? std::min(policy_.soon_ceiling_us, policy_.ceiling_us) : policy_.ceiling_us);
+    sleep_us_ = std::min(sleep_us_ * 2, ceiling);
   }
 
  private:
-  int ceiling_us_;
+  WaitPolicy policy_;
+  std::chrono::steady_clock::time_point start_;
   int sleep_us_;
   bool spinning_ = true;
-  bool yield_ = false;
-  std::chrono::steady_clock::time_point spin_until_;
 };
 
 void wait_request(MPI_Request* req, const char* what) {
@@ -136,6 +138,9 @@ NodeFacts node_facts(const MpiSession& mpi) {
   int here = mpi.rank() == 0 ? 1 : 0, count = 0;
   mpi_check(MPI_Allreduce(&here, &count, 1, MPI_INT, MPI_SUM, local.get()), "MPI_Allreduce");
   f.coordinator_here = count > 0 && mpi.size() > 1;
+  int local_rank = 0;  // ranks are ordered by world rank, so rank 0 is first on its node
+  mpi_check(MPI_Comm_rank(local.get(), &local_rank), "MPI_Comm_rank");
+  f.local_worker = std::max(0, local_rank - (f.coordinator_here ? 1 : 0));
   return f;
 }
 

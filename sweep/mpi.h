@@ -83,6 +83,10 @@ struct WaitPolicy {
   int spin_us = 0;         // polls without sleeping for this long first
   bool yield = false;      // spinning yields the core between polls (oversubscribed nodes)
   int ceiling_us = 10000;  // bounds how late a message is seen and how often a waiting rank wakes
+  // For a wait whose answer is due soon (a worker's next job): sleeps stay under
+  // soon_ceiling_us for the first soon_us of the wait (0: no such phase).
+  int soon_us = 0;
+  int soon_ceiling_us = 1000;
 };
 
 // The policy for ranks of a node with `local_ranks` ranks on `cores` cores: spin 200 us

@@ -1,8 +1,12 @@
 // Commands that need no MPI: plan, rank, export, report, merge and status.
+#include <sched.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "results/export.h"
 #include "results/merge.h"
@@ -12,6 +16,7 @@
 #include "results/store.h"
 #include "sweep/commands.h"
 #include "sweep/errors.h"
+#include "sweep/layout.h"
 #include "sweep/plan.h"
 #include "sweep/scheduler.h"
 #include "sweep/status.h"
@@ -19,6 +24,20 @@
 #include "sweep/whole_file.h"
 
 namespace sweep {
+
+namespace {
+
+// The cores this process may run on (its CPU affinity mask, as mpirun and Slurm set it).
+int cores_of_this_process() {
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  if (sched_getaffinity(0, sizeof mask, &mask) != 0) {
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }
+  return std::max(1, CPU_COUNT(&mask));
+}
+
+}  // namespace
 
 int plan_command(const CliCommand& cmd) {
   const Target target = resolve_target(cmd, process_env());
@@ -30,6 +49,7 @@ int plan_command(const CliCommand& cmd) {
   const std::vector<std::size_t> members = shard_members(plan, target.shard);
   std::vector<std::size_t> order = pending_order(plan.trials, plan.costs, done, &members);
   std::cout << describe_plan(plan, target, order, members.size() - order.size(), cmd.show);
+  std::cout << describe_layout(cores_of_this_process(), cmd.ranks, cmd.threads) << "\n";
   return kExitOk;
 }
 

@@ -12,7 +12,7 @@ void PollCeiling::observe(double job_seconds) {
 }
 
 int PollCeiling::ceiling_us() const {
-  if (typical_seconds_ < 0) return kMaxUs;
+  if (typical_seconds_ < 0) return kFirstUs;
   const double us = typical_seconds_ * 1e6 / 100;
   return static_cast<int>(std::clamp(us, static_cast<double>(kMinUs), static_cast<double>(kMaxUs)));
 }

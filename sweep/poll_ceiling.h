@@ -8,13 +8,14 @@ namespace sweep {
 class PollCeiling {
  public:
   static constexpr int kMinUs = 50;
-  static constexpr int kMaxUs = 10000;
+  static constexpr int kMaxUs = 50000;
+  static constexpr int kFirstUs = 10000;  // before any job has finished
 
   // Takes the wall time of a finished job into the running estimate of a typical job
   // (an exponentially weighted mean; the first job sets it).
   void observe(double job_seconds);
   // A hundredth of the typical job's wall time in microseconds, within [kMinUs, kMaxUs];
-  // kMaxUs before any job has finished.
+  // kFirstUs before any job has finished.
   int ceiling_us() const;
 
  private:

@@ -137,6 +137,8 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   ctx.rank = mpi.rank();
   ctx.threads = threads_per_worker(facts, cmd.threads);
   ctx.host = mpi.host();
+  ctx.local_worker = facts.local_worker;
+  ctx.gpus = worker::visible_gpus();
   const bool trains = mpi.size() == 1 || !root;
   if (trains) worker::configure_runtime(ctx.threads);
   worker::DataCache cache(cache_loader(cache_share(cmd, facts), [](const std::string& text) {
@@ -228,7 +230,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
     const double loop =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
     std::printf(
-        "; coordinator CPU %.2f s over %.1f s of coordinating (%.2f%%), %.0f results/s stored in "
+        "; coordinator CPU %.2f s over %.2f s of coordinating (%.2f%%), %.0f results/s stored in "
         "%zu writes",
         cpu, loop, 100 * cpu / loop, static_cast<double>(done) / loop, writes);
   }

@@ -1,5 +1,6 @@
 #include "worker/evaluate.h"
 
+#include "worker/device.h"
 #include "worker/metrics.h"
 
 namespace sweep::worker {
@@ -25,6 +26,7 @@ EvalResult evaluate(ClassifierImpl& model, const ImageSet& set, const torch::Ten
   const std::int64_t classes = data.classes;
   torch::InferenceMode guard;
   EvalMode mode(model);
+  const torch::Device device = device_of(model);
   const std::int64_t n = idx.defined() ? idx.size(0) : set.size();
   torch::Tensor counts = torch::zeros({classes * classes}, torch::kInt64);
   std::vector<double> scores;
@@ -41,11 +43,12 @@ EvalResult evaluate(ClassifierImpl& model, const ImageSet& set, const torch::Ten
       xb = set.range(s, len, data.mean, data.stddev);
       yb = set.labels().narrow(0, s, len);
     }
-    torch::Tensor logits = model.forward(xb).to(torch::kFloat32);
-    loss_sum +=
-        torch::nn::functional::cross_entropy(
-            logits, yb, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-            .item<double>();
+    torch::Tensor logits = model.forward(xb.to(device)).to(torch::kFloat32);
+    loss_sum += torch::nn::functional::cross_entropy(
+                    logits, yb.to(device),
+                    torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                    .item<double>();
+    logits = logits.cpu();
     counts += torch::bincount(yb * classes + logits.argmax(1), {}, classes * classes);
     if (classes == 2) {
       torch::Tensor p = torch::softmax(logits, 1).select(1, 1).to(torch::kFloat64).contiguous();
@@ -69,10 +72,12 @@ torch::Tensor predict_probabilities(ClassifierImpl& model, const torch::Tensor& 
                                     std::int64_t batch) {
   torch::InferenceMode guard;
   EvalMode mode(model);
+  const torch::Device device = device_of(model);
   std::vector<torch::Tensor> parts;
   for (std::int64_t s = 0; s < x.size(0); s += batch) {
     const std::int64_t len = std::min(batch, x.size(0) - s);
-    parts.push_back(torch::softmax(model.forward(x.narrow(0, s, len)).to(torch::kFloat32), 1));
+    parts.push_back(
+        torch::softmax(model.forward(x.narrow(0, s, len).to(device)).to(torch::kFloat32), 1).cpu());
   }
   if (parts.empty()) return torch::zeros({0, 0});
   return torch::cat(parts, 0);

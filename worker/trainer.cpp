@@ -11,6 +11,7 @@
 #include "worker/augment.h"
 #include "worker/checkpoint.h"
 #include "worker/dataset.h"
+#include "worker/device.h"
 #include "worker/evaluate.h"
 #include "worker/noop.h"
 #include "worker/optimizer.h"
@@ -71,34 +72,50 @@ std::uint64_t epoch_seed(std::uint64_t trial_seed, int e, std::uint64_t stream) 
   return (z ^ (z >> 31)) & 0x7fffffffffffffffULL;
 }
 
-// Turns on bfloat16 autocast on the CPU for its lifetime (precision = bf16).
-class CpuAutocast {
+// Turns on bfloat16 autocast on the CPU or on CUDA for its lifetime (precision = bf16).
+class Autocast {
  public:
-  explicit CpuAutocast(bool on) : on_(on) {
+  Autocast(bool on, torch::Device device) : on_(on), cuda_(device.is_cuda()) {
     if (!on_) return;
-    was_ = at::autocast::is_cpu_enabled();
-    at::autocast::set_cpu_enabled(true);
-    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    if (cuda_) {
+      was_ = at::autocast::is_enabled();
+      at::autocast::set_enabled(true);
+      at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    } else {
+      was_ = at::autocast::is_cpu_enabled();
+      at::autocast::set_cpu_enabled(true);
+      at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    }
   }
-  ~CpuAutocast() {
+  ~Autocast() {
     if (!on_) return;
-    at::autocast::set_cpu_enabled(was_);
+    if (cuda_) {
+      at::autocast::set_enabled(was_);
+    } else {
+      at::autocast::set_cpu_enabled(was_);
+    }
     at::autocast::clear_cache();
   }
-  CpuAutocast(const CpuAutocast&) = delete;
-  CpuAutocast& operator=(const CpuAutocast&) = delete;
+  Autocast(const Autocast&) = delete;
+  Autocast& operator=(const Autocast&) = delete;
 
  private:
-  bool on_, was_ = false;
+  bool on_, cuda_, was_ = false;
 };
 
 // One trial's training: data, split, model, optimizer and the per-epoch bookkeeping.
 class TrialTraining {
  public:
-  TrialTraining(const TrialSpec& spec, const LoadedData& d)
-      : c_(train_config_of(spec)), d_(d), split_(make_split(d.train.size(), c_, d.val.defined())) {
+  // Builds the model on the CPU (the same initial weights on every device), then moves it to
+  // `device`, where it trains; batches are gathered on the CPU and copied there.
+  TrialTraining(const TrialSpec& spec, const LoadedData& d, torch::Device device)
+      : c_(train_config_of(spec)),
+        d_(d),
+        split_(make_split(d.train.size(), c_, d.val.defined())),
+        device_(device) {
     torch::manual_seed(epoch_seed(c_.trial_seed, 0, 2));
     model_ = make_model(c_.net, {d.info.channels, d.info.rows, d.info.cols, d.classes});
+    model_->to(device_);
     opt_ = make_optimizer(c_, model_->trainable_parameters(), c_.schedule.learning_rate);
     const std::int64_t steps = (split_.train.size(0) + c_.batch_size - 1) / c_.batch_size;
     schedule_ = std::make_unique<LrSchedule>(c_.schedule, c_.epochs, steps);
@@ -108,7 +125,8 @@ class TrialTraining {
     if (c_.class_weights) {
       const double n = static_cast<double>(split_.train.size(0));
       class_weight_ = torch::where(counts > 0, n / (static_cast<double>(d.classes) * counts),
-                                   torch::zeros_like(counts));
+                                   torch::zeros_like(counts))
+                          .to(device_);
     }
     if (c_.balanced_sampler) {
       sample_weight_ =
@@ -174,12 +192,13 @@ class TrialTraining {
       const std::int64_t len = std::min(batch, n - s);
       torch::Tensor bi = order.narrow(0, s, len);
       torch::Tensor xb = augment_batch(d_.train.rows(bi, d_.mean, d_.stddev), c_.augment, d_.mean,
-                                       d_.stddev, aug_gen);
-      torch::Tensor yb = d_.train.labels().index_select(0, bi);
+                                       d_.stddev, aug_gen)
+                             .to(device_);
+      torch::Tensor yb = d_.train.labels().index_select(0, bi).to(device_);
       opt_->zero_grad();
       torch::Tensor logits;
       {
-        CpuAutocast autocast(c_.bf16);
+        Autocast autocast(c_.bf16, device_);
         logits = model_->forward(xb);
       }
       logits = logits.to(torch::kFloat32);
@@ -236,6 +255,7 @@ class TrialTraining {
   TrainConfig c_;
   const LoadedData& d_;
   Split split_;
+  torch::Device device_;
   Classifier model_;
   std::unique_ptr<torch::optim::Optimizer> opt_;
   std::unique_ptr<LrSchedule> schedule_;
@@ -251,15 +271,15 @@ void set_eval_metrics(const EvalResult& e, std::int64_t classes, TrialResult& r)
   r.auc = e.auc;
 }
 
-void train_and_evaluate(const TrialSpec& spec, const LoadedData& d, const StopCheck& stop,
-                        const TrainSpan& span, TrialResult& r) {
+void train_and_evaluate(const TrialSpec& spec, const LoadedData& d, torch::Device device,
+                        const StopCheck& stop, const TrainSpan& span, TrialResult& r) {
   const int epochs = static_cast<int>(train_config_of(spec).epochs);
   const int last = span.to_epoch > 0 ? span.to_epoch : epochs;
   if (span.from_epoch < 0 || span.from_epoch >= last) {
     throw DataError("training span " + std::to_string(span.from_epoch) + ".." +
                     std::to_string(last) + " is empty");
   }
-  TrialTraining t(spec, d);
+  TrialTraining t(spec, d, device);
   if (span.from_epoch > 0) t.restore(span);
   r.num_classes = static_cast<std::int32_t>(d.classes);
   double train_seconds = 0;
@@ -327,14 +347,17 @@ TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerConte
   r.rank = ctx.rank;
   r.threads = ctx.threads;
   r.host = ctx.host;
-  r.device = "cpu";
   r.started_unix = unix_now();
   auto t0 = Clock::now();
   try {
     if (is_noop(spec)) {
+      r.device = "cpu";
       run_noop(spec, stop, span, r);
     } else {
-      train_and_evaluate(spec, cache.get(spec), stop, span, r);
+      const torch::Device device = pick_device(spec.get("device"), ctx.local_worker,
+                                               std::stoi(spec.get("trials_per_gpu")), ctx.gpus);
+      r.device = device.str();
+      train_and_evaluate(spec, cache.get(spec), device, stop, span, r);
     }
   } catch (const std::exception& e) {
     r.status = Status::kFailed;

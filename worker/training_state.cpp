@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "sweep/errors.h"
+#include "worker/device.h"
 
 namespace sweep::worker {
 namespace {
@@ -49,7 +50,7 @@ int restore_snapshot(const std::string& bytes, ClassifierImpl& model, torch::opt
   torch::serialize::InputArchive root, m, o;
   torch::Tensor epoch;
   try {
-    root.load_from(bytes.data(), bytes.size());
+    root.load_from(bytes.data(), bytes.size(), device_of(model));
     root.read("model", m);
     model.load(m);
     if (opt != nullptr) {

@@ -17,6 +17,8 @@ struct WorkerContext {
   int rank = 0;
   int threads = 1;
   std::string host;
+  int local_worker = 0;  // its number among the workers of its node (picks its GPU)
+  int gpus = 0;          // CUDA devices it sees (worker/device.h: visible_gpus)
 };
 
 struct LoadedData;  // tensors of one data set (worker/dataset.h)
@@ -65,6 +67,9 @@ struct TrainSpan {
 // of the result. With a span, the result holds that span's epochs and epochs_run = to_epoch.
 TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerContext& ctx,
                       const StopCheck& stop = nullptr, const TrainSpan& span = {});
+
+// CUDA devices this process sees (0 with Debian's CPU-only LibTorch or without a GPU).
+int visible_gpus();
 
 // Prepares this process for training: LibTorch's intra-op threads (and OpenMP/BLAS through
 // it) to `threads`, inter-op threads to 1, and a malloc policy that keeps batch buffers in

@@ -5,8 +5,8 @@
 namespace sweep {
 namespace {
 
-TEST(PollCeiling, LongestBeforeAnyJobEnds) {
-  EXPECT_EQ(PollCeiling().ceiling_us(), PollCeiling::kMaxUs);
+TEST(PollCeiling, TenMillisecondsBeforeAnyJobEnds) {
+  EXPECT_EQ(PollCeiling().ceiling_us(), PollCeiling::kFirstUs);
 }
 
 TEST(PollCeiling, AHundredthOfATypicalJobWithinBounds) {
