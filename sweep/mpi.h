@@ -56,7 +56,8 @@ struct Message {
 class Outbox {
  public:
   Outbox();
-  // Waits for the sends still pending (errors ignored: it never throws).
+  // Releases the sends still pending without waiting for them (never throws); call finish()
+  // first on every normal path.
   ~Outbox();
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
