@@ -6,8 +6,12 @@ mean/std), Adam, batch size, cross-entropy, gathering batches from tensors in me
 DataLoader), then a test-set evaluation in batches of 256 under inference mode.
 
   python3 train_cnn.py --threads 1 --filters 32 --dense 128 --batch 64 --subset 6400 \
-      --lr 0.001 --epochs 1 [--data /usr/share/datasets/fashion-mnist]
-Prints one line: samples/s=... test_acc=... seconds=...
+      --lr 0.001 --epochs 1 [--data /usr/share/datasets/fashion-mnist] [--device cuda]
+      [--lrs 0.001,0.002,...]
+With --device cuda the data live on the GPU and batches are gathered there (the best plain
+practice). --lrs trains one trial per learning rate, one after another in this process (the
+data loaded once), and prints one line per trial.
+Prints one line per trial: samples/s=... test_acc=... seconds=...
 """
 import argparse, gzip, os, struct, time
 
@@ -63,7 +67,10 @@ def main():
     a.add_argument("--lr", type=float, default=1e-3)
     a.add_argument("--epochs", type=int, default=1)
     a.add_argument("--seed", type=int, default=0)
+    a.add_argument("--device", default="cpu")
+    a.add_argument("--lrs", default="")
     o = a.parse_args()
+    dev = torch.device(o.device)
     torch.set_num_threads(o.threads)
     torch.set_num_interop_threads(1)
     torch.manual_seed(o.seed)
@@ -75,14 +82,21 @@ def main():
     x = (x - mean) / std
     xt = (torch.from_numpy(idx(o.data, "t10k-images-idx3-ubyte").astype(np.float32) / 255.0) - mean) / std
     yt = torch.from_numpy(idx(o.data, "t10k-labels-idx1-ubyte").copy())
-    model = Cnn(o.filters, o.dense)
-    opt = torch.optim.Adam(model.parameters(), lr=o.lr)
+    x, ys, xt, yt = x.to(dev), ys.to(dev), xt.to(dev), yt.to(dev)
+    for lr in [float(v) for v in o.lrs.split(",")] if o.lrs else [o.lr]:
+        trial(o, lr, x, ys, xt, yt, dev, t_start)
+        t_start = time.perf_counter()
+
+
+def trial(o, lr, x, ys, xt, yt, dev, t_start):
+    model = Cnn(o.filters, o.dense).to(dev)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
     n = x.shape[0]
     train_time = 0.0
     for _ in range(o.epochs):
         t0 = time.perf_counter()
         model.train()
-        order = torch.randperm(n)
+        order = torch.randperm(n, device=dev)
         for s in range(0, n, o.batch):
             bi = order[s : s + o.batch]
             xb, yb = x.index_select(0, bi), ys.index_select(0, bi)
