@@ -53,13 +53,13 @@ t0=$(date +%s.%N)
 mpirun -np $((PER_GPU + 1)) --oversubscribe --bind-to none "$SWEEP" run "$work/gpu.ini" -q \
   --threads 1 --out "$work/gpu.h5" > "$work/gpu.log" 2>&1 || { cat "$work/gpu.log"; exit 1; }
 t1=$(date +%s.%N)
-printf '%-34s' "sweep, $PER_GPU workers on the GPU:"; per_hour "$(echo "$t1 - $t0" | bc)"
+printf '%-34s' "sweep, $PER_GPU workers on the GPU:"; per_hour "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
 
 t0=$(date +%s.%N)
 "$PY" "$root/tests/bench/train_cnn.py" --device cuda --threads 1 --subset 60000 \
   --batch "$BATCH" --epochs "$EPOCHS" --lrs "${lrs// /}" > "$work/py1.log"
 t1=$(date +%s.%N)
-printf '%-34s' "python, 1 process in turn:"; per_hour "$(echo "$t1 - $t0" | bc)"
+printf '%-34s' "python, 1 process in turn:"; per_hour "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
 
 t0=$(date +%s.%N)
 for lr in ${lrs//,/ }; do
@@ -68,5 +68,5 @@ for lr in ${lrs//,/ }; do
 done
 wait
 t1=$(date +%s.%N)
-printf '%-34s' "python, 8 processes at once:"; per_hour "$(echo "$t1 - $t0" | bc)"
+printf '%-34s' "python, 8 processes at once:"; per_hour "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
 echo "best test accuracy: sweep $("$PY" -c "import h5py; print('%.4f' % h5py.File('$work/gpu.h5')['trials']['test_acc'].max())"), python $(cat "$work/py1.log" | sed 's/.*test_acc=\([0-9.]*\).*/\1/' | sort -r | head -1)"
