@@ -13,6 +13,16 @@ namespace {
 // The locked byte: far beyond any data, so that readers and HDF5 never touch it.
 constexpr off_t kLockOffset = off_t{1} << 62;
 
+// The file space page: the size of a page of the operating system's page cache. A write that
+// spans two such pages can be cut between them by kill -9 (the kernel checks for a fatal signal
+// before each page it copies), leaving a metadata block half new, half old, and its checksum
+// wrong for good. HDF5's paged aggregation never lets a metadata block smaller than a page cross
+// a page boundary.
+constexpr hsize_t kPageBytes = 4096;
+
+// How often a SWMR reader reads a metadata block whose checksum fails before giving up.
+constexpr unsigned kReadAttempts = 30;
+
 // A file access property list in the 1.10 format.
 Handle v110_access() {
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access list");
@@ -61,7 +71,11 @@ WriterLock& WriterLock::operator=(WriterLock&& o) noexcept {
 
 Handle create_file(const std::string& path) {
   Handle fapl = v110_access();
-  return Handle(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()), H5Fclose,
+  Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create file creation list");
+  check(H5Pset_file_space_strategy(fcpl.get(), H5F_FSPACE_STRATEGY_PAGE, 0, 1),
+        "set paged file space");
+  check(H5Pset_file_space_page_size(fcpl.get(), kPageBytes), "set file space page size");
+  return Handle(H5Fcreate(path.c_str(), H5F_ACC_EXCL, fcpl.get(), fapl.get()), H5Fclose,
                 path + ": cannot create");
 }
 
@@ -100,8 +114,14 @@ Handle open_file_for_append(const std::string& path, bool* recovered) {
 Handle open_file_for_read(const std::string& path) {
   hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (f >= 0) return Handle(f, H5Fclose, path);
+  // A SWMR reader retries a metadata block whose checksum fails (the writer may be halfway
+  // through writing it), sleeping 1 ns, 2 ns, 4 ns, ... in between. HDF5's default of 100 tries
+  // makes a block that is damaged for good hang the reader for ever; 30 tries wait about 1 s
+  // in all, a thousand times what a live writer needs to finish a block.
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access list");
+  check(H5Pset_metadata_read_attempts(fapl.get(), kReadAttempts), "set metadata read attempts");
   return Handle(
-      H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT), H5Fclose,
+      H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl.get()), H5Fclose,
       path + ": cannot open (not readable as HDF5, neither plainly nor as a SWMR reader)");
 }
 

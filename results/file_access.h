@@ -29,24 +29,27 @@ class WriterLock {
   int fd_ = -1;
 };
 
-// Creates a new empty HDF5 file in the 1.10 format (the oldest that supports SWMR).
-// Throws StoreError when it exists or cannot be created.
+// Creates a new empty HDF5 file in the 1.10 format (the oldest that supports SWMR), with
+// paged file space of 4 KiB pages so that no metadata block smaller than a page straddles two
+// pages of the page cache, where kill -9 could cut its write in two. Throws StoreError when it
+// exists or cannot be created.
+Handle create_file(const std::string& path);
+
 // Publishes the finished file `part` under `path` at once (a hard link, then `part` removed);
 // never replaces an existing `path`. Throws StoreError when `path` exists or on failure.
 void publish_file(const std::string& part, const std::string& path);
-Handle create_file(const std::string& path);
 
 // Opens `path` for writing, in SWMR mode (from here on, each flush leaves the file readable
 // by SWMR readers whatever happens next), while the caller holds its WriterLock. A file left
-// behind by a
-// killed writer still carries HDF5's "open for writing" marks and may record too small an end
-// of file; both are repaired here (what `h5clear -s -i` does), which is safe because the lock
-// proves no writer is alive, and *recovered says so. Throws StoreError.
+// behind by a killed writer still carries HDF5's "open for writing" marks and may record too small
+// an end of file; both are repaired here (what `h5clear -s -i` does), which is safe because the
+// lock proves no writer is alive, and *recovered says so. Throws StoreError.
 Handle open_file_for_append(const std::string& path, bool* recovered);
 
 // Opens `path` read-only: as a plain HDF5 file when it was closed cleanly, otherwise as a
-// SWMR reader (a sweep is writing it, or its writer was killed). Throws StoreError when
-// neither works.
+// SWMR reader (a sweep is writing it, or its writer was killed), which rereads a metadata
+// block whose checksum is wrong for about 1 s before it gives up. Throws StoreError when
+// neither open works; reads of a damaged block fail later with H5Error rather than hang.
 Handle open_file_for_read(const std::string& path);
 
 }  // namespace sweep::results

@@ -11,10 +11,23 @@
 
 namespace sweep::results {
 
-// Throws StoreError("what: HDF5 call failed") when `status` is negative; returns it otherwise.
+// Throws StoreError("what: HDF5 call failed (CAUSE)"), CAUSE being the innermost entry of
+// HDF5's error stack for the failed call, such as "incorrect metadata checksum after all read
+// attempts".
+[[noreturn]] void throw_hdf5_failure(const std::string& what);
+
+// The same with a CAUSE taken earlier by hdf5_error_cause(), for callers that make other HDF5
+// calls (which clear the stack) before they throw.
+[[noreturn]] void throw_hdf5_failure(const std::string& what, const std::string& cause);
+
+// The innermost description on HDF5's error stack of this thread, "" when it is empty. Never
+// throws an HDF5 error.
+std::string hdf5_error_cause();
+
+// Throws through throw_hdf5_failure(what) when `status` is negative; returns it otherwise.
 template <typename T>
 T check(T status, const std::string& what) {
-  if (status < 0) throw StoreError(what + ": HDF5 call failed");
+  if (status < 0) throw_hdf5_failure(what);
   return status;
 }
 

@@ -138,9 +138,9 @@ Store Store::create(const std::string& path, const StoreInfo& info) {
     if (!info.merged_from.empty()) write_attr(f.get(), "merged_from", info.merged_from);
     write_attr(f.get(), "created_unix", info.created_unix);
     create_table(f.get(), "trials", trials_layout(), 64);
-    create_table(f.get(), "epochs", epochs_layout(), 512);
-    create_table(f.get(), "confusion", confusion_layout(), 1024);
-    create_table(f.get(), "per_class", per_class_layout(), 256);
+    create_table(f.get(), "epochs", epochs_layout(), 1024);
+    create_table(f.get(), "confusion", confusion_layout(), 4096);
+    create_table(f.get(), "per_class", per_class_layout(), 1024);
   }
   publish_file(part, path);
   return open_append(path);
@@ -154,7 +154,8 @@ Store Store::open_append(const std::string& path) {
   bool recovered = false;
   Handle f = open_file_for_append(path, &recovered);
   drop_unfinished_appends(f.get());
-  if (!has_table(f.get(), "per_class")) create_table(f.get(), "per_class", per_class_layout(), 256);
+  if (!has_table(f.get(), "per_class"))
+    create_table(f.get(), "per_class", per_class_layout(), 1024);
   check(H5Fflush(f.get(), H5F_SCOPE_GLOBAL), path + ": flush");
   Store store(path, wrap(std::move(lock), std::move(f)));
   store.file_->recovered = recovered;

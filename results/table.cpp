@@ -44,7 +44,12 @@ Handle open_dataset(hid_t file, const std::string& name) {
   if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) {
     throw StoreError("the file has no '" + name + "' table (not a sweep results file?)");
   }
-  return Handle(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, "open table " + name);
+  const hid_t ds = H5Dopen2(file, name.c_str(), H5P_DEFAULT);
+  if (ds >= 0) return Handle(ds, H5Dclose, name);
+  const std::string cause = hdf5_error_cause();
+  char path[4096] = "";
+  H5Fget_name(file, path, sizeof path);
+  throw_hdf5_failure(std::string(path) + ": open table " + name, cause);
 }
 
 }  // namespace
@@ -226,7 +231,5 @@ std::vector<char> read_rows(hid_t file, const std::string& name, const RowLayout
   rows.resize(*count * layout.row_size());
   return rows;
 }
-
-void silence_hdf5_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
 }  // namespace sweep::results

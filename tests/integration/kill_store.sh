@@ -6,8 +6,10 @@
 source "$(dirname "$0")/common.sh"
 [ -x "${STORE_APPEND_LOOP:-}" ] || fail "STORE_APPEND_LOOP does not name the helper binary"
 RANDOM=7  # the same kill times on every run of the test
+# Each read is bounded: a damaged metadata block makes HDF5 readers retry with growing sleeps,
+# which looks like a hang (it did, before results files had paged file space).
 check() {
-  "$PY" - "$1" <<'PY'
+  timeout 120 "$PY" - "$1" <<'PY'
 import sys, h5py, numpy as np
 reported = int(sys.argv[1])
 with h5py.File("s.h5", "r", swmr=True) as f:
@@ -40,8 +42,9 @@ for i in $(seq 1 20); do
   kill -9 "$pid"
   wait "$pid" 2>/dev/null && fail "the helper ended by itself: $(cat loop.err)"
   reported=$(tail -n 1 loop.log | awk '{print $2}')
-  n=$(check "${reported:-0}") || fail "kill $i: the file is damaged or lost a trial"
-  "$SWEEP" rank s.h5 --top 1 > rank.log 2>&1 || { cat rank.log; fail "kill $i: sweep rank cannot read the file"; }
+  n=$(check "${reported:-0}") || fail "kill $i: h5py found the file damaged, lost a trial or hung (exit $?)"
+  timeout 120 "$SWEEP" rank s.h5 --top 1 > rank.log 2>&1 ||
+    { cat rank.log; fail "kill $i: sweep rank cannot read the file or hung (exit $?)"; }
   grep -q "$n of $n trials" rank.log || { cat rank.log; fail "kill $i: sweep rank does not see $n trials"; }
   [ "$n" -gt "$total" ] && progressed=$((progressed + 1))
   total=$n
@@ -49,7 +52,7 @@ done
 [ "$progressed" -ge 10 ] || fail "only $progressed of 20 runs appended anything before the kill"
 "$PY" -c 'import h5py; h5py.File("s.h5", "r")' 2>/dev/null &&
   fail "a killed writer's file opened without swmr=True: HDF5 no longer marks it, update the README"
-"$STORE_APPEND_LOOP" s.h5 $((total + 5)) > loop.log || fail "resume after the last kill"
+timeout 120 "$STORE_APPEND_LOOP" s.h5 $((total + 5)) > loop.log || fail "resume after the last kill"
 "$PY" -c 'import h5py; assert len(h5py.File("s.h5", "r")["trials"]) == '$((total + 5)) ||
   fail "after a clean end the file must open plainly with all trials"
 echo "kill_store: 20 kills inside appends; every reported trial whole each time; $((total + 5)) trials at the end"

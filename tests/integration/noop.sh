@@ -63,7 +63,11 @@ INI
 set +e
 mpirun -np 3 --oversubscribe --bind-to none "$SWEEP" run slow.ini -q --grace 0 --out slow.h5 > slow.log 2>&1 &
 pid=$!
-sleep 2
+# Signal only once the results file exists: mpirun and every rank have their handlers by then
+# (a USR1 during mpirun's own start-up kills it, exit 138, which a loaded machine made happen).
+for _ in $(seq 1 600); do [ -e slow.h5 ] && break; sleep 0.1; done
+[ -e slow.h5 ] || { cat slow.log; fail "the slow sweep did not start within 60 s"; }
+sleep 0.5
 kill -USR1 "$pid"
 wait "$pid"
 rc=$?
