@@ -117,7 +117,7 @@ Handle open_file_for_read(const std::string& path) {
   // A SWMR reader retries a metadata block whose checksum fails (the writer may be halfway
   // through writing it), sleeping 1 ns, 2 ns, 4 ns, ... in between. HDF5's default of 100 tries
   // makes a block that is damaged for good hang the reader for ever; 30 tries wait about 1 s
-  // in all, a thousand times what a live writer needs to finish a block.
+  // in all, far longer than a live writer takes to finish writing a block.
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access list");
   check(H5Pset_metadata_read_attempts(fapl.get(), kReadAttempts), "set metadata read attempts");
   return Handle(

@@ -49,7 +49,7 @@ Handle open_file_for_append(const std::string& path, bool* recovered);
 // Opens `path` read-only: as a plain HDF5 file when it was closed cleanly, otherwise as a
 // SWMR reader (a sweep is writing it, or its writer was killed), which rereads a metadata
 // block whose checksum is wrong for about 1 s before it gives up. Throws StoreError when
-// neither open works; reads of a damaged block fail later with H5Error rather than hang.
+// neither open works; reads of a damaged block fail later with StoreError rather than hang.
 Handle open_file_for_read(const std::string& path);
 
 }  // namespace sweep::results
