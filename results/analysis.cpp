@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <map>
 
+#include "core/keys.h"
 #include "results/rank.h"
-#include "sweep/keys.h"
 
 namespace sweep::results {
 namespace {

@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "sweep/errors.h"
-#include "sweep/keys.h"
-#include "sweep/trial_id.h"
+#include "core/errors.h"
+#include "core/keys.h"
+#include "core/trial_id.h"
 
 namespace sweep::results {
 namespace {

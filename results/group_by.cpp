@@ -4,11 +4,11 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "core/errors.h"
+#include "core/keys.h"
 #include "results/analysis.h"
 #include "results/rank.h"
 #include "results/table_text.h"
-#include "sweep/errors.h"
-#include "sweep/keys.h"
 
 namespace sweep::results {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 #include <utility>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 
 namespace sweep::results {
 

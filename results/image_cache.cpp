@@ -3,11 +3,11 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/errors.h"
 #include "results/attributes.h"
 #include "results/file_access.h"
 #include "results/h5.h"
 #include "results/table.h"
-#include "sweep/errors.h"
 
 namespace sweep::results {
 namespace {

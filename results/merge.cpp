@@ -4,9 +4,9 @@
 #include <cmath>
 #include <map>
 
+#include "core/errors.h"
+#include "core/trial_id.h"
 #include "results/store.h"
-#include "sweep/errors.h"
-#include "sweep/trial_id.h"
 
 namespace sweep::results {
 namespace {

@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <sstream>
 
+#include "core/errors.h"
+#include "core/trial_id.h"
 #include "results/analysis.h"
 #include "results/table_text.h"
-#include "sweep/errors.h"
-#include "sweep/trial_id.h"
 
 namespace sweep::results {
 namespace {

@@ -6,9 +6,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "core/trial_id.h"
 #include "results/analysis.h"
 #include "results/rank.h"
-#include "sweep/trial_id.h"
 
 namespace sweep::results {
 namespace {

@@ -6,12 +6,12 @@
 #include <map>
 #include <optional>
 
+#include "core/class_metrics.h"
+#include "core/keys.h"
 #include "results/attributes.h"
 #include "results/file_access.h"
 #include "results/store_recovery.h"
 #include "results/store_schema.h"
-#include "sweep/class_metrics.h"
-#include "sweep/keys.h"
 
 namespace sweep::results {
 namespace {

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "sweep/trial.h"
+#include "core/trial.h"
 
 namespace sweep::results {
 

@@ -1,6 +1,6 @@
 #include "results/store_schema.h"
 
-#include "sweep/keys.h"
+#include "core/keys.h"
 
 namespace sweep::results {
 namespace {

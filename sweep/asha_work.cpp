@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "sweep/trial_id.h"
+#include "core/trial_id.h"
 
 namespace sweep {
 

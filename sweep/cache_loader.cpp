@@ -3,8 +3,8 @@
 #include <map>
 #include <memory>
 
+#include "core/errors.h"
 #include "results/image_cache.h"
-#include "sweep/errors.h"
 #include "sweep/memory_share.h"
 
 namespace sweep {

@@ -3,7 +3,7 @@
 #include <boost/program_options.hpp>
 #include <sstream>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 
 namespace po = boost::program_options;
 

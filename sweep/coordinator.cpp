@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 #include "sweep/mpi.h"
 #include "sweep/poll_ceiling.h"
 #include "sweep/protocol.h"

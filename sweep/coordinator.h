@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "core/trial.h"
 #include "sweep/mpi.h"
 #include "sweep/protocol.h"
 #include "sweep/signals.h"
-#include "sweep/trial.h"
 #include "sweep/work_source.h"
 #include "worker/worker.h"
 

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <set>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
+#include "core/keys.h"
+#include "core/trial_id.h"
 #include "sweep/grid_values.h"
-#include "sweep/keys.h"
-#include "sweep/trial_id.h"
 
 namespace sweep {
 

@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/trial.h"
 #include "sweep/search_space.h"
-#include "sweep/trial.h"
 
 namespace sweep {
 

@@ -5,10 +5,10 @@
 #include <set>
 #include <sstream>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
+#include "core/keys.h"
 #include "sweep/grid.h"
 #include "sweep/grid_values.h"
-#include "sweep/keys.h"
 
 namespace po = boost::program_options;
 

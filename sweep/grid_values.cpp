@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 
 namespace sweep {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "sweep/keys.h"
+#include "core/keys.h"
 
 namespace sweep {
 

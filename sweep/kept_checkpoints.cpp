@@ -4,9 +4,9 @@
 #include <cmath>
 #include <filesystem>
 
+#include "core/errors.h"
+#include "core/trial_id.h"
 #include "results/rank.h"
-#include "sweep/errors.h"
-#include "sweep/trial_id.h"
 
 namespace sweep {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "sweep/trial.h"
+#include "core/trial.h"
 #include "sweep/work_source.h"
 
 namespace sweep {

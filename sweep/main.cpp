@@ -1,10 +1,10 @@
 // `sweep`: wires the command line to the commands and maps exceptions to exit codes.
 #include <iostream>
 
+#include "core/errors.h"
+#include "core/version.h"
 #include "sweep/cli.h"
 #include "sweep/commands.h"
-#include "sweep/errors.h"
-#include "sweep/version.h"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 
 namespace sweep {
 namespace {

@@ -8,6 +8,8 @@
 #include <iostream>
 #include <thread>
 
+#include "core/errors.h"
+#include "core/version.h"
 #include "results/export.h"
 #include "results/merge.h"
 #include "results/rank.h"
@@ -15,12 +17,10 @@
 #include "results/report_html.h"
 #include "results/store.h"
 #include "sweep/commands.h"
-#include "sweep/errors.h"
 #include "sweep/layout.h"
 #include "sweep/plan.h"
 #include "sweep/scheduler.h"
 #include "sweep/status.h"
-#include "sweep/version.h"
 #include "sweep/whole_file.h"
 
 namespace sweep {

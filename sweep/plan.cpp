@@ -4,12 +4,12 @@
 #include <cstdio>
 #include <sstream>
 
+#include "core/errors.h"
+#include "core/keys.h"
+#include "core/trial_id.h"
 #include "sweep/asha_work.h"
 #include "sweep/cache_loader.h"
-#include "sweep/errors.h"
-#include "sweep/keys.h"
 #include "sweep/scheduler.h"
-#include "sweep/trial_id.h"
 #include "worker/data_source.h"
 #include "worker/worker.h"
 

@@ -7,10 +7,10 @@
 #include <utility>
 #include <vector>
 
+#include "core/trial.h"
 #include "sweep/cli.h"
 #include "sweep/grid.h"
 #include "sweep/shard.h"
-#include "sweep/trial.h"
 #include "worker/raw_images.h"
 
 namespace sweep {

@@ -6,13 +6,13 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/errors.h"
+#include "core/trial_id.h"
 #include "results/rank.h"
 #include "results/store.h"
 #include "sweep/cache_loader.h"
 #include "sweep/commands.h"
-#include "sweep/errors.h"
 #include "sweep/kept_checkpoints.h"
-#include "sweep/trial_id.h"
 #include "sweep/whole_file.h"
 #include "worker/predict.h"
 

@@ -8,11 +8,11 @@
 #include <map>
 #include <set>
 
+#include "core/errors.h"
+#include "core/version.h"
 #include "results/image_cache.h"
 #include "sweep/commands.h"
-#include "sweep/errors.h"
 #include "sweep/protocol.h"
-#include "sweep/version.h"
 #include "worker/fundus.h"
 #include "worker/image_list.h"
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "sweep/trial_id.h"
+#include "core/trial_id.h"
 
 namespace sweep {
 

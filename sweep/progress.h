@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <string>
 
-#include "sweep/trial.h"
+#include "core/trial.h"
 
 namespace sweep {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sweep/trial.h"
+#include "core/trial.h"
 
 namespace sweep {
 

@@ -6,13 +6,14 @@
 #include <iostream>
 #include <optional>
 
+#include "core/errors.h"
+#include "core/version.h"
 #include "results/rank.h"
 #include "results/store.h"
 #include "sweep/asha_work.h"
 #include "sweep/cache_loader.h"
 #include "sweep/commands.h"
 #include "sweep/coordinator.h"
-#include "sweep/errors.h"
 #include "sweep/kept_checkpoints.h"
 #include "sweep/memory_share.h"
 #include "sweep/plan.h"
@@ -20,7 +21,6 @@
 #include "sweep/run_output.h"
 #include "sweep/scheduler.h"
 #include "sweep/signals.h"
-#include "sweep/version.h"
 
 namespace sweep {
 namespace {

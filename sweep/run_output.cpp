@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
+#include "core/trial_id.h"
 #include "sweep/terminal.h"
-#include "sweep/trial_id.h"
 
 namespace sweep {
 

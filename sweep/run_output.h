@@ -4,11 +4,11 @@
 
 #include <string>
 
+#include "core/trial.h"
 #include "sweep/asha.h"
 #include "sweep/cli.h"
 #include "sweep/grid.h"
 #include "sweep/progress.h"
-#include "sweep/trial.h"
 
 namespace sweep {
 

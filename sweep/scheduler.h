@@ -6,7 +6,7 @@
 #include <set>
 #include <vector>
 
-#include "sweep/trial.h"
+#include "core/trial.h"
 #include "worker/raw_images.h"
 
 namespace sweep {

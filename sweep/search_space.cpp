@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 #include "sweep/grid_values.h"
 
 namespace sweep {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "sweep/keys.h"
+#include "core/keys.h"
 
 namespace sweep {
 

@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cstdlib>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 #include "sweep/scheduler.h"
 
 namespace sweep {

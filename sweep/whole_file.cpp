@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 
 namespace sweep {
 

@@ -5,8 +5,8 @@
 #include <optional>
 #include <vector>
 
+#include "core/trial.h"
 #include "sweep/protocol.h"
-#include "sweep/trial.h"
 
 namespace sweep {
 

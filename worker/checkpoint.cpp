@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <sstream>
 
-#include "sweep/errors.h"
-#include "sweep/trial.h"
+#include "core/errors.h"
+#include "core/trial.h"
 #include "worker/train_config.h"
 #include "worker/training_state.h"
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <fstream>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 
 namespace sweep::worker {
 namespace {

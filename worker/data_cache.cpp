@@ -1,7 +1,7 @@
 #include <map>
 #include <numeric>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 #include "worker/data_source.h"
 #include "worker/dataset.h"
 #include "worker/worker.h"

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 #include "worker/csv_reader.h"
 #include "worker/fundus.h"
 #include "worker/idx_reader.h"

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "sweep/trial.h"
+#include "core/trial.h"
 #include "worker/raw_images.h"
 
 namespace sweep::worker {

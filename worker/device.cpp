@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 #include "worker/worker.h"
 
 namespace sweep::worker {

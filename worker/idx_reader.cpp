@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 
 namespace sweep::worker {
 namespace {

@@ -8,7 +8,7 @@
 #include <iterator>
 #include <memory>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 
 namespace sweep::worker {
 namespace {

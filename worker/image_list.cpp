@@ -6,7 +6,7 @@
 #include <map>
 #include <sstream>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 
 namespace sweep::worker {
 namespace {

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 #include "worker/cnn.h"
 #include "worker/resnet.h"
 #include "worker/torchscript_net.h"

@@ -5,7 +5,7 @@
 #include <string>
 #include <thread>
 
-#include "sweep/class_metrics.h"
+#include "core/class_metrics.h"
 
 namespace sweep::worker {
 namespace {

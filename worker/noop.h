@@ -4,7 +4,7 @@
 // confusion matrix), as a real trial of a 10-class data set stores it.
 #pragma once
 
-#include "sweep/trial.h"
+#include "core/trial.h"
 #include "worker/worker.h"
 
 namespace sweep::worker {

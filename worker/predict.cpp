@@ -2,8 +2,8 @@
 
 #include <filesystem>
 
-#include "sweep/class_metrics.h"
-#include "sweep/errors.h"
+#include "core/class_metrics.h"
+#include "core/errors.h"
 #include "worker/checkpoint.h"
 #include "worker/csv_reader.h"
 #include "worker/dataset.h"

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "sweep/trial.h"
+#include "core/trial.h"
 
 namespace sweep::worker {
 

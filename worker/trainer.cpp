@@ -6,8 +6,8 @@
 #include <chrono>
 #include <cmath>
 
-#include "sweep/class_metrics.h"
-#include "sweep/errors.h"
+#include "core/class_metrics.h"
+#include "core/errors.h"
 #include "worker/augment.h"
 #include "worker/checkpoint.h"
 #include "worker/dataset.h"

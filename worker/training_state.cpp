@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 #include "worker/device.h"
 
 namespace sweep::worker {

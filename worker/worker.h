@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "sweep/trial.h"
+#include "core/trial.h"
 #include "worker/raw_images.h"
 
 namespace sweep::worker {

@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <string>
 
-#include "sweep/keys.h"
+#include "core/keys.h"
 #include "worker/worker.h"
 
 int main(int argc, char** argv) {

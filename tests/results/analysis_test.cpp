@@ -5,7 +5,7 @@
 #include <cmath>
 #include <map>
 
-#include "sweep/keys.h"
+#include "core/keys.h"
 
 namespace sweep::results {
 namespace {

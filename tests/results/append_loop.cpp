@@ -8,8 +8,8 @@
 #include <iostream>
 #include <string>
 
+#include "core/keys.h"
 #include "results/store.h"
-#include "sweep/keys.h"
 
 namespace {
 

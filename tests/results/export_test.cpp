@@ -5,9 +5,9 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/errors.h"
+#include "core/keys.h"
 #include "results/rank.h"
-#include "sweep/errors.h"
-#include "sweep/keys.h"
 
 namespace sweep::results {
 namespace {

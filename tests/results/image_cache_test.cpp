@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 
 namespace sweep::results {
 namespace {

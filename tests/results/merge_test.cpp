@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "core/errors.h"
+#include "core/keys.h"
 #include "results/store.h"
-#include "sweep/errors.h"
-#include "sweep/keys.h"
 
 namespace sweep::results {
 namespace {

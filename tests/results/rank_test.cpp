@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "sweep/errors.h"
-#include "sweep/keys.h"
+#include "core/errors.h"
+#include "core/keys.h"
 
 namespace sweep::results {
 namespace {

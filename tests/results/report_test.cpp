@@ -2,12 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/errors.h"
+#include "core/keys.h"
+#include "core/trial_id.h"
 #include "results/report_assets.h"
 #include "results/report_data.h"
 #include "results/report_html.h"
-#include "sweep/errors.h"
-#include "sweep/keys.h"
-#include "sweep/trial_id.h"
 
 namespace sweep::results {
 namespace {

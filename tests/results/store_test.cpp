@@ -10,10 +10,10 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "core/errors.h"
+#include "core/keys.h"
 #include "results/store_schema.h"
 #include "results/table.h"
-#include "sweep/errors.h"
-#include "sweep/keys.h"
 
 namespace sweep::results {
 namespace {

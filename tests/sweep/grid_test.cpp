@@ -4,8 +4,8 @@
 
 #include <set>
 
-#include "sweep/errors.h"
-#include "sweep/trial_id.h"
+#include "core/errors.h"
+#include "core/trial_id.h"
 
 namespace sweep {
 namespace {

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 
 namespace sweep {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 #include "sweep/scheduler.h"
 
 namespace sweep {

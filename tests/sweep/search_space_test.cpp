@@ -5,7 +5,7 @@
 #include <cmath>
 #include <set>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 #include "sweep/grid.h"
 
 namespace sweep {

@@ -5,7 +5,7 @@
 #include <map>
 #include <numeric>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 
 namespace sweep {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 #include "test_files.h"
 
 namespace sweep::worker {

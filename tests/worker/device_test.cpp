@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 #include "worker/worker.h"
 
 namespace sweep::worker {

@@ -4,8 +4,8 @@
 
 #include <fstream>
 
+#include "core/errors.h"
 #include "fundus_images.h"
-#include "sweep/errors.h"
 #include "test_files.h"
 #include "worker/image_decode.h"
 

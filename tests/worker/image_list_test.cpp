@@ -6,7 +6,7 @@
 #include <fstream>
 #include <map>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 #include "test_files.h"
 
 namespace sweep::worker {

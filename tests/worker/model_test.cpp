@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "backbone_file.h"
-#include "sweep/errors.h"
+#include "core/errors.h"
 #include "test_files.h"
 #include "worker/optimizer.h"
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 #include "sweep/grid.h"
 #include "test_files.h"
 #include "worker/predict.h"

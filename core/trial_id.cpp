@@ -1,9 +1,9 @@
-#include "sweep/trial_id.h"
+#include "core/trial_id.h"
 
 #include <algorithm>
 #include <cstdio>
 
-#include "sweep/keys.h"
+#include "core/keys.h"
 
 namespace sweep {
 

@@ -1,4 +1,4 @@
-#include "sweep/trial_id.h"
+#include "core/trial_id.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "sweep/keys.h"
+#include "core/keys.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 
 namespace sweep {
 namespace {

@@ -1,11 +1,11 @@
-#include "sweep/keys.h"
+#include "core/keys.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <iterator>
 
-#include "sweep/errors.h"
+#include "core/errors.h"
 
 namespace sweep {
 namespace {

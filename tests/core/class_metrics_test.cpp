@@ -1,4 +1,4 @@
-#include "sweep/class_metrics.h"
+#include "core/class_metrics.h"
 
 #include <gtest/gtest.h>
 
