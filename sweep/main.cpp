@@ -3,8 +3,8 @@
 
 #include "core/errors.h"
 #include "core/version.h"
-#include "sweep/cli.h"
-#include "sweep/commands.h"
+#include "sweep/commands/cli.h"
+#include "sweep/commands/commands.h"
 
 namespace {
 

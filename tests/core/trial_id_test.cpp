@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "sweep/grid.h"
+#include "sweep/grid/grid.h"
 
 namespace sweep {
 namespace {

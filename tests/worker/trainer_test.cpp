@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "core/errors.h"
-#include "sweep/grid.h"
+#include "sweep/grid/grid.h"
 #include "test_files.h"
 #include "worker/predict.h"
 #include "worker/worker.h"

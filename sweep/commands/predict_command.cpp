@@ -1,0 +1,131 @@
+// `sweep predict`: applies a kept checkpoint to a data set, prints its metrics and writes the
+// predictions as CSV.
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "core/errors.h"
+#include "core/trial_id.h"
+#include "results/rank.h"
+#include "results/store.h"
+#include "sweep/commands/commands.h"
+#include "sweep/commands/kept_checkpoints.h"
+#include "sweep/commands/whole_file.h"
+#include "sweep/data/cache_loader.h"
+#include "worker/predict.h"
+
+namespace sweep {
+namespace {
+
+// The checkpoint of the best kept trial of results file `path`: the trial with the best
+// val_acc (else test_acc) whose file is in PATH.checkpoints/. Throws UsageError when none is.
+std::string best_kept_checkpoint(const std::string& path) {
+  results::Store store = results::Store::open_read(path);
+  const std::string dir = checkpoint_dir_of(path);
+  std::string best;
+  double best_score = -1;
+  std::uint64_t best_id = 0;
+  for (const auto& t : store.read_trials()) {
+    const TrialResult& r = t.result;
+    if (r.status != Status::kOk || r.checkpoint.empty()) continue;
+    const std::string file = checkpoint_path(dir, r.trial_id);
+    if (!std::filesystem::is_regular_file(file)) continue;
+    double s = std::isnan(r.val_acc) ? r.test_acc : r.val_acc;
+    if (std::isnan(s)) s = 0;
+    if (best.empty() || s > best_score || (s == best_score && r.trial_id < best_id)) {
+      best = file;
+      best_score = s;
+      best_id = r.trial_id;
+    }
+  }
+  if (best.empty()) {
+    throw UsageError("--from " + path + ": no kept checkpoint in " + dir +
+                     " (run the sweep with --keep-best K)");
+  }
+  return best;
+}
+
+std::string fmt(double v, int digits = 4) {
+  if (std::isnan(v)) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+std::string confusion_text(const worker::Predictions& p) {
+  std::ostringstream out;
+  out << "confusion (rows: true label, columns: predicted)\n      ";
+  for (std::int64_t j = 0; j < p.classes; ++j)
+    out << " " << std::string(6 - std::min<std::size_t>(6, std::to_string(j).size()), ' ') << j;
+  out << "\n";
+  for (std::int64_t i = 0; i < p.classes; ++i) {
+    std::string head = std::to_string(i);
+    out << std::string(6 - std::min<std::size_t>(6, head.size()), ' ') << head;
+    for (std::int64_t j = 0; j < p.classes; ++j) {
+      const std::string v = std::to_string(p.confusion[i * p.classes + j]);
+      out << " " << std::string(6 - std::min<std::size_t>(6, v.size()), ' ') << v;
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+std::string predictions_csv(const worker::Predictions& p) {
+  std::string out = p.labels.empty() ? "ImageId,Label\n" : "ImageId,Label,Confidence,TrueLabel\n";
+  char buf[96];
+  for (std::size_t i = 0; i < p.predicted.size(); ++i) {
+    if (p.labels.empty()) {
+      std::snprintf(buf, sizeof buf, "%zu,%lld\n", i + 1, static_cast<long long>(p.predicted[i]));
+    } else {
+      std::snprintf(buf, sizeof buf, "%zu,%lld,%.6f,%lld\n", i + 1,
+                    static_cast<long long>(p.predicted[i]), p.confidence[i],
+                    static_cast<long long>(p.labels[i]));
+    }
+    out += buf;
+  }
+  return out;
+}
+
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// An image cache (*.h5) is read here and its test split predicted (its validation split, else
+// its training split, when it has no test split); anything else the worker reads.
+worker::Predictions predict_on(const std::string& checkpoint, const std::string& data) {
+  if (!ends_with(data, ".h5")) return worker::predict_data(checkpoint, data);
+  const worker::SplitImages s = load_split_images(data);
+  const bool test = s.test.count > 0, val = s.val.count > 0;
+  const worker::RawImages& raw = test ? s.test : val ? s.val : s.train;
+  const std::string split = test ? "test" : val ? "validation" : "training";
+  return worker::predict_images(checkpoint, raw,
+                                "image cache " + data + ", its " + split + " split");
+}
+
+}  // namespace
+
+int predict_command(const CliCommand& cmd) {
+  const std::string checkpoint = cmd.model.empty() ? best_kept_checkpoint(cmd.from) : cmd.model;
+  const worker::Predictions p = predict_on(checkpoint, cmd.data);
+  std::cout << "model: " << checkpoint << " (trial " << trial_id_hex(p.trial_id) << ", epoch "
+            << p.epoch << ", validation accuracy " << fmt(p.val_acc) << ")\n";
+  std::cout << "data: " << p.source << ", " << p.predicted.size() << " images, "
+            << (p.labels.empty() ? "no labels" : "labelled") << "\n";
+  if (!p.labels.empty()) {
+    std::cout << "accuracy " << fmt(p.accuracy) << "  macro F1 " << fmt(p.macro_f1);
+    if (p.classes == 2) std::cout << "  ROC AUC " << fmt(p.auc);
+    if (p.classes > 2) std::cout << "  quadratic weighted kappa " << fmt(p.qwk);
+    std::cout << "\n" << confusion_text(p);
+  }
+  if (!cmd.out.empty()) {
+    write_whole_file(cmd.out, predictions_csv(p));
+    std::cout << "predictions: " << cmd.out
+              << (p.labels.empty() ? " (ImageId,Label: the Kaggle submission format)" : "") << "\n";
+  }
+  std::cout << std::flush;
+  return kExitOk;
+}
+
+}  // namespace sweep

@@ -1,0 +1,121 @@
+#include "sweep/commands/progress.h"
+
+#include <cmath>
+
+#include "core/trial_id.h"
+
+namespace sweep {
+
+ProgressTracker::ProgressTracker(std::size_t total) : total_(total) {}
+
+void ProgressTracker::finished(const TrialResult& r) {
+  ++done_;
+  if (running_ > 0) --running_;
+  if (r.status == Status::kFailed) ++failed_;
+  if (r.status == Status::kDiverged) ++diverged_;
+  if (r.status != Status::kOk) return;
+  const bool has_test = !std::isnan(r.test_acc);
+  const double v = has_test ? r.test_acc : r.val_acc;
+  if (std::isnan(v)) return;
+  const char* metric = has_test ? "test_acc" : "val_acc";
+  if (!best_metric_.empty()) {
+    if (best_metric_ == "test_acc" && !has_test) return;  // test accuracy outranks validation
+    if (best_metric_ == metric && v <= best_value_) return;
+  }
+  best_metric_ = metric;
+  best_value_ = v;
+  best_trial_ = r.trial_id;
+}
+
+double ProgressTracker::trials_per_hour(double elapsed) const {
+  return done_ == 0 || elapsed <= 0 ? 0 : 3600.0 * done_ / elapsed;
+}
+
+double ProgressTracker::eta_seconds(double elapsed) const {
+  if (done_ == 0 || elapsed <= 0) return -1;
+  return elapsed / done_ * (total_ > done_ ? total_ - done_ : 0);
+}
+
+std::string format_duration(double s) {
+  if (!(s >= 0) || !std::isfinite(s)) return "?";
+  const long long t = std::llround(s);
+  char buf[32];
+  if (t < 60) {
+    std::snprintf(buf, sizeof buf, "%llds", t);
+  } else if (t < 3600) {
+    std::snprintf(buf, sizeof buf, "%lldm%02llds", t / 60, t % 60);
+  } else if (t < 86400) {
+    std::snprintf(buf, sizeof buf, "%lldh%02lldm", t / 3600, t % 3600 / 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lldd%02lldh", t / 86400, t % 86400 / 3600);
+  }
+  return buf;
+}
+
+std::string ProgressTracker::line(double elapsed) const {
+  std::string s = std::to_string(done_) + "/" + std::to_string(total_) + " done";
+  if (failed_ + diverged_ > 0) {
+    s += " (";
+    if (failed_ > 0) s += std::to_string(failed_) + " failed";
+    if (failed_ > 0 && diverged_ > 0) s += ", ";
+    if (diverged_ > 0) s += std::to_string(diverged_) + " diverged";
+    s += ")";
+  }
+  s += ", " + std::to_string(running_) + " running | ";
+  if (has_best()) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "best %s %.4f (trial %s)", best_metric_.c_str(), best_value_,
+                  trial_id_hex(best_trial_).c_str());
+    s += buf;
+  } else {
+    s += "no result yet";
+  }
+  s += " | " + format_duration(elapsed) + " elapsed, ETA " + format_duration(eta_seconds(elapsed));
+  char rate[48];
+  std::snprintf(rate, sizeof rate, ", %.0f trials/h", trials_per_hour(elapsed));
+  return s + rate;
+}
+
+ProgressDisplay::ProgressDisplay(ProgressMode mode, double every, std::FILE* out, std::size_t width)
+    : mode_(mode), every_(every), out_(out), width_(width) {}
+
+bool ProgressDisplay::tick(const ProgressTracker& p, double now, bool changed) {
+  if (mode_ == ProgressMode::kOff) return false;
+  if (mode_ == ProgressMode::kLog) {
+    if (now - last_ < every_) return false;
+    last_ = now;
+    std::fprintf(out_, "progress: %s\n", p.line(now).c_str());
+    std::fflush(out_);
+    return true;
+  }
+  if (!changed && drawn_ && now - last_ < 0.5) return false;
+  last_ = now;
+  std::string text = p.line(now);
+  if (width_ > 1 && text.size() > width_ - 1) text.resize(width_ - 1);
+  std::fprintf(out_, "\r%s\033[K", text.c_str());
+  std::fflush(out_);
+  drawn_ = true;
+  return true;
+}
+
+void ProgressDisplay::clear_terminal_line() {
+  if (!drawn_) return;
+  std::fputs("\r\033[K", out_);
+  drawn_ = false;
+}
+
+void ProgressDisplay::print(const std::string& text, std::FILE* to) {
+  clear_terminal_line();
+  std::fflush(out_);
+  if (to == nullptr) to = out_;
+  std::fprintf(to, "%s\n", text.c_str());
+  std::fflush(to);
+  // The terminal line comes back at the next tick.
+}
+
+void ProgressDisplay::finish() {
+  clear_terminal_line();
+  std::fflush(out_);
+}
+
+}  // namespace sweep

@@ -1,0 +1,267 @@
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "core/errors.h"
+#include "core/version.h"
+#include "results/rank.h"
+#include "results/store.h"
+#include "sweep/commands/commands.h"
+#include "sweep/commands/kept_checkpoints.h"
+#include "sweep/commands/plan.h"
+#include "sweep/commands/progress.h"
+#include "sweep/commands/run_output.h"
+#include "sweep/data/cache_loader.h"
+#include "sweep/data/memory_share.h"
+#include "sweep/mpi/coordinator.h"
+#include "sweep/mpi/signals.h"
+#include "sweep/search/asha_work.h"
+#include "sweep/search/scheduler.h"
+
+namespace sweep {
+namespace {
+
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + 1e-6 * (u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
+// Where successive halving keeps the training states between rungs.
+std::string state_dir_of(const std::string& results_file) { return results_file + ".state"; }
+
+// Everything rank 0 prepares before any trial runs. Bad input leaves `code` at 2 with
+// nothing written.
+struct Prepared {
+  std::optional<Plan> plan;
+  std::optional<results::Store> store;
+  std::vector<std::size_t> order;            // grid and random search: the trials to run
+  bool asha = false;                         // successive halving: jobs come from AshaWork
+  std::vector<results::StoredTrial> stored;  // asha, --keep-best: the rows already in the file
+  std::optional<KeptCheckpoints> keep;       // --keep-best
+  Target target;
+  std::size_t skipped = 0, in_shard = 0;
+  int code = kExitOk;
+};
+
+Prepared prepare(const CliCommand& cmd) {
+  Prepared p;
+  try {
+    p.target = resolve_target(cmd, process_env());
+    p.plan = make_plan(cmd.grid, cmd.overrides);
+    p.asha = p.plan->grid.search.method == SearchSettings::Method::kAsha;
+    if (p.asha && p.target.shard) {
+      throw UsageError("search = asha runs as one MPI job and cannot be split into shards (" +
+                       p.target.shard->source + "); run it without --shard or an array job");
+    }
+    if (cmd.keep_best > 0) {
+      p.keep.emplace(checkpoint_dir_of(p.target.out), static_cast<std::size_t>(cmd.keep_best),
+                     cmd.keep_by);
+    }
+    std::set<std::uint64_t> done;
+    const std::string parameters = parameter_set(p.plan->grid);
+    if (results::file_exists(p.target.out)) {
+      // Checked before the file is opened for writing, which may tidy it.
+      check_parameter_set(p.target.out, results::Store::open_read(p.target.out).info().parameters,
+                          parameters);
+      p.store = results::Store::open_append(p.target.out);
+      if (p.store->recovered()) {
+        std::cerr << "sweep: " << p.target.out
+                  << " was not closed cleanly (its writer was killed); repaired, every stored "
+                     "trial kept\n";
+      }
+      if (p.asha || p.keep) p.stored = p.store->read_trials();
+      if (!p.asha) {
+        done = ids_to_skip(p.store->stored_status(), cmd.retry_failed);
+      }
+    }
+    if (!p.asha) {
+      const std::vector<std::size_t> members = shard_members(*p.plan, p.target.shard);
+      p.order = pending_order(p.plan->trials, p.plan->costs, done, &members);
+      p.in_shard = members.size();
+      p.skipped = members.size() - p.order.size();
+    }
+    if (!p.store) {
+      results::StoreInfo info;
+      info.grid_path = cmd.grid;
+      info.grid_text = p.plan->grid.text;
+      info.command_line = cmd.command_line;
+      info.program_version = kVersion;
+      info.dataset = p.plan->data.description;
+      info.shard = p.target.shard ? p.target.shard->tag() : "";
+      info.parameters = parameters;
+      info.created_unix =
+          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+              .count();
+      p.store = results::Store::create(p.target.out, info);
+    }
+    if (p.asha) std::filesystem::create_directories(state_dir_of(p.target.out));
+    if (p.keep) {
+      for (const auto& t : p.stored) p.keep->add(t.result);
+      p.keep->remove_unkept_files();
+    }
+  } catch (const std::exception& e) {
+    // Nothing has been written when the input is bad: the store is created last.
+    std::cerr << "sweep: error: " << e.what() << "\n";
+    p.code = exit_code_of(e);
+  }
+  return p;
+}
+
+// Bytes of image cache this rank may load under cache_memory = auto.
+std::uint64_t cache_share(const CliCommand& cmd, const NodeFacts& facts) {
+  if (cmd.memory_per_rank >= 0) return static_cast<std::uint64_t>(cmd.memory_per_rank * 1048576.0);
+  const std::optional<std::uint64_t> available = available_memory();
+  // Without /proc/meminfo nothing is known: load, as before there was a choice.
+  if (!available) return UINT64_MAX;
+  return memory_share(*available, facts.local_ranks);
+}
+
+}  // namespace
+
+int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals& signals) {
+  const bool root = mpi.rank() == 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  Prepared p;
+  if (root) p = prepare(cmd);
+  const int code = mpi.size() > 1 ? polled_broadcast(p.code) : p.code;
+  if (code != kExitOk) return code;
+
+  const NodeFacts facts = node_facts(mpi);
+  const WaitPolicy wait = wait_policy_for(facts.local_ranks, facts.cores);
+  worker::WorkerContext ctx;
+  ctx.rank = mpi.rank();
+  ctx.threads = threads_per_worker(facts, cmd.threads);
+  ctx.host = mpi.host();
+  ctx.local_worker = facts.local_worker;
+  ctx.gpus = worker::visible_gpus();
+  const bool trains = mpi.size() == 1 || !root;
+  if (trains) worker::configure_runtime(ctx.threads);
+  worker::DataCache cache(cache_loader(cache_share(cmd, facts), [](const std::string& text) {
+    std::cerr << "sweep: " << text << "\n";
+  }));
+
+  if (!root) {
+    serve_as_worker(cache, ctx, wait);
+    polled_barrier();
+    return kExitOk;
+  }
+  const std::string warning = worker::blas_warning();
+  if (!warning.empty()) std::cerr << "sweep: " << warning << "\n";
+  std::optional<AshaWork> asha;
+  std::size_t restored = 0;
+  if (p.asha) {
+    asha.emplace(p.plan->trials, p.plan->grid.search, state_dir_of(p.target.out));
+    for (const auto& t : p.stored) restored += asha->restore(t.result, cmd.retry_failed);
+  }
+  const std::size_t expected = asha ? asha->expected_jobs() : 0;
+  const std::size_t total = asha ? (expected > restored ? expected - restored : 1) : p.order.size();
+  const int workers = mpi.size() == 1 ? 1 : mpi.size() - 1;
+  std::cout << "sweep " << kVersion << ": ";
+  if (asha) {
+    std::cout << asha_header(asha->scheduler(), p.plan->trials.size(), cmd.grid,
+                             p.plan->grid.search.reduction_factor, expected, restored, p.target.out,
+                             workers)
+              << "\n";
+  } else {
+    std::cout << p.plan->trials.size() << " trials in " << cmd.grid;
+    if (p.target.shard) {
+      std::cout << ", shard " << p.target.shard->index + 1 << " of " << p.target.shard->count
+                << " (" << p.target.shard->source << "): " << p.in_shard << " trials";
+    }
+    std::cout << ", " << p.skipped << " already in " << p.target.out << ", " << total
+              << " to run on " << workers << " worker rank(s)"
+              << (mpi.size() == 1 ? " (rank 0 trains, " + std::to_string(ctx.threads) + " threads)"
+                                  : "")
+              << "\n";
+  }
+  std::cout << std::flush;
+  const double cpu0 = cpu_seconds();
+  const auto loop_start = std::chrono::steady_clock::now();
+  auto since_start = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
+  };
+  ProgressTracker progress(total);
+  ProgressDisplay display = make_display(cmd);
+  std::size_t writes = 0;  // appends to the store (each one flush, for one or more results)
+  ResultSink sink = [&](const std::vector<FinishedJob>& finished) {
+    ++writes;
+    std::vector<results::Store::Item> items;
+    for (const FinishedJob& f : finished) items.push_back({&f.job.spec, &f.result});
+    p.store->append(items);
+    for (const FinishedJob& f : finished) {
+      if (p.keep) p.keep->add(f.result);
+      progress.finished(f.result);
+      if (cmd.verbose) {
+        display.print(result_line(f.job.spec, f.result, p.plan->grid, progress.done(), total));
+      }
+    }
+    display.tick(progress, since_start(), true);
+  };
+  Ticker tick = [&](std::size_t running) {
+    progress.set_running(running);
+    display.tick(progress, since_start());
+  };
+  StopControl stop;
+  stop.signals = &signals;
+  stop.grace_seconds = cmd.grace;
+  stop.note = [&](const std::string& text) { display.print("sweep: " + text, stderr); };
+  SweepOutcome outcome;
+  TrialList list(p.plan->trials, p.order);
+  WorkSource& inner = asha ? static_cast<WorkSource&>(*asha) : list;
+  CheckpointingWork checkpointing(inner, checkpoint_dir_of(p.target.out));
+  WorkSource& work = p.keep ? static_cast<WorkSource&>(checkpointing) : inner;
+  if (mpi.size() == 1) {
+    outcome = run_locally(work, cache, ctx, sink, stop, tick);
+  } else {
+    outcome = coordinate(work, mpi.size() - 1, sink, stop, tick, wait);
+    polled_barrier();
+  }
+  display.finish();
+  const std::size_t done = progress.done();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("done: %zu %s in %.1f s", done, asha ? "rung jobs" : "trials", wall);
+  if (mpi.size() > 1 && done > 0) {
+    const double cpu = cpu_seconds() - cpu0;
+    const double loop =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
+    std::printf(
+        "; coordinator CPU %.2f s over %.2f s of coordinating (%.2f%%), %.0f results/s stored in "
+        "%zu writes",
+        cpu, loop, 100 * cpu / loop, static_cast<double>(done) / loop, writes);
+  }
+  std::printf("; results in %s\n", p.target.out.c_str());
+  if (asha) {
+    std::cout << asha_summary(asha->scheduler(), p.plan->trials.size()) << "\n";
+    if (!outcome.stopped() && asha->exhausted()) {
+      std::error_code ignored;  // the states are only needed to resume
+      std::filesystem::remove_all(state_dir_of(p.target.out), ignored);
+    }
+  }
+  std::printf("\n");
+  std::cout << results::rank_table(p.store->read_trials(), results::RankOptions{}) << std::flush;
+  if (outcome.stopped() && (asha ? !asha->exhausted() : done < total)) {
+    if (asha) {
+      std::cout << "\nstopped by " << signal_name(outcome.signal) << ": " << done
+                << " rung jobs finished and stored, " << outcome.abandoned
+                << " abandoned; run the same command again to resume (the training states are "
+                   "kept in "
+                << state_dir_of(p.target.out) << ")\n"
+                << std::flush;
+      return kExitInterrupted;
+    }
+    std::cout << "\nstopped by " << signal_name(outcome.signal) << ": " << done << " of " << total
+              << " trials finished and stored, " << outcome.abandoned << " abandoned, "
+              << total - done - outcome.abandoned
+              << " not started; run the same command again to resume\n"
+              << std::flush;
+    return kExitInterrupted;
+  }
+  return kExitOk;
+}
+
+}  // namespace sweep

@@ -1,0 +1,63 @@
+#include "sweep/commands/run_output.h"
+
+#include <cstdio>
+
+#include "core/trial_id.h"
+#include "sweep/commands/terminal.h"
+
+namespace sweep {
+
+std::string result_line(const TrialSpec& spec, const TrialResult& r, const Grid& grid,
+                        std::size_t done, std::size_t total) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "[%zu/%zu] %s %-8s val_acc %.4f test_acc %.4f  %.1f s  rank %d x%d thr", done,
+                total, trial_id_hex(r.trial_id).c_str(), status_name(r.status), r.val_acc,
+                r.test_acc, r.wall_seconds, r.rank, r.threads);
+  std::string s = buf;
+  std::string params;
+  for (const auto& e : grid.entries) {
+    if (e.axis) params += (params.empty() ? "" : " ") + e.key + "=" + spec.get(e.key);
+  }
+  if (!params.empty()) s += "  " + params;
+  if (grid.search.method == SearchSettings::Method::kAsha) {
+    s += "  rung " + std::to_string(r.rung) + " (" + std::to_string(r.epochs_run) + " epochs)";
+  }
+  if (!r.message.empty()) s += "  (" + r.message + ")";
+  return s;
+}
+
+ProgressDisplay make_display(const CliCommand& cmd) {
+  if (cmd.quiet) return ProgressDisplay(ProgressMode::kOff, cmd.progress_every, stdout);
+  const TerminalInfo t = stdout_terminal();
+  return ProgressDisplay(t.is_terminal ? ProgressMode::kTerminal : ProgressMode::kLog,
+                         cmd.progress_every, stdout, t.columns);
+}
+
+std::string asha_header(const AshaScheduler& a, std::size_t configs, const std::string& grid,
+                        int reduction_factor, std::size_t expected_jobs, std::size_t restored,
+                        const std::string& out, int workers) {
+  std::string s =
+      "ASHA over " + std::to_string(configs) + " configurations in " + grid + " (rungs at";
+  for (int e : a.rungs()) s += " " + std::to_string(e);
+  return s + " epochs, reduction factor " + std::to_string(reduction_factor) + ", about " +
+         std::to_string(expected_jobs) + " rung jobs), " + std::to_string(restored) +
+         " rung results already in " + out + ", on " + std::to_string(workers) + " worker rank(s)";
+}
+
+std::string asha_summary(const AshaScheduler& a, std::size_t configs) {
+  std::size_t top = 0;
+  for (std::size_t c = 0; c < configs; ++c) {
+    top += a.rung_reached(c) + 1 == static_cast<int>(a.rungs().size());
+  }
+  const int e = a.rungs().back();
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "ASHA: %zu of %zu configurations started, %zu reached the top rung (%d epochs); "
+                "%lld epochs trained in all, against %lld for all of them to %d epochs",
+                a.started_configs(), configs, top, e, a.epochs_spent(),
+                static_cast<long long>(configs) * e, e);
+  return buf;
+}
+
+}  // namespace sweep

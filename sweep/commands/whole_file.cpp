@@ -1,0 +1,26 @@
+#include "sweep/commands/whole_file.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include "core/errors.h"
+
+namespace sweep {
+
+void write_whole_file(const std::string& path, const std::string& text) {
+  const std::string part = path + ".part";
+  {
+    std::ofstream f(part, std::ios::binary);
+    f << text;
+    if (!f.flush()) {
+      std::remove(part.c_str());
+      throw StoreError(part + ": cannot write");
+    }
+  }
+  if (std::rename(part.c_str(), path.c_str()) != 0) {
+    std::remove(part.c_str());
+    throw StoreError(path + ": cannot write");
+  }
+}
+
+}  // namespace sweep

@@ -1,0 +1,298 @@
+#include "sweep/grid/grid.h"
+
+#include <algorithm>
+#include <set>
+
+#include "core/errors.h"
+#include "core/keys.h"
+#include "core/trial_id.h"
+#include "sweep/grid/grid_values.h"
+
+namespace sweep {
+
+const GridEntry* Grid::find(const std::string& key) const {
+  for (const auto& e : entries) {
+    if (e.key == key) return &e;
+  }
+  return nullptr;
+}
+
+std::string Grid::fixed_value(const std::string& key) const {
+  const GridEntry* e = find(key);
+  if (e != nullptr && !e->axis) return e->values.front();
+  const KeySpec* spec = find_key(key);
+  return spec == nullptr ? "" : spec->default_value;
+}
+
+std::size_t Grid::size() const {
+  if (search.method != SearchSettings::Method::kGrid) return search.samples;
+  std::size_t n = 1;
+  for (const auto& e : entries) {
+    if (e.axis) n *= e.values.size();
+  }
+  return n;
+}
+
+void apply_overrides(Grid& grid,
+                     const std::vector<std::pair<std::string, std::string>>& overrides) {
+  for (const auto& [key, value] : overrides) {
+    const std::string origin = "command line --" + key;
+    if (is_search_setting(key)) {
+      try {
+        set_search_setting(grid.search, key, value, origin);
+      } catch (const GridError& e) {
+        throw GridError(origin + ": " + e.what());
+      }
+      continue;
+    }
+    const KeySpec* spec = find_key(key);
+    if (spec == nullptr)
+      throw GridError(origin + ": unknown key '" + key + "'" + closest_key_hint(key));
+    GridEntry entry;
+    entry.key = key;
+    entry.origin = origin;
+    try {
+      entry.dist = spec->axis ? parse_distribution(*spec, value) : std::nullopt;
+      if (!entry.dist) {
+        entry.values = spec->axis ? parse_value_list(*spec, value)
+                                  : std::vector<std::string>{parse_single_value(*spec, value)};
+      }
+    } catch (const GridError& e) {
+      throw GridError(origin + ": " + e.what());
+    }
+    entry.axis = entry.dist.has_value() || entry.values.size() > 1;
+    bool replaced = false;
+    for (auto& e : grid.entries) {
+      if (e.key == key) {
+        e = entry;
+        replaced = true;
+      }
+    }
+    if (!replaced) grid.entries.push_back(std::move(entry));
+  }
+}
+
+namespace {
+
+// The values `key` can take in trials of `grid`: its list, its choices, or its fixed value.
+// Empty for a numeric distribution (which the conditions never name).
+std::vector<std::string> possible_values(const Grid& grid, const std::string& key) {
+  const GridEntry* e = grid.find(key);
+  if (e == nullptr) return {grid.fixed_value(key)};
+  if (e->dist) return e->dist->choices;
+  return e->values;
+}
+
+// Throws GridError when the grid sets a key that no trial of it uses (momentum without sgd,
+// filters for a resnet only, ...).
+void check_keys_used(const Grid& grid) {
+  for (const auto& e : grid.entries) {
+    const KeySpec* spec = find_key(e.key);
+    if (spec == nullptr) continue;
+    for (const auto& [key, allowed] : spec->used_if) {
+      const std::vector<std::string> values = possible_values(grid, key);
+      const bool any = std::any_of(values.begin(), values.end(), [&](const std::string& v) {
+        return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
+      });
+      if (!any) {
+        std::string have;
+        for (const auto& v : values) have += (have.empty() ? "" : ", ") + v;
+        throw GridError(e.origin + ": key '" + e.key + "' is only used when " +
+                        used_if_text(*spec) + ", and this grid has " + key + " = " + have +
+                        "; remove the key or change " + key);
+      }
+    }
+  }
+}
+
+// True when some trial of `grid` may have `key` at `value` (a list holding it, or the fixed
+// value or default).
+bool may_be(const Grid& grid, const std::string& key, const std::string& value) {
+  const GridEntry* e = grid.find(key);
+  if (e != nullptr && e->dist)
+    return e->dist->kind == Distribution::Kind::kChoice
+               ? std::count(e->dist->choices.begin(), e->dist->choices.end(), value) > 0
+               : e->dist->low <= std::stod(value) && std::stod(value) <= e->dist->high;
+  const std::vector<std::string> values = possible_values(grid, key);
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+// Early stopping watches the validation loss, and a trial trained in rungs must reach each
+// rung's epochs.
+void check_early_stopping(const Grid& grid) {
+  const GridEntry* es = grid.find("early_stop_patience");
+  if (es == nullptr || (!es->dist && es->values.size() == 1 && es->values.front() == "0")) return;
+  if (may_be(grid, "val_split", "0")) {
+    const GridEntry* vs = grid.find("val_split");
+    throw GridError((vs != nullptr ? vs->origin : es->origin) +
+                    ": early_stop_patience watches the validation loss; val_split must be above 0");
+  }
+  if (grid.search.method == SearchSettings::Method::kAsha) {
+    throw GridError(es->origin +
+                    ": early_stop_patience cannot be used with search = asha, which decides "
+                    "itself how long each trial trains");
+  }
+}
+
+}  // namespace
+
+void check_consistency(const Grid& grid) {
+  check_keys_used(grid);
+  check_early_stopping(grid);
+  const std::string dataset = grid.fixed_value("dataset");
+  auto origin = [&](const std::string& key) {
+    const GridEntry* e = grid.find(key);
+    return e != nullptr ? e->origin : grid.path;
+  };
+  if (dataset == "csv" && grid.fixed_value("train_csv").empty()) {
+    throw GridError(origin("dataset") + ": key 'train_csv' is required when dataset = csv");
+  }
+  if (dataset == "hdf5" && grid.fixed_value("cache").empty()) {
+    throw GridError(origin("dataset") +
+                    ": key 'cache' is required when dataset = hdf5 (an image "
+                    "cache written by sweep prepare)");
+  }
+  if (dataset != "csv" && dataset != "hdf5" &&
+      grid.fixed_value("data_dir").empty()) {  // idx, folder
+    throw GridError(origin("data_dir") + ": key 'data_dir' is required when dataset = " + dataset);
+  }
+  const SearchSettings& s = grid.search;
+  const std::string search_at = s.origin.empty() ? grid.path : s.origin;
+  if (s.method != SearchSettings::Method::kAsha && !s.asha_origin.empty()) {
+    throw GridError(s.asha_origin +
+                    ": min_epochs, max_epochs and reduction_factor are only used with search = "
+                    "asha");
+  }
+  if (s.method == SearchSettings::Method::kAsha) {
+    if (s.max_epochs == 0) {
+      throw GridError(search_at + ": search = asha needs max_epochs = N (the top rung's epochs)");
+    }
+    if (s.min_epochs > s.max_epochs) {
+      throw GridError(s.asha_origin + ": min_epochs (" + std::to_string(s.min_epochs) +
+                      ") is above max_epochs (" + std::to_string(s.max_epochs) + ")");
+    }
+    if (const GridEntry* e = grid.find("epochs")) {
+      throw GridError(e->origin +
+                      ": key 'epochs' is not used with search = asha; the rungs train from "
+                      "min_epochs to max_epochs");
+    }
+    const GridEntry* vs = grid.find("val_split");
+    const bool no_val =
+        vs == nullptr ? false
+        : vs->dist    ? vs->dist->low == 0
+                      : std::find(vs->values.begin(), vs->values.end(), "0") != vs->values.end();
+    if (no_val) {
+      throw GridError(vs->origin +
+                      ": search = asha compares trials by validation accuracy; val_split must "
+                      "be above 0");
+    }
+  }
+  if (s.method == SearchSettings::Method::kGrid) {
+    for (const auto& e : grid.entries) {
+      if (e.dist) {
+        throw GridError(e.origin + ": key '" + e.key + "' is a distribution, " + e.dist->text +
+                        ", which a grid cannot enumerate; set search = random and samples = N, "
+                        "or give a list of values");
+      }
+    }
+    if (!s.samples_origin.empty()) {
+      throw GridError(s.samples_origin +
+                      ": key 'samples' is only used with search = random or asha; remove it or "
+                      "set search = random");
+    }
+  } else if (s.samples == 0) {
+    throw GridError(search_at + ": search = " +
+                    (s.method == SearchSettings::Method::kAsha ? "asha" : "random") +
+                    " needs samples = N (how many trials to draw)");
+  }
+}
+
+namespace {
+
+// Every known key at its fixed value (or default), with `values` of the axes set over it.
+TrialSpec make_spec(const Grid& grid, const std::vector<const GridEntry*>& axes,
+                    const std::vector<std::string>& values) {
+  TrialSpec spec;
+  for (const auto& k : known_keys()) {
+    std::string v = grid.fixed_value(k.name);
+    for (std::size_t a = 0; a < axes.size(); ++a) {
+      if (axes[a]->key == k.name) v = values[a];
+    }
+    spec.params.emplace_back(k.name, v);
+  }
+  // A key this trial does not use holds its default, so that trials differing only in unused
+  // keys are one trial (one id), trained once.
+  auto value_of = [&](const std::string& key) { return spec.get(key); };
+  for (std::size_t i = 0; i < known_keys().size(); ++i) {
+    const KeySpec& k = known_keys()[i];
+    if (!key_is_used(k, value_of)) spec.params[i].second = k.default_value;
+  }
+  spec.trial_id = trial_id_of(spec.params);
+  return spec;
+}
+
+std::vector<TrialSpec> sample(const Grid& grid, const std::vector<const GridEntry*>& axes) {
+  const SearchSettings& s = grid.search;
+  std::vector<TrialSpec> trials;
+  std::set<std::uint64_t> seen;
+  for (std::uint64_t i = 0; trials.size() < s.samples && i < 100 * s.samples; ++i) {
+    std::vector<std::string> values;
+    for (const auto* a : axes) {
+      const double u = sample_uniform(s.seed, i, a->key);
+      if (a->dist) {
+        values.push_back(draw(*find_key(a->key), *a->dist, u));
+      } else {
+        const auto n = a->values.size();
+        values.push_back(a->values[std::min(n - 1, static_cast<std::size_t>(u * n))]);
+      }
+    }
+    TrialSpec spec = make_spec(grid, axes, values);
+    if (seen.insert(spec.trial_id).second) trials.push_back(std::move(spec));
+  }
+  return trials;
+}
+
+}  // namespace
+
+std::vector<TrialSpec> expand(const Grid& grid) {
+  std::vector<const GridEntry*> axes;
+  for (const auto& e : grid.entries) {
+    if (e.axis) axes.push_back(&e);
+  }
+  if (grid.search.method == SearchSettings::Method::kRandom) return sample(grid, axes);
+  if (grid.search.method == SearchSettings::Method::kAsha) {
+    // Configurations as for random search, each trained (at most) to max_epochs.
+    Grid configs = grid;
+    GridEntry epochs;
+    epochs.key = "epochs";
+    epochs.values = {std::to_string(grid.search.max_epochs)};
+    epochs.origin = "max_epochs";
+    configs.entries.push_back(epochs);
+    std::vector<const GridEntry*> config_axes;
+    for (const auto& e : configs.entries) {
+      if (e.axis) config_axes.push_back(&e);
+    }
+    return sample(configs, config_axes);
+  }
+  std::vector<TrialSpec> trials;
+  trials.reserve(grid.size());
+  std::set<std::uint64_t> seen;
+  std::vector<std::size_t> pos(axes.size(), 0);
+  while (true) {
+    std::vector<std::string> values;
+    for (std::size_t a = 0; a < axes.size(); ++a) values.push_back(axes[a]->values[pos[a]]);
+    TrialSpec spec = make_spec(grid, axes, values);
+    if (seen.insert(spec.trial_id).second) trials.push_back(std::move(spec));
+    // Odometer step: the last axis varies fastest.
+    std::size_t a = axes.size();
+    while (a > 0) {
+      --a;
+      if (++pos[a] < axes[a]->values.size()) break;
+      pos[a] = 0;
+      if (a == 0) return trials;
+    }
+    if (axes.empty()) return trials;
+  }
+}
+
+}  // namespace sweep

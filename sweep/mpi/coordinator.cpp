@@ -1,0 +1,222 @@
+#include "sweep/mpi/coordinator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+#include "core/errors.h"
+#include "sweep/mpi/poll_ceiling.h"
+#include "sweep/mpi/protocol.h"
+#include "sweep/mpi/session.h"
+
+namespace sweep {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// How long workers have to answer an abandon request (they check before every batch).
+constexpr double kAbandonAnswerSeconds = 60;
+
+void tell(const StopControl& stop, const std::string& text) {
+  if (stop.note) stop.note(text);
+}
+
+// Takes the signal counts into `state`; true when they changed.
+bool poll_signals(const StopControl& stop, StopState& state) {
+  return stop.signals != nullptr && state.update(stop.signals->count(), stop.signals->interrupts());
+}
+
+worker::TrainSpan span_of(const Job& job) {
+  worker::TrainSpan s;
+  s.from_epoch = job.from_epoch;
+  s.to_epoch = job.to_epoch;
+  s.load_from = job.load_from;
+  s.save_to = job.save_to;
+  s.checkpoint_to = job.checkpoint_to;
+  return s;
+}
+
+std::string stop_text(const StopControl& stop, std::size_t running) {
+  const int sig = stop.signals ? stop.signals->last() : 0;
+  char grace[32];
+  std::snprintf(grace, sizeof grace, "%g", stop.grace_seconds);
+  return std::string(signal_name(sig)) + ": stopping; no more trials handed out; " +
+         (running == 0
+              ? std::string("none running")
+              : "waiting up to " + std::string(grace) + " s for " + std::to_string(running) +
+                    " running trial(s) (a second Ctrl-C abandons them now)");
+}
+
+}  // namespace
+
+SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
+                        const StopControl& stop, const Ticker& tick, const WaitPolicy& wait) {
+  SweepOutcome out;
+  StopState state(stop.grace_seconds);
+  std::map<int, Job> running;  // worker rank -> its job
+  std::vector<int> idle;       // workers waiting for a job to become ready
+  int active = workers;
+  Outbox outbox;
+  PollCeiling ceiling;
+  bool abandon_sent = false;
+  Clock::time_point abandon_at{};
+  auto answer_overdue = [&] {
+    return abandon_sent &&
+           std::chrono::duration<double>(Clock::now() - abandon_at).count() > kAbandonAnswerSeconds;
+  };
+  // Wakes the wait when a signal comes, the grace time runs out or an answer is overdue.
+  auto interrupt = [&] {
+    if (tick) tick(running.size());
+    if (poll_signals(stop, state)) return true;
+    return (state.stopping() && !abandon_sent && state.abandon()) || answer_overdue();
+  };
+  // Gives ready jobs to idle workers; stops them when no job will come (or after a stop).
+  auto dispatch = [&] {
+    while (!idle.empty() && !state.stopping()) {
+      std::optional<Job> job = work.next();
+      if (!job) break;
+      const int w = idle.back();
+      idle.pop_back();
+      outbox.send(w, Tag::kTrial, encode_job(*job));
+      running[w] = std::move(*job);
+    }
+    if (idle.empty()) return;
+    if (state.stopping() || work.exhausted()) {
+      for (int w : idle) outbox.send(w, Tag::kStop, {});
+      active -= static_cast<int>(idle.size());
+      idle.clear();
+    } else if (running.empty()) {
+      throw std::logic_error("the scheduler has no job, none is running, and it is not done");
+    }
+  };
+  while (active > 0) {
+    WaitPolicy now = wait;
+    now.ceiling_us = ceiling.ceiling_us();
+    std::optional<Message> got = wait_message_or(-1, interrupt, now);
+    if (state.stopping() && out.signal == 0) {
+      out.signal = stop.signals->last();
+      tell(stop, stop_text(stop, running.size()));
+      dispatch();  // idle workers stop now
+    }
+    if (state.stopping() && !abandon_sent && state.abandon()) {
+      abandon_sent = true;
+      abandon_at = Clock::now();
+      if (!running.empty()) {
+        tell(stop, "abandoning " + std::to_string(running.size()) +
+                       " running trial(s); they run again on resume");
+      }
+      for (const auto& [rank, job] : running) outbox.send(rank, Tag::kAbandon, {});
+    }
+    if (answer_overdue()) throw MpiError("workers did not answer the abandon request within 60 s");
+    if (!got) continue;
+    // Every message already waiting is taken now, so that their results are stored together
+    // (one write and one flush for all: what makes short trials cheap to store).
+    std::vector<FinishedJob> finished;
+    for (std::optional<Message> m = std::move(got); m; m = poll_message()) {
+      if (m->tag == Tag::kResult) {
+        auto it = running.find(m->source);
+        if (it == running.end())
+          throw MpiError("rank " + std::to_string(m->source) + " sent a result it was never given");
+        FinishedJob f{std::move(it->second), decode_result(m->body)};
+        running.erase(it);
+        if (f.result.trial_id != f.job.spec.trial_id)
+          throw MpiError("rank " + std::to_string(m->source) +
+                         " sent a result for the wrong trial");
+        f.result.rung = f.job.rung;
+        if (f.result.status == Status::kAbandoned) {
+          ++out.abandoned;
+          work.abandoned(f.job);
+        } else {
+          finished.push_back(std::move(f));
+        }
+      } else if (m->tag != Tag::kReady) {
+        throw MpiError("unexpected message tag " + std::to_string(static_cast<int>(m->tag)) +
+                       " from rank " + std::to_string(m->source));
+      }
+      idle.push_back(m->source);
+    }
+    if (!finished.empty()) {
+      sink(finished);  // durable before these workers are given more work
+      for (const FinishedJob& f : finished) {
+        ceiling.observe(f.result.wall_seconds);
+        work.finished(f.job, f.result);
+      }
+    }
+    dispatch();
+    outbox.progress();
+  }
+  outbox.finish();
+  return out;
+}
+
+void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx,
+                     const WaitPolicy& wait) {
+  send_message(0, Tag::kReady, {});
+  PollCeiling ceiling;  // short trials: the next job is looked for more often
+  while (true) {
+    WaitPolicy now = wait;
+    now.ceiling_us = ceiling.ceiling_us();
+    now.soon_us = 100000;  // rank 0 answers a result at once: look often for the first 0.1 s
+    Message m = wait_message(0, now);
+    if (m.tag == Tag::kStop) return;
+    if (m.tag == Tag::kAbandon) continue;  // came after the trial it meant had ended
+    if (m.tag != Tag::kTrial)
+      throw MpiError("worker: unexpected message tag " + std::to_string(static_cast<int>(m.tag)));
+    const Job job = decode_job(m.body);
+    bool abandon = false;
+    TrialResult r = worker::run_trial(
+        job.spec, cache, ctx,
+        [&] {
+          if (!abandon) abandon = take_message(0, Tag::kAbandon);
+          return abandon;
+        },
+        span_of(job));
+    ceiling.observe(r.wall_seconds);
+    send_message(0, Tag::kResult, encode_result(r));
+  }
+}
+
+SweepOutcome run_locally(WorkSource& work, worker::DataCache& cache,
+                         const worker::WorkerContext& ctx, const ResultSink& sink,
+                         const StopControl& stop, const Ticker& tick) {
+  SweepOutcome out;
+  StopState state(stop.grace_seconds);
+  bool told = false;
+  auto check = [&] {
+    if (tick) tick(1);
+    poll_signals(stop, state);
+    if (state.stopping() && !told) {
+      told = true;
+      out.signal = stop.signals->last();
+      tell(stop, stop_text(stop, 1));
+    }
+    return state.abandon();
+  };
+  while (!check() && !state.stopping()) {
+    std::optional<Job> job = work.next();
+    if (!job) {
+      if (work.exhausted()) break;
+      throw std::logic_error("the scheduler has no job, none is running, and it is not done");
+    }
+    std::vector<FinishedJob> finished(1);
+    FinishedJob& f = finished.front();
+    f.job = std::move(*job);
+    f.result = worker::run_trial(f.job.spec, cache, ctx, check, span_of(f.job));
+    f.result.rung = f.job.rung;
+    if (f.result.status == Status::kAbandoned) {
+      ++out.abandoned;
+      work.abandoned(f.job);
+      tell(stop, "abandoned the running trial; it runs again on resume");
+      break;
+    }
+    sink(finished);
+    work.finished(f.job, f.result);
+  }
+  return out;
+}
+
+}  // namespace sweep

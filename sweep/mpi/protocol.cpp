@@ -1,0 +1,243 @@
+#include "sweep/mpi/protocol.h"
+
+#include <cstring>
+#include <stdexcept>
+#include <type_traits>
+
+namespace sweep {
+namespace {
+
+class Writer {
+ public:
+  template <typename T>
+  void put(T v) {
+    static_assert(std::is_arithmetic_v<T>);
+    const char* p = reinterpret_cast<const char*>(&v);
+    out_.insert(out_.end(), p, p + sizeof v);
+  }
+  void put(const std::string& s) {
+    put<std::uint32_t>(static_cast<std::uint32_t>(s.size()));
+    out_.insert(out_.end(), s.begin(), s.end());
+  }
+  Bytes take() { return std::move(out_); }
+
+ private:
+  Bytes out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(const Bytes& b) : b_(b) {}
+  template <typename T>
+  T get() {
+    static_assert(std::is_arithmetic_v<T>);
+    need(sizeof(T));
+    T v;
+    std::memcpy(&v, b_.data() + pos_, sizeof v);
+    pos_ += sizeof v;
+    return v;
+  }
+  std::string str() {
+    auto n = get<std::uint32_t>();
+    need(n);
+    std::string s(b_.data() + pos_, n);
+    pos_ += n;
+    return s;
+  }
+  void done() const {
+    if (pos_ != b_.size()) throw std::runtime_error("protocol: trailing bytes in message");
+  }
+
+ private:
+  void need(std::size_t n) const {
+    if (pos_ + n > b_.size()) throw std::runtime_error("protocol: truncated message");
+  }
+  const Bytes& b_;
+  std::size_t pos_ = 0;
+};
+
+constexpr std::uint32_t kMaxItems = 1u << 24;
+
+std::uint32_t count(Reader& r) {
+  auto n = r.get<std::uint32_t>();
+  if (n > kMaxItems) throw std::runtime_error("protocol: implausible item count");
+  return n;
+}
+
+}  // namespace
+
+namespace {
+
+void put_spec(Writer& w, const TrialSpec& spec) {
+  w.put(spec.trial_id);
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(spec.params.size()));
+  for (const auto& [k, v] : spec.params) {
+    w.put(k);
+    w.put(v);
+  }
+}
+
+TrialSpec get_spec(Reader& r) {
+  TrialSpec s;
+  s.trial_id = r.get<std::uint64_t>();
+  for (std::uint32_t i = 0, n = count(r); i < n; ++i) {
+    std::string k = r.str();
+    s.params.emplace_back(std::move(k), r.str());
+  }
+  return s;
+}
+
+}  // namespace
+
+Bytes encode_spec(const TrialSpec& spec) {
+  Writer w;
+  put_spec(w, spec);
+  return w.take();
+}
+
+TrialSpec decode_spec(const Bytes& bytes) {
+  Reader r(bytes);
+  TrialSpec s = get_spec(r);
+  r.done();
+  return s;
+}
+
+Bytes encode_job(const Job& job) {
+  Writer w;
+  put_spec(w, job.spec);
+  w.put<std::int32_t>(job.rung);
+  w.put<std::int32_t>(job.from_epoch);
+  w.put<std::int32_t>(job.to_epoch);
+  w.put(job.load_from);
+  w.put(job.save_to);
+  w.put(job.checkpoint_to);
+  return w.take();
+}
+
+Job decode_job(const Bytes& bytes) {
+  Reader r(bytes);
+  Job j;
+  j.spec = get_spec(r);
+  j.rung = r.get<std::int32_t>();
+  j.from_epoch = r.get<std::int32_t>();
+  j.to_epoch = r.get<std::int32_t>();
+  j.load_from = r.str();
+  j.save_to = r.str();
+  j.checkpoint_to = r.str();
+  r.done();
+  return j;
+}
+
+Bytes encode_result(const TrialResult& x) {
+  Writer w;
+  w.put(x.trial_id);
+  w.put(static_cast<std::int8_t>(x.status));
+  w.put(x.message);
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(x.epochs.size()));
+  for (const auto& e : x.epochs) {
+    w.put<std::int32_t>(e.epoch);
+    for (double v : {e.train_loss, e.train_acc, e.val_loss, e.val_acc, e.seconds}) w.put(v);
+  }
+  for (double v : {x.val_loss, x.val_acc, x.test_loss, x.test_acc, x.macro_f1, x.auc, x.qwk}) {
+    w.put(v);
+  }
+  w.put(x.best_epoch);
+  w.put(x.checkpoint);
+  w.put(x.num_classes);
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(x.confusion.size()));
+  for (auto c : x.confusion) w.put(c);
+  w.put(x.eval_split);
+  w.put(x.epochs_run);
+  for (double v : {x.wall_seconds, x.train_samples_per_s, x.started_unix, x.finished_unix})
+    w.put(v);
+  w.put(x.rank);
+  w.put(x.threads);
+  w.put(x.host);
+  w.put(x.device);
+  return w.take();
+}
+
+TrialResult decode_result(const Bytes& bytes) {
+  Reader r(bytes);
+  TrialResult x;
+  x.trial_id = r.get<std::uint64_t>();
+  auto st = r.get<std::int8_t>();
+  if (st < 0 || st > static_cast<std::int8_t>(Status::kAbandoned)) {
+    throw std::runtime_error("protocol: bad status");
+  }
+  x.status = static_cast<Status>(st);
+  x.message = r.str();
+  for (std::uint32_t i = 0, n = count(r); i < n; ++i) {
+    EpochMetrics e;
+    e.epoch = r.get<std::int32_t>();
+    e.train_loss = r.get<double>();
+    e.train_acc = r.get<double>();
+    e.val_loss = r.get<double>();
+    e.val_acc = r.get<double>();
+    e.seconds = r.get<double>();
+    x.epochs.push_back(e);
+  }
+  for (double* v :
+       {&x.val_loss, &x.val_acc, &x.test_loss, &x.test_acc, &x.macro_f1, &x.auc, &x.qwk}) {
+    *v = r.get<double>();
+  }
+  x.best_epoch = r.get<std::int32_t>();
+  x.checkpoint = r.str();
+  x.num_classes = r.get<std::int32_t>();
+  for (std::uint32_t i = 0, n = count(r); i < n; ++i) x.confusion.push_back(r.get<std::int64_t>());
+  x.eval_split = r.str();
+  x.epochs_run = r.get<std::int32_t>();
+  for (double* v : {&x.wall_seconds, &x.train_samples_per_s, &x.started_unix, &x.finished_unix}) {
+    *v = r.get<double>();
+  }
+  x.rank = r.get<std::int32_t>();
+  x.threads = r.get<std::int32_t>();
+  x.host = r.str();
+  x.device = r.str();
+  r.done();
+  return x;
+}
+
+Bytes encode_range(const ImageRange& r) {
+  Writer w;
+  w.put(r.begin);
+  w.put(r.end);
+  return w.take();
+}
+
+ImageRange decode_range(const Bytes& bytes) {
+  Reader r(bytes);
+  ImageRange x;
+  x.begin = r.get<std::int64_t>();
+  x.end = r.get<std::int64_t>();
+  r.done();
+  return x;
+}
+
+Bytes encode_prepared(const std::vector<PreparedImage>& images) {
+  Writer w;
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(images.size()));
+  for (const auto& i : images) {
+    w.put(i.index);
+    w.put(i.error);
+    w.put(i.hash);
+    w.put(std::string(i.planes.begin(), i.planes.end()));
+  }
+  return w.take();
+}
+
+std::vector<PreparedImage> decode_prepared(const Bytes& bytes) {
+  Reader r(bytes);
+  std::vector<PreparedImage> out(count(r));
+  for (auto& i : out) {
+    i.index = r.get<std::int64_t>();
+    i.error = r.str();
+    i.hash = r.get<std::uint64_t>();
+    const std::string planes = r.str();
+    i.planes.assign(planes.begin(), planes.end());
+  }
+  r.done();
+  return out;
+}
+
+}  // namespace sweep

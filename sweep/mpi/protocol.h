@@ -1,0 +1,57 @@
+// The coordinator/worker message protocol: the tags and the byte encoding of the messages.
+// Pure data, no MPI, so it is unit-tested on its own.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/trial.h"
+#include "sweep/search/job.h"
+
+namespace sweep {
+
+enum class Tag : int {
+  kReady = 1,    // worker -> coordinator: idle, send work (empty body)
+  kResult = 2,   // worker -> coordinator: a TrialResult; also asks for more work
+  kTrial = 3,    // coordinator -> worker: a Job to run
+  kStop = 4,     // coordinator -> worker: no more work (empty body)
+  kAbandon = 5,  // coordinator -> worker: end the running trial now, report it abandoned
+};
+
+using Bytes = std::vector<char>;
+
+Bytes encode_job(const Job& job);
+// Throws std::runtime_error on a truncated or malformed message.
+Job decode_job(const Bytes& bytes);
+
+Bytes encode_spec(const TrialSpec& spec);
+// Throws std::runtime_error on a truncated or malformed message.
+TrialSpec decode_spec(const Bytes& bytes);
+
+Bytes encode_result(const TrialResult& result);
+// Throws std::runtime_error on a truncated or malformed message.
+TrialResult decode_result(const Bytes& bytes);
+
+// sweep prepare: a range of images [begin, end) of the sorted image list for a worker, and
+// what came of each image.
+struct ImageRange {
+  std::int64_t begin = 0, end = 0;
+};
+
+struct PreparedImage {
+  std::int64_t index = 0;
+  std::string error;  // empty when the image was prepared
+  std::uint64_t hash = 0;
+  std::vector<std::uint8_t> planes;  // 3 x S x S
+};
+
+Bytes encode_range(const ImageRange& r);
+// Throws std::runtime_error on a truncated or malformed message.
+ImageRange decode_range(const Bytes& bytes);
+
+Bytes encode_prepared(const std::vector<PreparedImage>& images);
+// Throws std::runtime_error on a truncated or malformed message.
+std::vector<PreparedImage> decode_prepared(const Bytes& bytes);
+
+}  // namespace sweep

@@ -1,0 +1,22 @@
+// The unit of work a work source hands out and a worker runs: a trial and the part of its
+// training to do. Plain data; sweep/mpi/protocol.h encodes it for the wire.
+#pragma once
+
+#include <string>
+
+#include "core/trial.h"
+
+namespace sweep {
+
+// One piece of work for a worker: a trial, and which part of its training to do (all of it by
+// default; successive halving trains a trial in steps, rung by rung, through saved states).
+struct Job {
+  TrialSpec spec;
+  int rung = 0;                    // the rung whose budget to_epoch is (0 for a whole trial)
+  int from_epoch = 0;              // > 0: continue from the state saved at this epoch in load_from
+  int to_epoch = 0;                // 0: the trial's epochs
+  std::string load_from, save_to;  // state files ("" = none)
+  std::string checkpoint_to;       // write the best epoch's checkpoint here ("" = none)
+};
+
+}  // namespace sweep

@@ -1,0 +1,141 @@
+#include "sweep/commands/progress.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+namespace sweep {
+namespace {
+
+TrialResult result(std::uint64_t id, Status s, double val, double test = TrialResult::kNaN) {
+  TrialResult r;
+  r.trial_id = id;
+  r.status = s;
+  r.val_acc = val;
+  r.test_acc = test;
+  return r;
+}
+
+// Everything a display wrote to its stream.
+class Captured {
+ public:
+  Captured() : buf_(), f_(open_memstream(&buf_, &size_)) {}
+  ~Captured() {
+    std::fclose(f_);
+    std::free(buf_);
+  }
+  std::FILE* file() { return f_; }
+  std::string text() {
+    std::fflush(f_);
+    return std::string(buf_, size_);
+  }
+
+ private:
+  char* buf_;
+  std::size_t size_ = 0;
+  std::FILE* f_;
+};
+
+TEST(ProgressTracker, CountsAndBestTrial) {
+  ProgressTracker p(5);
+  p.finished(result(1, Status::kOk, 0.5, 0.6));
+  p.finished(result(2, Status::kFailed, TrialResult::kNaN));
+  p.finished(result(3, Status::kOk, 0.9, 0.8));
+  p.finished(result(4, Status::kOk, 0.99, 0.7));  // better validation, worse test: not best
+  p.finished(result(5, Status::kDiverged, 0.1));
+  EXPECT_EQ(p.done(), 5u);
+  EXPECT_EQ(p.failed(), 1u);
+  EXPECT_EQ(p.diverged(), 1u);
+  ASSERT_TRUE(p.has_best());
+  EXPECT_EQ(p.best_trial(), 3u);
+  EXPECT_DOUBLE_EQ(p.best_value(), 0.8);
+}
+
+TEST(ProgressTracker, TestAccuracyOutranksValidationOnly) {
+  ProgressTracker p(3);
+  p.finished(result(1, Status::kOk, 0.95));  // no test set: ranked by val_acc
+  EXPECT_EQ(p.best_trial(), 1u);
+  p.finished(result(2, Status::kOk, 0.5, 0.6));
+  EXPECT_EQ(p.best_trial(), 2u);
+  p.finished(result(3, Status::kOk, 0.99));
+  EXPECT_EQ(p.best_trial(), 2u);
+}
+
+TEST(ProgressTracker, RateAndEta) {
+  ProgressTracker p(10);
+  EXPECT_LT(p.eta_seconds(100), 0);
+  EXPECT_EQ(p.trials_per_hour(100), 0);
+  for (int i = 0; i < 4; ++i) p.finished(result(i, Status::kOk, 0.5));
+  EXPECT_DOUBLE_EQ(p.trials_per_hour(120), 120.0);
+  EXPECT_DOUBLE_EQ(p.eta_seconds(120), 180.0);  // 6 left at 30 s each
+  p.set_running(2);
+  const std::string line = p.line(120);
+  EXPECT_NE(line.find("4/10 done, 2 running"), std::string::npos) << line;
+  EXPECT_NE(line.find("best val_acc 0.5000 (trial 0000000000000000)"), std::string::npos) << line;
+  EXPECT_NE(line.find("2m00s elapsed, ETA 3m00s, 120 trials/h"), std::string::npos) << line;
+}
+
+TEST(ProgressTracker, LineBeforeAnyResultAndWithFailures) {
+  ProgressTracker p(3);
+  EXPECT_NE(p.line(5).find("0/3 done, 0 running | no result yet | 5s elapsed, ETA ?"),
+            std::string::npos)
+      << p.line(5);
+  p.finished(result(7, Status::kFailed, TrialResult::kNaN));
+  EXPECT_NE(p.line(5).find("1/3 done (1 failed)"), std::string::npos) << p.line(5);
+}
+
+TEST(FormatDuration, Units) {
+  EXPECT_EQ(format_duration(0), "0s");
+  EXPECT_EQ(format_duration(59.4), "59s");
+  EXPECT_EQ(format_duration(192), "3m12s");
+  EXPECT_EQ(format_duration(2 * 3600 + 5 * 60 + 10), "2h05m");
+  EXPECT_EQ(format_duration(3 * 86400 + 4 * 3600), "3d04h");
+  EXPECT_EQ(format_duration(-1), "?");
+  EXPECT_EQ(format_duration(std::nan("")), "?");
+}
+
+TEST(ProgressDisplay, LogModeWritesOneLineEveryInterval) {
+  Captured out;
+  ProgressDisplay d(ProgressMode::kLog, 30, out.file());
+  ProgressTracker p(4);
+  EXPECT_FALSE(d.tick(p, 10));
+  EXPECT_FALSE(d.tick(p, 20, true));  // a result does not make a log line due
+  EXPECT_TRUE(d.tick(p, 30));
+  EXPECT_FALSE(d.tick(p, 59));
+  EXPECT_TRUE(d.tick(p, 61));
+  const std::string text = out.text();
+  EXPECT_EQ(text.find('\r'), std::string::npos);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2);
+  EXPECT_EQ(text.rfind("progress: 0/4 done", 0), 0u) << text;
+}
+
+TEST(ProgressDisplay, TerminalRedrawsInPlaceAndKeepsPrintedLinesAbove) {
+  Captured out;
+  ProgressDisplay d(ProgressMode::kTerminal, 30, out.file(), 15);
+  ProgressTracker p(4);
+  EXPECT_TRUE(d.tick(p, 0));
+  EXPECT_FALSE(d.tick(p, 0.2));
+  EXPECT_TRUE(d.tick(p, 0.3, true));
+  EXPECT_TRUE(d.tick(p, 0.9));
+  d.print("trial line");
+  d.finish();
+  const std::string text = out.text();
+  EXPECT_EQ(text.rfind("\r0/4 done, 0 ru\033[K", 0), 0u) << text;  // cut to 14 columns
+  EXPECT_NE(text.find("\r\033[Ktrial line\n"), std::string::npos);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
+}
+
+TEST(ProgressDisplay, OffWritesNothing) {
+  Captured out;
+  ProgressDisplay d(ProgressMode::kOff, 30, out.file());
+  ProgressTracker p(1);
+  EXPECT_FALSE(d.tick(p, 100, true));
+  d.finish();
+  EXPECT_EQ(out.text(), "");
+}
+
+}  // namespace
+}  // namespace sweep
