@@ -1,10 +1,12 @@
-// `sweep`: wires the command line to the commands and maps exceptions to exit codes.
+// `sweep`: parses the command line, finds the command in the table and runs it, inside an MPI
+// session when it needs one; maps exceptions to exit codes. Wiring only.
 #include <iostream>
 
 #include "core/errors.h"
-#include "core/version.h"
 #include "sweep/commands/cli.h"
-#include "sweep/commands/commands.h"
+#include "sweep/commands/command_table.h"
+#include "sweep/mpi/session.h"
+#include "sweep/mpi/signals.h"
 
 namespace {
 
@@ -23,43 +25,15 @@ int main(int argc, char** argv) {
     std::cerr << "sweep: error: " << e.what() << "\n\n" << sweep::usage_text();
     return sweep::kExitBadInput;
   }
-  using Kind = sweep::CliCommand::Kind;
-  switch (cmd.kind) {
-    case Kind::kHelp:
-      std::cout << cmd.help;
-      return sweep::kExitOk;
-    case Kind::kVersion:
-      std::cout << "sweep " << sweep::kVersion << "\n";
-      return sweep::kExitOk;
-    case Kind::kPlan:
-    case Kind::kRank:
-    case Kind::kMerge:
-    case Kind::kStatus:
-    case Kind::kExport:
-    case Kind::kReport:
-    case Kind::kPredict:
-      try {
-        if (cmd.kind == Kind::kPredict) return sweep::predict_command(cmd);
-        if (cmd.kind == Kind::kReport) return sweep::report_command(cmd);
-        if (cmd.kind == Kind::kMerge) return sweep::merge_command(cmd);
-        if (cmd.kind == Kind::kExport) return sweep::export_command(cmd);
-        if (cmd.kind == Kind::kStatus) return sweep::status_command(cmd);
-        return cmd.kind == Kind::kPlan ? sweep::plan_command(cmd) : sweep::rank_command(cmd);
-      } catch (const std::exception& e) {
-        return report(e);
-      }
-    case Kind::kRun:
-    case Kind::kPrepare:
-      break;
-  }
   try {
+    const sweep::CommandEntry& command = sweep::command_entry(cmd.kind);
+    if (!command.needs_mpi()) return command.plain(cmd);
     // Before MPI_Init: a stop signal forwarded by mpirun or sent by the scheduler must never
     // kill a rank, however early it comes.
     sweep::StopSignals signals;
     sweep::MpiSession mpi(&argc, &argv);
     try {
-      if (cmd.kind == Kind::kPrepare) return sweep::prepare_command(cmd, mpi);
-      return sweep::run_command(cmd, mpi, signals);
+      return command.with_mpi(cmd, {mpi, signals});
     } catch (const std::exception& e) {
       int code = report(e);
       if (mpi.size() > 1) mpi.abort(code);  // the other ranks may be waiting on this one

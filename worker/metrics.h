@@ -1,5 +1,5 @@
 // Metrics that need the model's scores, not only its confusion matrix. No LibTorch. (The
-// confusion-matrix metrics are in sweep/class_metrics.h.)
+// confusion-matrix metrics are in core/class_metrics.h.)
 #pragma once
 
 #include <cstdint>

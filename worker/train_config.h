@@ -1,4 +1,4 @@
-// A trial's training settings, typed, read from its TrialSpec (see sweep/keys.cpp for each
+// A trial's training settings, typed, read from its TrialSpec (see core/keys.cpp for each
 // key's meaning and default).
 #pragma once
 

@@ -40,7 +40,7 @@ struct Grid {
 
 // Reads and checks the grid file at `path`: top-level `key = value` lines for fixed keys and
 // the search settings, and a `[grid]` section whose values are comma-separated lists
-// (optionally in brackets) or distributions (see sweep/search_space.h).
+// (optionally in brackets) or distributions (see sweep/grid/search_space.h).
 // Throws GridError "PATH:LINE: key 'K': ..." on an unreadable file, a syntax error, an unknown
 // section or key, a duplicate key or value, an empty list, a list outside [grid], or a value of
 // the wrong type or out of range.

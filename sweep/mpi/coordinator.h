@@ -1,6 +1,6 @@
 // The sweep loops: rank 0 hands out trials dynamically and stores results; workers train
 // what they are given; with one rank, rank 0 trains the trials itself through the same code.
-// A stop signal on rank 0 ends a loop early (see sweep/signals.h).
+// A stop signal on rank 0 ends a loop early (see sweep/mpi/signals.h).
 #pragma once
 
 #include <functional>
@@ -54,7 +54,7 @@ struct SweepOutcome {
 // (also when a worker does not answer an abandon request within 60 s), std::logic_error when
 // `work` has no job while none runs and it is not exhausted, or whatever `sink` throws.
 // `wait` says how rank 0 spins; its sleeps grow to a hundredth of a typical job's time
-// (sweep/poll_ceiling.h: 50 us to 50 ms), so that short trials are not slowed by rank 0's
+// (sweep/mpi/poll_ceiling.h: 50 us to 50 ms), so that short trials are not slowed by rank 0's
 // sleeps and long ones cost it almost no CPU.
 SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
                         const StopControl& stop, const Ticker& tick = nullptr,

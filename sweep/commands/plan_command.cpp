@@ -1,0 +1,46 @@
+// `sweep plan`: the plan of a grid, what its results file holds, and the thread layout.
+#include <sched.h>
+
+#include <algorithm>
+#include <iostream>
+#include <set>
+#include <thread>
+
+#include "core/errors.h"
+#include "results/store.h"
+#include "sweep/commands/commands.h"
+#include "sweep/commands/plan.h"
+#include "sweep/mpi/layout.h"
+#include "sweep/search/scheduler.h"
+
+namespace sweep {
+
+namespace {
+
+// The cores this process may run on (its CPU affinity mask, as mpirun and Slurm set it).
+int cores_of_this_process() {
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  if (sched_getaffinity(0, sizeof mask, &mask) != 0) {
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }
+  return std::max(1, CPU_COUNT(&mask));
+}
+
+}  // namespace
+
+int plan_command(const CliCommand& cmd) {
+  const Target target = resolve_target(cmd, process_env());
+  Plan plan = make_plan(cmd.grid, cmd.overrides);
+  std::set<std::uint64_t> done;
+  if (results::file_exists(target.out)) {
+    done = ids_to_skip(results::Store::open_read(target.out).stored_status(), cmd.retry_failed);
+  }
+  const std::vector<std::size_t> members = shard_members(plan, target.shard);
+  std::vector<std::size_t> order = pending_order(plan.trials, plan.costs, done, &members);
+  std::cout << describe_plan(plan, target, order, members.size() - order.size(), cmd.show);
+  std::cout << describe_layout(cores_of_this_process(), cmd.ranks, cmd.threads) << "\n";
+  return kExitOk;
+}
+
+}  // namespace sweep
