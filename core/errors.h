@@ -62,6 +62,9 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitInternal = 1,  // I/O, MPI or other unexpected failure
   kExitBadInput = 2,  // grid, command line or data set rejected; nothing written
+  // `sweep run` ended (not stopped), but some trials of the sweep are stored as failed (in this
+  // run or an earlier one it did not retry); sweep run --allow-failed makes it 0.
+  kExitSomeFailed = 3,
   // Stopped by SIGINT, SIGTERM or SIGUSR1: every finished trial is stored, the same command
   // resumes (75 is EX_TEMPFAIL of sysexits.h: "try again later"; job scripts requeue on it).
   kExitInterrupted = 75,

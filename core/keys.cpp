@@ -108,8 +108,17 @@ void add_data_keys(std::vector<KeySpec>& keys) {
   memory.axis = false;
   memory.in_id = false;
   keys.push_back(memory);
+  KeySpec classes = int_key(
+      "num_classes", "0", 0, 100000,
+      "classes of an idx or csv data set; 0: from the data (10 for mnist and fashion_mnist, else "
+      "the largest training label + 1, every class with a training image); set it when some "
+      "classes have no training image");
+  classes.axis = false;
+  classes.column = false;  // the trials table's num_classes column holds the classes trained
+  keys.push_back(classes);
   only_if(keys, {"cache", "cache_memory"}, Condition{"dataset", {"hdf5"}});
   only_if(keys, {"image_size"}, Condition{"dataset", {"folder"}});
+  only_if(keys, {"num_classes"}, Condition{"dataset", {"idx", "mnist", "fashion_mnist", "csv"}});
 }
 
 void add_model_keys(std::vector<KeySpec>& keys) {

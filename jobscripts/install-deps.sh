@@ -22,6 +22,7 @@ packages=(
   python3-h5py                        # the tests read results files the way Python users do
   slurm-wlm munge                     # the job-script test starts a local Slurm (../shared/slurm)
   chromium fonts-dejavu-core          # the report test renders the page in headless Chromium
+  clang libclang-rt-14-dev            # libFuzzer targets with ASan/UBSan (tests/fuzz/run.sh)
 )
 # shellcheck disable=SC2206
 packages+=(${SWEEP_EXTRA_PACKAGES:-})

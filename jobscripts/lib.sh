@@ -94,9 +94,22 @@ _sweep_stop() {
 sweep_finish() {
   case "$1" in
     0) echo "sweep: done" ;;
+    3) echo "sweep: done, but some trials failed (stored with their messages; see above)" ;;
     75) echo "sweep: stopped by a signal; every finished trial is stored; submit again to resume" ;;
     2) echo "sweep: bad input (see above); nothing was written" ;;
     *) echo "sweep: failed with exit code $1" ;;
   esac
   exit "$1"
+}
+
+# sweep_finish_shard RC: as sweep_finish for one array task, except that a shard whose only
+# problem is failed trials (exit 3) ends with 0, so that the merge (afterok / done()) still
+# runs; the merge reports the failed trials and exits 3 itself.
+sweep_finish_shard() {
+  if [ "$1" = 3 ]; then
+    echo "sweep: done, but some trials of this shard failed (stored as failed); exiting 0 so" \
+      "that the merge runs and reports them"
+    exit 0
+  fi
+  sweep_finish "$1"
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The step after an array job: merges the shard files NAME.shard-*-of-SHARDS.h5 of GRID into
 # OUT (default NAME.h5; an older OUT is replaced only once the new one is complete), prints
-# `sweep status` and exits 1 when a trial of the grid is missing. Used by slurm-merge.sbatch and
+# `sweep status` and exits 1 when a trial of the grid is missing, 3 when none is missing but
+# some are stored as failed (ALLOW_FAILED=1: 0 then). Used by slurm-merge.sbatch and
 # lsf-merge.bsub; run it by hand the same way: SHARDS=8 GRID=... jobscripts/merge-shards.sh
 # Environment: SWEEP_HOME (this checkout), SWEEP, GRID, SHARDS (required), OUT, OVERRIDES (the
 # --key=value options the array ran with, space-separated).
@@ -25,3 +26,8 @@ keys=()  # the --key=value options of OVERRIDES; the others (--threads 2) are no
 for o in ${OVERRIDES:-}; do [[ $o == --*=* ]] && keys+=("$o"); done
 "$SWEEP" status "$GRID" "$OUT" "${keys[@]}" | tee "$OUT.status"
 grep -q ", 0 missing" "$OUT.status" || { echo "sweep: trials are missing from $OUT" >&2; exit 1; }
+if ! grep -q " 0 failed, 0 missing" "$OUT.status"; then
+  echo "sweep: merged; some trials are stored as failed in $OUT (\`sweep export $OUT\` lists" \
+    "them with their messages)" >&2
+  [ "${ALLOW_FAILED:-0}" = 1 ] || exit 3
+fi

@@ -93,6 +93,8 @@ std::string group_table(const std::vector<StoredTrial>& all, const RankOptions& 
      << ": " << trials.size() << " trials" << (options.where.empty() ? "" : " matching --where")
      << " in " << rows.size() << " groups\n"
      << render_columns(cells);
+  const std::string note = selection_note(trials, by);
+  if (!note.empty()) os << note << "\n";
   return os.str();
 }
 

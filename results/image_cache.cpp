@@ -146,12 +146,39 @@ CacheInfo read_cache_info(const std::string& path, std::int64_t* count) {
   info.test_fraction = read_num_attr(f.get(), "test_fraction");
   info.split_seed = read_num_attr(f.get(), "split_seed");
   info.program_version = read_str_attr(f.get(), "program_version");
+  if (info.size < 1 || info.size > 4096 || info.classes < 2) {
+    throw StoreFormatError(path + ": bad attributes: size " + std::to_string(info.size) +
+                           ", classes " + std::to_string(info.classes));
+  }
   std::size_t n = 0;
   const RowLayout& l = index_layout();
   const std::vector<char> rows = read_rows(f.get(), "index", l, &n);
   for (std::size_t i = 0; i < n; ++i) {
-    const std::string split = l.get_text(rows.data() + i * l.row_size(), 3);
+    const char* row = rows.data() + i * l.row_size();
+    const std::string split = l.get_text(row, 3);
+    const std::int64_t label = l.get_i64(row, 2);
+    const std::string at =
+        path + ": index row " + std::to_string(i) + " (image '" + l.get_text(row, 0) + "'): ";
+    if (split != "train" && split != "val" && split != "test") {
+      throw StoreFormatError(at + "split '" + split + "' is not train, val or test");
+    }
+    if (label < 0 || label >= info.classes) {
+      throw StoreFormatError(at + "label " + std::to_string(label) + " is outside the cache's " +
+                             std::to_string(info.classes) + " classes");
+    }
     ++(split == "val" ? info.val_count : split == "test" ? info.test_count : info.train_count);
+  }
+  Handle images = open_images(f.get());
+  Handle space(H5Dget_space(images.get()), H5Sclose, path + ": the images' dataspace");
+  hsize_t dims[4] = {0, 0, 0, 0};
+  if (H5Sget_simple_extent_ndims(space.get()) != 4 ||
+      H5Sget_simple_extent_dims(space.get(), dims, nullptr) != 4 || dims[0] != n || dims[1] != 3 ||
+      dims[2] != static_cast<hsize_t>(info.size) || dims[3] != static_cast<hsize_t>(info.size)) {
+    throw StoreFormatError(path + ": the images are " + std::to_string(dims[0]) + " x " +
+                           std::to_string(dims[1]) + " x " + std::to_string(dims[2]) + " x " +
+                           std::to_string(dims[3]) + ", the index and size promise " +
+                           std::to_string(n) + " x 3 x " + std::to_string(info.size) + " x " +
+                           std::to_string(info.size));
   }
   if (count != nullptr) *count = static_cast<std::int64_t>(n);
   return info;

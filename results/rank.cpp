@@ -49,10 +49,10 @@ std::pair<std::string, bool> resolve_metric(const std::vector<StoredTrial>& tria
                                             const std::string& by_option) {
   std::string by = by_option;
   if (by.empty()) {
-    bool any_test = std::any_of(trials.begin(), trials.end(), [](const StoredTrial& t) {
-      return !std::isnan(t.result.test_acc);
+    const bool any_val = std::any_of(trials.begin(), trials.end(), [](const StoredTrial& t) {
+      return !std::isnan(t.result.val_acc);
     });
-    by = any_test ? "test_acc" : "val_acc";
+    by = any_val ? "val_acc" : "test_acc";
   }
   auto it = std::find_if(rank_metrics().begin(), rank_metrics().end(),
                          [&](const auto& m) { return m.first == by; });
@@ -64,20 +64,57 @@ std::pair<std::string, bool> resolve_metric(const std::vector<StoredTrial>& tria
   return *it;
 }
 
+bool selects_on_test(const std::vector<StoredTrial>& trials, const std::string& metric) {
+  if (metric == "test_acc" || metric == "test_loss") return true;
+  if (metric != "macro_f1" && metric != "auc" && metric != "qwk") return false;
+  return std::any_of(trials.begin(), trials.end(),
+                     [](const StoredTrial& t) { return t.result.eval_split == "test"; });
+}
+
+std::string selection_note(const std::vector<StoredTrial>& trials, const std::string& metric) {
+  const auto ok_with = [&](const std::string& m) {
+    return std::any_of(trials.begin(), trials.end(), [&](const StoredTrial& t) {
+      return t.result.status == Status::kOk && !std::isnan(metric_value(t.result, m));
+    });
+  };
+  if (!ok_with(metric)) return "";  // nothing was ranked
+  const bool any_val = ok_with("val_acc");
+  const bool any_test = ok_with("test_acc");
+  if (selects_on_test(trials, metric)) {
+    return "note: ranked by " + metric +
+           ", trials are chosen on the test set: the best value is an optimistic estimate of "
+           "the chosen trial on new data; " +
+           (any_val ? std::string("rank by val_acc (the default) to choose on validation and "
+                                  "read test_acc as the held-out estimate")
+                    : std::string("no trial has a validation split; set val_split to choose on "
+                                  "validation"));
+  }
+  if (metric.rfind("val_", 0) == 0 && any_test) {
+    return "chosen on validation (" + metric + "); test_acc is the held-out estimate";
+  }
+  return "";
+}
+
+bool ranks_before(const TrialResult& a, const TrialResult& b, const std::string& metric,
+                  bool higher) {
+  const double x = metric_value(a, metric), y = metric_value(b, metric);
+  if (x != y) return higher ? x > y : x < y;
+  return a.trial_id < b.trial_id;
+}
+
 std::string rank_table(const std::vector<StoredTrial>& all, const RankOptions& options) {
   const std::vector<StoredTrial> trials = filter_trials(best_per_trial(all), options.where);
   const auto [by, higher] = resolve_metric(trials, options.by);
   std::vector<const StoredTrial*> ok;
-  int failed = 0, diverged = 0;
+  int failed = 0, diverged = 0, without = 0;
   for (const auto& t : trials) {
     if (t.result.status == Status::kFailed) ++failed;
     if (t.result.status == Status::kDiverged) ++diverged;
+    if (t.result.status == Status::kOk && std::isnan(metric_value(t.result, by))) ++without;
     if (t.result.status == Status::kOk && !std::isnan(metric_value(t.result, by))) ok.push_back(&t);
   }
-  std::sort(ok.begin(), ok.end(), [&](const StoredTrial* a, const StoredTrial* b) {
-    double x = metric_value(a->result, by), y = metric_value(b->result, by);
-    if (x != y) return higher ? x > y : x < y;
-    return a->result.trial_id < b->result.trial_id;
+  std::sort(ok.begin(), ok.end(), [&, &by = by, higher = higher](auto* a, auto* b) {
+    return ranks_before(a->result, b->result, by, higher);
   });
   // Parameters that differ between trials are the ones worth a column.
   const std::vector<std::string> shown = swept_keys(trials);
@@ -105,7 +142,10 @@ std::string rank_table(const std::vector<StoredTrial>& all, const RankOptions& o
      << ok.size() << " of " << trials.size() << " trials"
      << (options.where.empty() ? "" : " matching --where") << "\n";
   os << render_columns(cells);
+  if (without > 0) os << without << " finished trial(s) without " << by << " (not ranked)\n";
   if (failed + diverged > 0) os << failed << " failed, " << diverged << " diverged (not ranked)\n";
+  const std::string note = selection_note(trials, by);
+  if (!note.empty()) os << note << "\n";
   return os.str();
 }
 

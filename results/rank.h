@@ -9,7 +9,7 @@
 namespace sweep::results {
 
 struct RankOptions {
-  std::string by;        // metric to sort by; "" = test_acc when any trial has one, else val_acc
+  std::string by;        // metric to sort by; "" = val_acc when any trial has one, else test_acc
   std::size_t top = 10;  // rows shown; 0 = all
   std::vector<std::pair<std::string, std::string>> where;  // only trials with these values
   std::string group_by;  // a key: one row per value with the metric's best, mean and std
@@ -21,10 +21,25 @@ const std::vector<std::pair<std::string, bool>>& rank_metrics();
 // The value of metric `name` (one of rank_metrics) of `r`; NaN when absent or unknown.
 double metric_value(const TrialResult& r, const std::string& name);
 
-// The metric to rank `trials` by: `by`, or when empty test_acc if any trial has one, else
-// val_acc; with whether higher is better. Throws UsageError on an unknown metric.
+// The metric to rank `trials` by: `by`, or when empty val_acc if any trial has one (trials
+// are chosen on validation), else test_acc; with whether higher is better. Throws UsageError
+// on an unknown metric.
 std::pair<std::string, bool> resolve_metric(const std::vector<StoredTrial>& trials,
                                             const std::string& by);
+
+// Whether ranking `trials` by `metric` chooses them on the test set: test_acc, test_loss, and
+// macro_f1, auc and qwk when a trial computed them on the test set.
+bool selects_on_test(const std::vector<StoredTrial>& trials, const std::string& metric);
+
+// The line that says how trials ranked by `metric` were chosen: on validation, with test_acc
+// as the held-out estimate; or on the test set, a warning that the best value is optimistic
+// and how to choose on validation instead. "" when no ok trial has the metric.
+std::string selection_note(const std::vector<StoredTrial>& trials, const std::string& metric);
+
+// Whether `a` ranks before `b` by `metric`: the better value first, ties by the smaller trial
+// id (as --keep-best and predict --from break them).
+bool ranks_before(const TrialResult& a, const TrialResult& b, const std::string& metric,
+                  bool higher);
 
 // Parses --where "key=value,key=value" (keys: grid keys or `status`). Throws UsageError naming
 // the part that is not key=value or the unknown key.

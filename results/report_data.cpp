@@ -155,16 +155,17 @@ std::string report_json(const std::vector<ReportSource>& sources, const ReportOp
     }
   }
   std::sort(ranked.begin(), ranked.end(), [&, higher = higher, &metric = metric](auto* a, auto* b) {
-    const double x = metric_value(a->result, metric), y = metric_value(b->result, metric);
-    if (x != y) return higher ? x > y : x < y;
-    return a->result.trial_id < b->result.trial_id;
+    return ranks_before(a->result, b->result, metric, higher);
   });
 
   ordered_json doc;
   doc["title"] = options.title.empty() ? "sweep report: " + names : options.title;
   doc["generated_unix"] = options.generated_unix;
   doc["files"] = files;
-  doc["metric"] = {{"name", metric}, {"higher_is_better", higher}};
+  doc["metric"] = {{"name", metric},
+                   {"higher_is_better", higher},
+                   {"selection_note", selection_note(trials, metric)},
+                   {"on_test", selects_on_test(trials, metric)}};
   doc["summary"] = summary(trials);
   doc["keys"] = keys;
   doc["trials"] = ordered_json::array();

@@ -99,6 +99,7 @@ RawImages read_csv_images(const std::string& path, bool require_labels) {
         img.pixels.push_back(static_cast<std::uint8_t>(v));
       }
     }
+    img.lines.push_back(lineno);
     ++img.count;
   }
   if (img.count == 0) throw DataError(path + ": no data rows");

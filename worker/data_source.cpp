@@ -41,22 +41,57 @@ std::string need_idx(const std::string& dir, const std::string& name) {
   return p;
 }
 
-void check_labels(const RawImages& set, std::int64_t classes, const std::string& what) {
+// Where item `i` of `set` (read from `file`) is, for messages: "FILE:LINE" for CSV rows,
+// "FILE, item I" (from 0) for IDX files.
+std::string where(const RawImages& set, std::size_t i, const std::string& file) {
+  if (i < set.lines.size()) return file + ":" + std::to_string(set.lines[i]);
+  return file + ", item " + std::to_string(i);
+}
+
+// Every label of `set` is below `classes`; `why` says where that number comes from.
+void check_labels(const RawImages& set, std::int64_t classes, const std::string& file,
+                  const std::string& why) {
   for (std::size_t i = 0; i < set.labels.size(); ++i) {
-    if (set.labels[i] >= classes) {
-      throw DataError(what + ": label " + std::to_string(set.labels[i]) + " of item " +
-                      std::to_string(i) + " is out of range: the training set has " +
-                      std::to_string(classes) + " classes (0-" + std::to_string(classes - 1) + ")");
+    if (set.labels[i] < 0 || set.labels[i] >= classes) {
+      throw DataError(where(set, i, file) + ": label " + std::to_string(set.labels[i]) +
+                      " is outside the " + std::to_string(classes) + " classes (0-" +
+                      std::to_string(classes - 1) + ") " + why);
     }
   }
+}
+
+// The classes of a training set whose count the data must tell: the largest label + 1, with a
+// training image for every class below it. Throws DataError otherwise.
+std::int64_t classes_from_labels(const RawImages& train, const std::string& file) {
+  const std::int64_t max_label = *std::max_element(train.labels.begin(), train.labels.end());
+  std::vector<std::int64_t> count(static_cast<std::size_t>(max_label) + 1, 0);
+  for (std::int64_t l : train.labels) ++count[static_cast<std::size_t>(l)];
+  std::int64_t first_missing = -1, missing = 0;
+  for (std::int64_t c = 0; c <= max_label; ++c) {
+    if (count[static_cast<std::size_t>(c)] > 0) continue;
+    if (first_missing < 0) first_missing = c;
+    ++missing;
+  }
+  if (missing == 0) return std::max<std::int64_t>(2, max_label + 1);
+  // The label that implies the missing classes: the smallest one above the first gap.
+  std::int64_t above = first_missing + 1;
+  while (count[static_cast<std::size_t>(above)] == 0) ++above;
+  const std::size_t first_row = static_cast<std::size_t>(
+      std::find(train.labels.begin(), train.labels.end(), above) - train.labels.begin());
+  throw DataError(
+      where(train, first_row, file) + ": label " + std::to_string(above) + " leaves " +
+      std::to_string(missing) + " class(es) below it without a training " +
+      "image (the first: " + std::to_string(first_missing) +
+      "); a corrupt label? If the data really have " + std::to_string(max_label + 1) +
+      " classes, some without training images, set num_classes = " + std::to_string(max_label + 1));
 }
 
 }  // namespace
 
 bool DataKey::operator<(const DataKey& o) const {
-  return std::tie(dataset, data_dir, train_csv, test_csv, cache, image_size, cache_memory) <
-         std::tie(o.dataset, o.data_dir, o.train_csv, o.test_csv, o.cache, o.image_size,
-                  o.cache_memory);
+  return std::tie(dataset, data_dir, train_csv, test_csv, cache, image_size, cache_memory,
+                  num_classes) < std::tie(o.dataset, o.data_dir, o.train_csv, o.test_csv, o.cache,
+                                          o.image_size, o.cache_memory, o.num_classes);
 }
 
 std::string DataKey::describe() const {
@@ -67,9 +102,11 @@ std::string DataKey::describe() const {
 }
 
 DataKey data_key_of(const TrialSpec& spec) {
-  return {spec.get("dataset"),     spec.get("data_dir"), spec.get("train_csv"),
-          spec.get("test_csv"),    spec.get("cache"),    spec.get("image_size"),
-          spec.get("cache_memory")};
+  DataKey k{spec.get("dataset"),     spec.get("data_dir"), spec.get("train_csv"),
+            spec.get("test_csv"),    spec.get("cache"),    spec.get("image_size"),
+            spec.get("cache_memory")};
+  k.num_classes = std::stoll(spec.get("num_classes"));
+  return k;
 }
 
 DataInfo probe_data(const DataKey& key) {
@@ -120,16 +157,16 @@ RawDataSet load_raw(const DataKey& key) {
     ds.classes = std::max<std::int64_t>(2, ds.classes);
     return ds;
   }
-  std::string train_name, test_name;
+  std::string train_name, test_name;  // where the labels are, for messages
   if (is_idx(key.dataset)) {
-    train_name = need_idx(key.data_dir, "train-images-idx3-ubyte");
-    ds.train = read_idx_images(train_name);
-    read_idx_labels(need_idx(key.data_dir, "train-labels-idx1-ubyte"), ds.train);
+    ds.train = read_idx_images(need_idx(key.data_dir, "train-images-idx3-ubyte"));
+    train_name = need_idx(key.data_dir, "train-labels-idx1-ubyte");
+    read_idx_labels(train_name, ds.train);
     std::string si = find_idx_file(key.data_dir, "t10k-images-idx3-ubyte");
     if (!si.empty()) {
-      test_name = si;
       ds.test = read_idx_images(si);
-      read_idx_labels(need_idx(key.data_dir, "t10k-labels-idx1-ubyte"), ds.test);
+      test_name = need_idx(key.data_dir, "t10k-labels-idx1-ubyte");
+      read_idx_labels(test_name, ds.test);
     }
   } else {
     train_name = key.train_csv;
@@ -142,9 +179,19 @@ RawDataSet load_raw(const DataKey& key) {
   if (ds.test.count > 0 && (ds.test.rows != ds.train.rows || ds.test.cols != ds.train.cols)) {
     throw DataError(test_name + ": image size differs from the training set");
   }
-  std::int64_t max_label = *std::max_element(ds.train.labels.begin(), ds.train.labels.end());
-  ds.classes = std::max<std::int64_t>(2, max_label + 1);
-  if (ds.test.count > 0) check_labels(ds.test, ds.classes, test_name);
+  std::string why;
+  if (key.num_classes > 0) {
+    ds.classes = key.num_classes;
+    why = "that num_classes = " + std::to_string(key.num_classes) + " sets";
+  } else if (key.dataset == "mnist" || key.dataset == "fashion_mnist") {
+    ds.classes = 10;
+    why = "of dataset = " + key.dataset + " (set dataset = idx and num_classes for other data)";
+  } else {
+    ds.classes = classes_from_labels(ds.train, train_name);
+    why = "of the training set";
+  }
+  check_labels(ds.train, ds.classes, train_name, why);
+  if (ds.test.count > 0) check_labels(ds.test, ds.classes, test_name, why);
   return ds;
 }
 

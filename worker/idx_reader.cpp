@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <memory>
+#include <vector>
 
 #include "core/errors.h"
 
@@ -47,6 +49,30 @@ std::uint32_t read_be32(gzFile f, const std::string& path) {
   if (read_bytes(f, b, 4, path) != 4) throw DataError(path + ": truncated IDX header");
   return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) |
          b[3];
+}
+
+// Reads the `want` bytes of an IDX body into `out`, growing it as the data come (a header
+// cannot make it allocate more than the file holds), and checks that nothing follows them.
+// Throws DataError naming the file when the body is shorter or longer than `what` promises.
+void read_body(gzFile f, std::size_t want, std::vector<std::uint8_t>& out, const std::string& path,
+               const std::string& what) {
+  constexpr std::size_t kStep = std::size_t{1} << 24;
+  out.clear();
+  while (out.size() < want) {
+    const std::size_t at = out.size();
+    out.resize(at + std::min(kStep, want - at));
+    const std::size_t got = read_bytes(f, out.data() + at, out.size() - at, path);
+    if (got < out.size() - at) {
+      throw DataError(path + ": truncated: the header promises " + what + " (" +
+                      std::to_string(want) + " bytes after the header) but the file holds " +
+                      std::to_string(at + got));
+    }
+  }
+  unsigned char extra = 0;
+  if (read_bytes(f, &extra, 1, path) != 0) {
+    throw DataError(path + ": holds more than the " + what + " its header promises (" +
+                    std::to_string(want) + " bytes after the header): a damaged header?");
+  }
 }
 
 struct Header {
@@ -105,12 +131,7 @@ RawImages read_idx_images(const std::string& path) {
   img.rows = h.rows;
   img.cols = h.cols;
   const std::size_t want = static_cast<std::size_t>(h.count * h.rows * h.cols);
-  img.pixels.resize(want);
-  std::size_t got = read_bytes(f.get(), img.pixels.data(), want, path);
-  if (got != want) {
-    throw DataError(path + ": truncated: header promises " + std::to_string(h.count) + " images (" +
-                    std::to_string(want) + " bytes) but the file holds " + std::to_string(got));
-  }
+  read_body(f.get(), want, img.pixels, path, std::to_string(h.count) + " images");
   return img;
 }
 
@@ -121,12 +142,9 @@ void read_idx_labels(const std::string& path, RawImages& images) {
     throw DataError(path + ": " + std::to_string(h.count) + " labels for " +
                     std::to_string(images.count) + " images");
   }
-  std::vector<std::uint8_t> raw(static_cast<std::size_t>(h.count));
-  std::size_t got = read_bytes(f.get(), raw.data(), raw.size(), path);
-  if (got != raw.size()) {
-    throw DataError(path + ": truncated: expected " + std::to_string(raw.size()) +
-                    " labels, the file holds " + std::to_string(got));
-  }
+  std::vector<std::uint8_t> raw;
+  read_body(f.get(), static_cast<std::size_t>(h.count), raw, path,
+            std::to_string(h.count) + " labels");
   images.labels.assign(raw.begin(), raw.end());
 }
 

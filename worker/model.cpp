@@ -123,4 +123,47 @@ double model_macs(const ModelConfig& m, const ModelShape& s) {
   return 1.8e9 * hw / (224.0 * 224.0);  // torchscript: unknown; about a ResNet-18 per pixel
 }
 
+double model_parameters(const ModelConfig& m, const ModelShape& s) {
+  const double c = static_cast<double>(s.channels), k = static_cast<double>(s.classes);
+  if (m.model == "cnn") {
+    double n = 0, in = c, f = static_cast<double>(m.filters);
+    std::int64_t rows = s.rows, cols = s.cols;
+    const double per_channel = m.batch_norm ? 2 : 1;  // BN's weight and bias, or a conv bias
+    for (std::int64_t b = 0; b < m.conv_blocks; ++b) {
+      n += 9 * in * f + 9 * f * f + 2 * per_channel * f;
+      in = f;
+      f *= 2;
+      rows /= 2;
+      cols /= 2;
+    }
+    const double flat = in * static_cast<double>(rows * cols),
+                 d = static_cast<double>(m.dense_units);
+    return n + flat * d + d + d * k + k;
+  }
+  if (m.model == "resnet") {
+    const std::vector<int> blocks = resnet_blocks(resnet_depth(m));
+    const std::vector<std::int64_t> w = resnet_widths(m.width);
+    double n = (std::max(s.rows, s.cols) > 64 ? 49.0 : 9.0) * c * w[0];
+    double in = static_cast<double>(w[0]);
+    for (int st = 0; st < 4; ++st) {
+      const double out = static_cast<double>(w[st]);
+      for (int b = 0; b < blocks[st]; ++b) {
+        n += 9 * in * out + 9 * out * out + (in != out ? in * out : 0);
+        in = out;
+      }
+    }
+    return n + in * k + k;
+  }
+  if (m.model == "vit") {
+    const double d = static_cast<double>(m.embed_dim), h = d / 2;
+    const double t = vit_tokens_per_side(s.rows) * vit_tokens_per_side(s.cols) + 1.0;
+    const double stem = 9 * c * h + 9 * h * h + 9 * h * d;
+    const double block = 4 * d * d + 4 * d + 2 * d * m.mlp_dim + m.mlp_dim + d;
+    return stem + (t + 1) * d + vit_depth(m) * block + d * k + k;
+  }
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(m.backbone, ec);
+  return (ec ? 0.0 : static_cast<double>(bytes) / 4) + k;  // the head's features are unknown
+}
+
 }  // namespace sweep::worker

@@ -39,4 +39,9 @@ void check_model(const ModelConfig& m, const ModelShape& shape);
 // Multiply-adds per sample of a forward pass (an estimate for the scheduler's cost model).
 double model_macs(const ModelConfig& m, const ModelShape& shape);
 
+// Parameters of the model, counted without building it: exact for cnn, within a few percent
+// for resnet and vit (their normalization layers' few parameters left out); for torchscript
+// the backbone file's bytes / 4 (its float weights) plus the head.
+double model_parameters(const ModelConfig& m, const ModelShape& shape);
+
 }  // namespace sweep::worker

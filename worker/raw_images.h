@@ -16,6 +16,7 @@ struct RawImages {
   std::int64_t count = 0, channels = 1, rows = 0, cols = 0;
   std::vector<std::uint8_t> pixels;  // count x channels x rows x cols, row-major
   std::vector<std::int64_t> labels;  // count entries; empty when the source has no labels
+  std::vector<std::int64_t> lines;   // CSV: the line of each row (for messages); else empty
   RowReader read;  // when set, `pixels` is empty and the images are read on demand
 };
 

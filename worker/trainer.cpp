@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 #include "core/class_metrics.h"
 #include "core/errors.h"
@@ -13,6 +14,7 @@
 #include "worker/dataset.h"
 #include "worker/device.h"
 #include "worker/evaluate.h"
+#include "worker/failure_message.h"
 #include "worker/noop.h"
 #include "worker/optimizer.h"
 #include "worker/schedule.h"
@@ -361,7 +363,11 @@ TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerConte
     }
   } catch (const std::exception& e) {
     r.status = Status::kFailed;
-    r.message = e.what();
+    r.message = failure_message(e);
+    if (r.message != e.what()) {  // the whole text, stack frames and all, for the job's log
+      std::fprintf(stderr, "sweep: trial %016llx failed on rank %d: %s\n",
+                   static_cast<unsigned long long>(spec.trial_id), ctx.rank, e.what());
+    }
     r.epochs_run = span.from_epoch + static_cast<std::int32_t>(r.epochs.size());
   }
   if (r.message.size() > 1000) r.message.resize(1000);

@@ -90,4 +90,10 @@ std::string blas_warning();
 // `info`'s shape; the basis of the scheduler's cost estimate.
 double model_macs_per_sample(const TrialSpec& spec, const DataInfo& info);
 
+// The least memory a training of `spec` on images of `info`'s shape takes, in bytes: the
+// model's float weights, their gradients, the optimizer's state (adam, adamw: 2 copies; sgd:
+// 1 with momentum) and the copy of the best epoch's weights. Activations and batches come on
+// top. 0 for model = noop.
+double training_memory_floor(const TrialSpec& spec, const DataInfo& info);
+
 }  // namespace sweep::worker

@@ -99,7 +99,13 @@
   card("epochs trained", s.epochs);
   card("first start to last end", duration(span));
   card("best " + metric, data.best ? fmt(data.best.metric) : "—");
+  if (data.best && metric !== "test_acc" && data.best.test_acc !== null) {
+    card("its test_acc (held-out estimate)", fmt(data.best.test_acc));
+  }
   root.append(el("h2", {}, "Summary"), cards);
+  if (data.metric.selection_note) {
+    root.append(el("p", { class: data.metric.on_test ? "note warn" : "note" }, data.metric.selection_note));
+  }
   if (data.best) {
     const p = Object.entries(data.best.params).map(([k, v]) => k + " = " + v).join(", ");
     root.append(el("p", {}, "Best trial ", el("code", {}, data.best.id), p ? ": " + p : " (no key was swept)"));

@@ -28,6 +28,8 @@ po::options_description grid_command_options(CliCommand& c, bool run) {
     }),
                     "MiB of image cache a rank may load under cache_memory = auto (default: "
                     "half the node's available memory, within its cgroup, per rank)");
+    d.add_options()("allow-failed", po::bool_switch(&c.allow_failed),
+                    "exit 0 even when some trials failed (default: exit code 3)");
     d.add_options()("grace", po::value(&c.grace),
                     "seconds running trials may go on after a stop signal (default 60)");
     d.add_options()("quiet,q", po::bool_switch(&c.quiet), "no progress display");
@@ -165,9 +167,10 @@ void parse_predict(CliCommand& c, const std::vector<std::string>& args) {
   po::options_description d;
   d.add_options()("help,h", "show help")("model", po::value(&c.model), "checkpoint")(
       "from", po::value(&c.from), "results file")("data", po::value(&c.data), "data")(
-      "out,o", po::value(&c.out), "CSV file");
+      "out,o", po::value(&c.out), "CSV file")("threads", po::value(&c.threads), "threads");
   po::variables_map vm;
   if (!parse_named_options(c, args, d, vm)) return;
+  if (c.threads < 0) throw UsageError("--threads must be positive");
   if (c.model.empty() == c.from.empty()) {
     throw UsageError("predict: give either --model CHECKPOINT or --from RESULTS.h5");
   }
@@ -231,7 +234,7 @@ std::string usage_text() {
          "  sweep run GRID.ini [--out FILE.h5] [--threads N] [--shard I/N] [--retry-failed]\n"
          "                    [--grace SECONDS] [--quiet | --verbose] [--progress-every SECONDS]\n"
          "                    [--keep-best K [--keep-by METRIC]] [--memory-per-rank MIB]\n"
-         "                    [--KEY=VALUE ...]\n"
+         "                    [--allow-failed] [--KEY=VALUE ...]\n"
          "      expand the grid and train every trial not yet in FILE.h5 (run under mpirun:\n"
          "      rank 0 coordinates, the other ranks train; alone, rank 0 trains). SIGINT,\n"
          "      SIGTERM or SIGUSR1 stop it: running trials get --grace seconds (default 60).\n"
@@ -240,7 +243,9 @@ std::string usage_text() {
          "      --keep-best K keeps the best-epoch checkpoints of the K best trials by METRIC\n"
          "      (default val_acc) in FILE.h5.checkpoints/. --memory-per-rank: image cache a\n"
          "      rank may load under cache_memory = auto (default: half the available memory,\n"
-         "      within the job's cgroup, per rank on the node); larger caches are streamed\n"
+         "      within the job's cgroup, per rank on the node); larger caches are streamed.\n"
+         "      Failed trials are stored and the sweep goes on; it then exits 3, or 0 with\n"
+         "      --allow-failed\n"
          "  sweep plan GRID.ini [--out FILE.h5] [--show N] [--shard I/N] [--retry-failed]\n"
          "                     [--ranks N] [--threads N] [--KEY=VALUE ...]\n"
          "      print the trials, their estimated relative cost, what FILE.h5 already holds,\n"
@@ -261,6 +266,7 @@ std::string usage_text() {
          "      how many of the grid's trials the files hold: done, failed, missing, per "
          "file/shard\n"
          "  sweep predict (--model CKPT.pt | --from FILE.h5) --data PATH [-o PREDS.csv]\n"
+         "                [--threads N]\n"
          "      apply a kept model (--from: the best checkpoint kept by run --keep-best) to an\n"
          "      IDX folder, a CSV or an image cache's test split; print accuracy, F1 and the\n"
          "      confusion when it has labels, and write one prediction per image (Kaggle\n"
@@ -273,6 +279,7 @@ std::string usage_text() {
          "  sweep --version | --help\n"
          "--KEY=VALUE sets a grid key (a comma-separated list makes it an axis).\n"
          "exit codes: 0 done, 1 internal or I/O error, 2 bad input (nothing written),\n"
+         "  3 run ended but some trials failed (stored as failed; not with --allow-failed),\n"
          "  75 stopped by a signal (finished trials are stored; the same command resumes)\n";
 }
 

@@ -31,6 +31,7 @@ struct CliCommand {
   int ranks = 0;      // plan: --ranks N on this node for the layout line (0 = alone and advice)
   double memory_per_rank = -1;  // run: --memory-per-rank MiB for cache_memory = auto (-1 = share)
   bool retry_failed = false;    // run, plan: --retry-failed (run stored failed trials again)
+  bool allow_failed = false;    // run: --allow-failed (exit 0, not 3, when trials failed)
   double grace = 60;            // run: --grace seconds for running trials after a stop signal
   bool quiet = false;           // run: --quiet (no progress display)
   bool verbose = false;         // run: --verbose (a line per finished trial)

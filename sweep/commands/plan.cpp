@@ -7,29 +7,81 @@
 #include "core/errors.h"
 #include "core/keys.h"
 #include "core/trial_id.h"
-#include "sweep/data/cache_loader.h"
+#include "sweep/data/memory_share.h"
 #include "sweep/search/asha_work.h"
 #include "sweep/search/scheduler.h"
-#include "worker/data_source.h"
 #include "worker/worker.h"
 
 namespace sweep {
 
+namespace {
+
+// "512 MiB", "23.4 GiB", "7.68 TiB".
+std::string gib(double bytes) {
+  const char* units[] = {"MiB", "GiB", "TiB", "PiB"};
+  double v = bytes / (1024.0 * 1024);
+  int u = 0;
+  while (v >= 1024 && u < 3) v /= 1024, ++u;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, v >= 100 ? "%.0f %s" : "%.3g %s", v, units[u]);
+  return buf;
+}
+
+// Refuses the trials whose memory floor exceeds `budget` bytes, naming the first with the
+// values of the grid's axes and counting the others.
+void check_memory(const Plan& p, double budget) {
+  if (budget <= 0) return;
+  std::size_t over = 0;
+  const TrialSpec* first = nullptr;
+  double need = 0;
+  for (const auto& t : p.trials) {
+    const double floor = worker::training_memory_floor(t, p.data);
+    if (floor <= budget) continue;
+    if (over++ == 0) first = &t, need = floor;
+  }
+  if (over == 0) return;
+  std::string axes;
+  for (const auto& e : p.grid.entries) {
+    if (e.axis) axes += (axes.empty() ? "" : ", ") + e.key + " = " + first->get(e.key);
+  }
+  throw GridError(p.grid.path + ": trial " + trial_id_hex(first->trial_id) +
+                  (axes.empty() ? "" : " (" + axes + ")") + " needs at least " + gib(need) +
+                  " for its model's weights, gradients and optimizer state, more than the " +
+                  gib(budget) + " a training rank has here" +
+                  (over > 1 ? "; " + std::to_string(over - 1) + " other trial(s) too" : "") +
+                  "; make the model smaller (filters, dense_units, width, embed_dim, depth)");
+}
+
+}  // namespace
+
+double training_memory_per_rank(int ranks) {
+  const std::optional<std::uint64_t> available = available_memory();
+  if (!available) return 0;
+  return static_cast<double>(*available) / std::max(1, ranks);
+}
+
 Plan make_plan(const std::string& grid_path,
-               const std::vector<std::pair<std::string, std::string>>& overrides) {
+               const std::vector<std::pair<std::string, std::string>>& overrides,
+               const PlanChecks& checks) {
   Plan p;
   p.grid = read_grid_file(grid_path);
   apply_overrides(p.grid, overrides);
+  if (p.grid.entries.empty()) {
+    throw GridError(grid_path +
+                    ": sets no key (the file is empty or only comments, and no --key=value "
+                    "was given); name at least the data set, e.g. `dataset = mnist`, and what to "
+                    "sweep under [grid] (to train one trial with every default, set any key to "
+                    "its default, e.g. `epochs = 5`)");
+  }
   check_consistency(p.grid);
   p.trials = expand(p.grid);
   const bool all_noop = std::all_of(p.trials.begin(), p.trials.end(),
                                     [](const TrialSpec& t) { return t.get("model") == "noop"; });
   try {
-    const worker::DataKey key = worker::data_key_of(p.trials.front());
     if (all_noop) {
       p.data.description = "none (model = noop loads no data)";
     } else {
-      p.data = key.dataset == "hdf5" ? probe_cache(key.cache) : worker::probe_data(key);
+      p.data = check_data_sets(p.trials, checks.data, &p.data_check_seconds);
     }
   } catch (const DataError& e) {
     throw DataError(grid_path + ": data set: " + e.what());
@@ -41,6 +93,7 @@ Plan make_plan(const std::string& grid_path,
       throw GridError(grid_path + ": trial " + trial_id_hex(t.trial_id) + ": " + e.what());
     }
   }
+  check_memory(p, checks.memory_per_rank);
   double lo = 0;
   for (const auto& t : p.trials) {
     double c = estimate_cost(t, p.data);
@@ -121,7 +174,14 @@ std::string describe_plan(const Plan& plan, const Target& target,
   }
   os << "\ndata: " << plan.data.description << " — " << plan.data.train_count << " training, "
      << plan.data.test_count << " test images of " << plan.data.channels << "x" << plan.data.rows
-     << "x" << plan.data.cols << "\n";
+     << "x" << plan.data.cols;
+  if (plan.data_check_seconds > 0) {
+    char took[64];
+    std::snprintf(took, sizeof took, " (read and checked whole in %.2f s)",
+                  plan.data_check_seconds);
+    os << took;
+  }
+  os << "\n";
   if (target.shard) {
     const std::vector<std::size_t> members = shard_members(plan, target.shard);
     double mine = 0, all = 0;

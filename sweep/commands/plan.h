@@ -9,6 +9,7 @@
 
 #include "core/trial.h"
 #include "sweep/commands/cli.h"
+#include "sweep/data/data_check.h"
 #include "sweep/grid/grid.h"
 #include "sweep/search/shard.h"
 #include "worker/raw_images.h"
@@ -20,13 +21,28 @@ struct Plan {
   std::vector<TrialSpec> trials;
   std::vector<double> costs;  // relative to the cheapest trial (which is 1.0)
   worker::DataInfo data;
+  double data_check_seconds = 0;  // reading and checking the data sets
 };
 
-// Reads GRID, applies the command-line overrides, checks, expands and probes the data set
-// (headers only). Throws GridError on a bad grid or override, DataError on missing or
-// malformed data files.
+// What make_plan checks besides the grid.
+struct PlanChecks {
+  DataCheck data = DataCheck::kWhole;
+  // Bytes of memory one training rank may use (0: unknown, not checked): a trial whose model,
+  // gradients and optimizer state alone need more is refused before anything runs.
+  double memory_per_rank = 0;
+};
+
+// Reads GRID, applies the command-line overrides, checks, expands, checks the data sets as
+// `checks.data` says and each trial's memory floor against `checks.memory_per_rank`. Throws
+// GridError on a bad grid or override or a trial that cannot fit, DataError naming the file
+// and item or line on missing or malformed data.
 Plan make_plan(const std::string& grid_path,
-               const std::vector<std::pair<std::string, std::string>>& overrides);
+               const std::vector<std::pair<std::string, std::string>>& overrides,
+               const PlanChecks& checks = {});
+
+// The memory one training rank of `ranks` on this node may use: what the node has available
+// (within the job's cgroup) divided among them; 0 when unknown.
+double training_memory_per_rank(int ranks);
 
 // The parameter set a results file is written for, as text: the data set and the sorted
 // names of the other keys that change trial ids and that the grid or the command line set,

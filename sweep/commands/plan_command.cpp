@@ -31,7 +31,10 @@ int cores_of_this_process() {
 
 int plan_command(const CliCommand& cmd) {
   const Target target = resolve_target(cmd, process_env());
-  Plan plan = make_plan(cmd.grid, cmd.overrides);
+  // With --ranks N, rank 0 coordinates and N - 1 ranks train on this node.
+  PlanChecks checks;
+  checks.memory_per_rank = training_memory_per_rank(std::max(1, cmd.ranks - 1));
+  Plan plan = make_plan(cmd.grid, cmd.overrides, checks);
   std::set<std::uint64_t> done;
   if (results::file_exists(target.out)) {
     done = ids_to_skip(results::Store::open_read(target.out).stored_status(), cmd.retry_failed);

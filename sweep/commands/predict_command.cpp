@@ -15,6 +15,7 @@
 #include "sweep/commands/whole_file.h"
 #include "sweep/data/cache_loader.h"
 #include "worker/predict.h"
+#include "worker/worker.h"
 
 namespace sweep {
 namespace {
@@ -108,6 +109,8 @@ worker::Predictions predict_on(const std::string& checkpoint, const std::string&
 
 int predict_command(const CliCommand& cmd) {
   const std::string checkpoint = cmd.model.empty() ? best_kept_checkpoint(cmd.from) : cmd.model;
+  // --threads: the trial's own count reproduces its stored metrics to the last digit.
+  if (cmd.threads > 0) worker::configure_runtime(cmd.threads);
   const worker::Predictions p = predict_on(checkpoint, cmd.data);
   std::cout << "model: " << checkpoint << " (trial " << trial_id_hex(p.trial_id) << ", epoch "
             << p.epoch << ", validation accuracy " << fmt(p.val_acc) << ")\n";

@@ -14,16 +14,18 @@ void ProgressTracker::finished(const TrialResult& r) {
   if (r.status == Status::kFailed) ++failed_;
   if (r.status == Status::kDiverged) ++diverged_;
   if (r.status != Status::kOk) return;
-  const bool has_test = !std::isnan(r.test_acc);
-  const double v = has_test ? r.test_acc : r.val_acc;
+  // Chosen on validation, as `sweep rank` does; test accuracy only when no trial validates.
+  const bool has_val = !std::isnan(r.val_acc);
+  const double v = has_val ? r.val_acc : r.test_acc;
   if (std::isnan(v)) return;
-  const char* metric = has_test ? "test_acc" : "val_acc";
+  const char* metric = has_val ? "val_acc" : "test_acc";
   if (!best_metric_.empty()) {
-    if (best_metric_ == "test_acc" && !has_test) return;  // test accuracy outranks validation
+    if (best_metric_ == "val_acc" && !has_val) return;  // validation outranks test accuracy
     if (best_metric_ == metric && v <= best_value_) return;
   }
   best_metric_ = metric;
   best_value_ = v;
+  best_test_ = r.test_acc;
   best_trial_ = r.trial_id;
 }
 
@@ -52,6 +54,16 @@ std::string format_duration(double s) {
   return buf;
 }
 
+std::string format_rate(double per_second) {
+  char buf[48];
+  if (!(per_second > 0) || per_second >= 10) {
+    std::snprintf(buf, sizeof buf, "%.0f", per_second > 0 ? per_second : 0.0);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2g", per_second);
+  }
+  return buf;
+}
+
 std::string ProgressTracker::line(double elapsed) const {
   std::string s = std::to_string(done_) + "/" + std::to_string(total_) + " done";
   if (failed_ + diverged_ > 0) {
@@ -63,9 +75,14 @@ std::string ProgressTracker::line(double elapsed) const {
   }
   s += ", " + std::to_string(running_) + " running | ";
   if (has_best()) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "best %s %.4f (trial %s)", best_metric_.c_str(), best_value_,
-                  trial_id_hex(best_trial_).c_str());
+    char buf[128];
+    if (best_metric_ == "val_acc" && !std::isnan(best_test_)) {
+      std::snprintf(buf, sizeof buf, "best val_acc %.4f (test_acc %.4f, trial %s)", best_value_,
+                    best_test_, trial_id_hex(best_trial_).c_str());
+    } else {
+      std::snprintf(buf, sizeof buf, "best %s %.4f (trial %s)", best_metric_.c_str(), best_value_,
+                    trial_id_hex(best_trial_).c_str());
+    }
     s += buf;
   } else {
     s += "no result yet";

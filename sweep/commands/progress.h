@@ -19,7 +19,7 @@ class ProgressTracker {
   explicit ProgressTracker(std::size_t total);
 
   // Records a finished (stored) trial, no longer running: ok, failed or diverged. The best is taken
-  // over ok trials by test_acc when the result has one, else by val_acc (as `sweep rank` does).
+  // over ok trials by val_acc when the result has one, else by test_acc (as `sweep rank` does).
   void finished(const TrialResult& r);
   // How many trials are being trained now.
   void set_running(std::size_t running) { running_ = running; }
@@ -37,7 +37,8 @@ class ProgressTracker {
   double trials_per_hour(double elapsed) const;
   // Seconds still needed at the rate so far; negative when unknown (nothing finished yet).
   double eta_seconds(double elapsed) const;
-  // One line, e.g. "12/48 done (1 failed), 2 running | best test_acc 0.9012 (trial 0a1b...)
+  // One line, e.g. "12/48 done (1 failed), 2 running | best val_acc 0.9050 (test_acc 0.9012,
+  // trial 0a1b...)
   // | 3m12s elapsed, ETA 9m36s, 225 trials/h".
   std::string line(double elapsed) const;
 
@@ -46,11 +47,15 @@ class ProgressTracker {
   std::size_t done_ = 0, failed_ = 0, diverged_ = 0, running_ = 0;
   std::string best_metric_;  // "" until an ok trial with a metric finishes
   double best_value_ = 0;
+  double best_test_ = 0;  // the best trial's test_acc (NaN without a test set)
   std::uint64_t best_trial_ = 0;
 };
 
 // "45s", "3m12s", "2h05m", "3d04h"; "?" for a negative or non-finite value.
 std::string format_duration(double seconds);
+
+// A rate with enough digits to tell a slow one from zero: "5432", "12", "3.5", "0.25", "0".
+std::string format_rate(double per_second);
 
 // How progress is shown.
 enum class ProgressMode {

@@ -5,9 +5,11 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <set>
 
 #include "core/errors.h"
 #include "core/version.h"
+#include "results/failures.h"
 #include "results/rank.h"
 #include "results/store.h"
 #include "sweep/commands/commands.h"
@@ -40,6 +42,7 @@ struct Prepared {
   std::optional<Plan> plan;
   std::optional<results::Store> store;
   std::vector<std::size_t> order;            // grid and random search: the trials to run
+  std::vector<std::size_t> members;          // the trials of this sweep (its shard's)
   bool asha = false;                         // successive halving: jobs come from AshaWork
   std::vector<results::StoredTrial> stored;  // asha, --keep-best: the rows already in the file
   std::optional<KeptCheckpoints> keep;       // --keep-best
@@ -48,11 +51,16 @@ struct Prepared {
   int code = kExitOk;
 };
 
-Prepared prepare(const CliCommand& cmd) {
+Prepared prepare(const CliCommand& cmd, const NodeFacts& facts) {
   Prepared p;
   try {
     p.target = resolve_target(cmd, process_env());
-    p.plan = make_plan(cmd.grid, cmd.overrides);
+    // The training ranks of rank 0's node share its memory (rank 0 itself only coordinates
+    // when there are workers); other nodes are taken to be alike.
+    PlanChecks checks;
+    const int trainers = facts.local_ranks - (facts.coordinator_here && facts.local_ranks > 1);
+    checks.memory_per_rank = training_memory_per_rank(trainers);
+    p.plan = make_plan(cmd.grid, cmd.overrides, checks);
     p.asha = p.plan->grid.search.method == SearchSettings::Method::kAsha;
     if (p.asha && p.target.shard) {
       throw UsageError("search = asha runs as one MPI job and cannot be split into shards (" +
@@ -80,10 +88,12 @@ Prepared prepare(const CliCommand& cmd) {
       }
     }
     if (!p.asha) {
-      const std::vector<std::size_t> members = shard_members(*p.plan, p.target.shard);
-      p.order = pending_order(p.plan->trials, p.plan->costs, done, &members);
-      p.in_shard = members.size();
-      p.skipped = members.size() - p.order.size();
+      p.members = shard_members(*p.plan, p.target.shard);
+      p.order = pending_order(p.plan->trials, p.plan->costs, done, &p.members);
+      p.in_shard = p.members.size();
+      p.skipped = p.members.size() - p.order.size();
+    } else {
+      p.members = shard_members(*p.plan, std::nullopt);
     }
     if (!p.store) {
       results::StoreInfo info;
@@ -112,6 +122,26 @@ Prepared prepare(const CliCommand& cmd) {
   return p;
 }
 
+// The exit code of a sweep that ran to its end: 3 when a trial of it is stored as failed
+// (unless --allow-failed), with the failures grouped by message on stderr.
+int finished_code(const CliCommand& cmd, const Prepared& p,
+                  const std::vector<results::StoredTrial>& rows) {
+  std::set<std::uint64_t> ids;
+  for (std::size_t i : p.members) ids.insert(p.plan->trials[i].trial_id);
+  const std::vector<results::FailureGroup> groups =
+      results::failed_trials(rows, [&](std::uint64_t id) { return ids.count(id) > 0; });
+  if (groups.empty()) return kExitOk;
+  std::cerr << "\n" << results::failure_summary(groups, ids.size(), p.target.out);
+  if (cmd.allow_failed) {
+    std::cerr << "sweep: exit code 0 (--allow-failed); without it a sweep with failed trials "
+                 "exits 3\n";
+    return kExitOk;
+  }
+  std::cerr << "sweep: exit code 3: some trials failed (--allow-failed exits 0; --retry-failed "
+               "runs them again)\n";
+  return kExitSomeFailed;
+}
+
 // Bytes of image cache this rank may load under cache_memory = auto.
 std::uint64_t cache_share(const CliCommand& cmd, const NodeFacts& facts) {
   if (cmd.memory_per_rank >= 0) return static_cast<std::uint64_t>(cmd.memory_per_rank * 1048576.0);
@@ -126,12 +156,12 @@ std::uint64_t cache_share(const CliCommand& cmd, const NodeFacts& facts) {
 int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals& signals) {
   const bool root = mpi.rank() == 0;
   const auto t0 = std::chrono::steady_clock::now();
+  const NodeFacts facts = node_facts(mpi);
   Prepared p;
-  if (root) p = prepare(cmd);
+  if (root) p = prepare(cmd, facts);
   const int code = mpi.size() > 1 ? polled_broadcast(p.code) : p.code;
   if (code != kExitOk) return code;
 
-  const NodeFacts facts = node_facts(mpi);
   const WaitPolicy wait = wait_policy_for(facts.local_ranks, facts.cores);
   worker::WorkerContext ctx;
   ctx.rank = mpi.rank();
@@ -230,9 +260,9 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
     const double loop =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
     std::printf(
-        "; coordinator CPU %.2f s over %.2f s of coordinating (%.2f%%), %.0f results/s stored in "
+        "; coordinator CPU %.2f s over %.2f s of coordinating (%.2f%%), %s results/s stored in "
         "%zu writes",
-        cpu, loop, 100 * cpu / loop, static_cast<double>(done) / loop, writes);
+        cpu, loop, 100 * cpu / loop, format_rate(static_cast<double>(done) / loop).c_str(), writes);
   }
   std::printf("; results in %s\n", p.target.out.c_str());
   if (asha) {
@@ -243,7 +273,8 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
     }
   }
   std::printf("\n");
-  std::cout << results::rank_table(p.store->read_trials(), results::RankOptions{}) << std::flush;
+  const std::vector<results::StoredTrial> rows = p.store->read_trials();
+  std::cout << results::rank_table(rows, results::RankOptions{}) << std::flush;
   if (outcome.stopped() && (asha ? !asha->exhausted() : done < total)) {
     if (asha) {
       std::cout << "\nstopped by " << signal_name(outcome.signal) << ": " << done
@@ -261,7 +292,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
               << std::flush;
     return kExitInterrupted;
   }
-  return kExitOk;
+  return finished_code(cmd, p, rows);
 }
 
 }  // namespace sweep

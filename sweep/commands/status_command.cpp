@@ -10,7 +10,7 @@
 namespace sweep {
 
 int status_command(const CliCommand& cmd) {
-  Plan plan = make_plan(cmd.grid, cmd.overrides);
+  Plan plan = make_plan(cmd.grid, cmd.overrides, {DataCheck::kHeaders, 0});
   std::vector<FileTrials> files;
   for (const auto& path : cmd.files) {
     results::Store store = results::Store::open_read(path);

@@ -89,7 +89,9 @@ void check_keys_used(const Grid& grid) {
   for (const auto& e : grid.entries) {
     const KeySpec* spec = find_key(e.key);
     if (spec == nullptr) continue;
-    for (const auto& [key, allowed] : spec->used_if) {
+    for (const auto& condition : spec->used_if) {
+      const std::string& key = condition.first;
+      const std::vector<std::string>& allowed = condition.second;  // (a lambda below needs it)
       const std::vector<std::string> values = possible_values(grid, key);
       const bool any = std::any_of(values.begin(), values.end(), [&](const std::string& v) {
         return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
@@ -188,6 +190,22 @@ void check_consistency(const Grid& grid) {
     }
   }
   if (s.method == SearchSettings::Method::kGrid) {
+    // The product of the axes, saturating: a grid is expanded into memory, trial by trial.
+    constexpr std::size_t kMaxTrials = 10000000;  // as samples' bound
+    std::size_t n = 1;
+    std::string axes;
+    for (const auto& e : grid.entries) {
+      if (!e.axis || e.dist) continue;
+      n = e.values.size() > 0 && n > kMaxTrials / e.values.size() ? kMaxTrials + 1
+                                                                  : n * e.values.size();
+      axes += (axes.empty() ? "" : " x ") + e.key + " (" + std::to_string(e.values.size()) + ")";
+    }
+    if (n > kMaxTrials) {
+      throw GridError(grid.path + ": the grid expands to more than " + std::to_string(kMaxTrials) +
+                      " trials (" + axes +
+                      "); split it into several grids, or draw a sample of it with search = "
+                      "random and samples = N");
+    }
     for (const auto& e : grid.entries) {
       if (e.dist) {
         throw GridError(e.origin + ": key '" + e.key + "' is a distribution, " + e.dist->text +

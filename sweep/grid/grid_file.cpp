@@ -57,7 +57,10 @@ std::string where(const std::string& path, int line) { return path + ":" + std::
 
 }  // namespace
 
-Grid parse_grid_text(const std::string& text, const std::string& path) {
+Grid parse_grid_text(const std::string& file_text, const std::string& path) {
+  // A UTF-8 byte-order mark (some Windows editors write one) is not part of the first key.
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::string text = file_text.rfind(bom, 0) == 0 ? file_text.substr(bom.size()) : file_text;
   std::vector<LineKey> lines = scan_lines(text, path);
   po::options_description none;
   std::vector<po::option> opts;

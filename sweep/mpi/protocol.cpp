@@ -47,6 +47,7 @@ class Reader {
   void done() const {
     if (pos_ != b_.size()) throw std::runtime_error("protocol: trailing bytes in message");
   }
+  std::size_t remaining() const { return b_.size() - pos_; }
 
  private:
   void need(std::size_t n) const {
@@ -58,9 +59,13 @@ class Reader {
 
 constexpr std::uint32_t kMaxItems = 1u << 24;
 
-std::uint32_t count(Reader& r) {
+// An item count, checked against the bytes left: each item takes at least `item_bytes`, so a
+// damaged count cannot make the reader allocate or loop for items the message does not hold.
+std::uint32_t count(Reader& r, std::size_t item_bytes) {
   auto n = r.get<std::uint32_t>();
-  if (n > kMaxItems) throw std::runtime_error("protocol: implausible item count");
+  if (n > kMaxItems || n > r.remaining() / item_bytes) {
+    throw std::runtime_error("protocol: implausible item count");
+  }
   return n;
 }
 
@@ -80,7 +85,7 @@ void put_spec(Writer& w, const TrialSpec& spec) {
 TrialSpec get_spec(Reader& r) {
   TrialSpec s;
   s.trial_id = r.get<std::uint64_t>();
-  for (std::uint32_t i = 0, n = count(r); i < n; ++i) {
+  for (std::uint32_t i = 0, n = count(r, 8); i < n; ++i) {  // two string lengths
     std::string k = r.str();
     s.params.emplace_back(std::move(k), r.str());
   }
@@ -167,7 +172,7 @@ TrialResult decode_result(const Bytes& bytes) {
   }
   x.status = static_cast<Status>(st);
   x.message = r.str();
-  for (std::uint32_t i = 0, n = count(r); i < n; ++i) {
+  for (std::uint32_t i = 0, n = count(r, 4 + 5 * sizeof(double)); i < n; ++i) {
     EpochMetrics e;
     e.epoch = r.get<std::int32_t>();
     e.train_loss = r.get<double>();
@@ -184,7 +189,9 @@ TrialResult decode_result(const Bytes& bytes) {
   x.best_epoch = r.get<std::int32_t>();
   x.checkpoint = r.str();
   x.num_classes = r.get<std::int32_t>();
-  for (std::uint32_t i = 0, n = count(r); i < n; ++i) x.confusion.push_back(r.get<std::int64_t>());
+  for (std::uint32_t i = 0, n = count(r, 8); i < n; ++i) {
+    x.confusion.push_back(r.get<std::int64_t>());
+  }
   x.eval_split = r.str();
   x.epochs_run = r.get<std::int32_t>();
   for (double* v : {&x.wall_seconds, &x.train_samples_per_s, &x.started_unix, &x.finished_unix}) {
@@ -228,7 +235,8 @@ Bytes encode_prepared(const std::vector<PreparedImage>& images) {
 
 std::vector<PreparedImage> decode_prepared(const Bytes& bytes) {
   Reader r(bytes);
-  std::vector<PreparedImage> out(count(r));
+  // index, error length, hash, planes length
+  std::vector<PreparedImage> out(count(r, 8 + 4 + 8 + 4));
   for (auto& i : out) {
     i.index = r.get<std::int64_t>();
     i.error = r.str();

@@ -24,3 +24,12 @@ expect_exit() {
   [ "$got" -eq "$want" ] || { cat "$WORK/out" "$WORK/err" >&2; fail "'$*' exited $got, expected $want"; }
 }
 expect_err() { grep -qF -- "$1" "$WORK/err" || { cat "$WORK/err" >&2; fail "stderr lacks: $1"; }; }
+
+# Trials that fail at run time, not bad input: device = cuda where no CUDA device is seen (CI's
+# machines; Debian's LibTorch is built without CUDA). On a machine whose build sees a GPU they
+# would train, so the tests that need failed trials call need_failing_trials first.
+FAIL_TRIALS=--device=cuda
+gpu_visible() { command -v nvidia-smi > /dev/null 2>&1 && nvidia-smi -L 2> /dev/null | grep -q '^GPU'; }
+need_failing_trials() {
+  if gpu_visible; then skip "a GPU is visible: device = cuda trials would not fail here"; fi
+}

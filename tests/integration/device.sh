@@ -4,6 +4,7 @@
 # device = cpu; device = cuda stores every trial as failed with a message that says why, and
 # the sweep goes on; trials_per_gpu with device = cpu is a grid error.
 source "$(dirname "$0")/common.sh"
+need_failing_trials
 DIGITS=$SHARED/data/mnist-digits
 [ -f "$DIGITS/train-images-idx3-ubyte.gz" ] || skip "the shared MNIST digits are not at $DIGITS (a plain clone has no ../shared)"
 "$SWEEP" --version > /dev/null
@@ -20,7 +21,9 @@ learning_rate = 0.001, 0.01
 INI
 sweep_mpi 3 run d.ini --threads 1 --device=cpu -q -o cpu.h5 > cpu.log 2>&1 || { cat cpu.log; fail "device = cpu"; }
 sweep_mpi 3 run d.ini --threads 1 -q -o auto.h5 > auto.log 2>&1 || { cat auto.log; fail "device = auto"; }
-sweep_mpi 3 run d.ini --threads 1 --device=cuda -q -o cuda.h5 > cuda.log 2>&1 || { cat cuda.log; fail "device = cuda must store failed trials, not stop"; }
+# Every trial fails and is stored; the sweep goes on to the end and exits 3 (through mpirun).
+expect_exit 3 sweep_mpi 3 run d.ini --threads 1 --device=cuda -q -o cuda.h5
+expect_err "sweep: 2 of 2 trials failed"
 "$PY" - <<'PY'
 import h5py, numpy as np
 a = np.sort(h5py.File("cpu.h5", "r")["trials"][:], order="trial_id")

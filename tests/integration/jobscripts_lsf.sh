@@ -24,6 +24,25 @@ t = h5py.File("g.h5", "r")["trials"][:]
 assert len(t) == 6 == len(set(t["trial_id"])), t["trial_id"]'
 echo "jobscripts_lsf: 3 array elements and the merge: 6 trials, each once"
 
+# Elements whose only problem is failed trials exit 0, so that the merge (-w "done(...)") runs;
+# the merge finds them and exits 3 (ALLOW_FAILED=1: 0).
+if gpu_visible; then
+  echo "SKIP: failed-trial elements: a GPU is visible, device = cuda trials would not fail here"
+else
+  printf 'epochs = 1\ntrain_subset = 200\nfilters = 2\ndense_units = 8\n[grid]\nlearning_rate = 0.001, 0.01\n' > f.ini
+  for i in 1 2; do
+    GRID=f.ini SWEEP_ARGS="--threads 1 $FAIL_TRIALS" LSB_JOBID=4250 LSB_JOBINDEX=$i LSB_JOBINDEX_END=2 \
+      LSB_DJOB_NUMPROC=1 bash "$SRC/jobscripts/lsf-array.bsub" > "f_$i.out" 2>&1 || { cat "f_$i.out"; fail "failing element $i did not exit 0"; }
+    grep -q "some trials of this shard failed (stored as failed); exiting 0" "f_$i.out" || { cat "f_$i.out"; fail "element $i says nothing of its failures"; }
+  done
+  expect_exit 3 env GRID=f.ini LSB_JOBID=4251 SHARDS=2 bash "$SRC/jobscripts/lsf-merge.bsub"
+  expect_err "merged; some trials are stored as failed in f.h5"
+  grep -q "grid: 2 trials: 0 done, 2 failed, 0 missing" "$WORK/out" || { cat "$WORK/out"; fail "merge status of failed trials"; }
+  rm -f f.h5
+  GRID=f.ini LSB_JOBID=4252 SHARDS=2 ALLOW_FAILED=1 bash "$SRC/jobscripts/lsf-merge.bsub" > fmerge.out 2>&1 || { cat fmerge.out; fail "ALLOW_FAILED=1 merge"; }
+  echo "jobscripts_lsf: elements with failed trials exit 0, the merge exits 3 (ALLOW_FAILED=1: 0)"
+fi
+
 # bsub -n 3 < lsf-mpi.bsub, then SIGUSR1 (LSF's -wa USR1 warning) to the job's shell.
 LSB_JOBID=4244 LSB_DJOB_NUMPROC=3 LSB_DJOB_HOSTFILE=hosts OUT=mpi.h5 \
   bash "$SRC/jobscripts/lsf-mpi.bsub" > mpi.out 2>&1 || { cat mpi.out; fail "lsf-mpi.bsub"; }

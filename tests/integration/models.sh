@@ -34,7 +34,7 @@ depth = 0
 backbone = backbone.pt
 freeze = backbone
 INI
-sweep_mpi 3 run models.ini --keep-best 2 --verbose > run.log 2>&1 || { cat run.log; fail "run"; }
+sweep_mpi 3 run models.ini --threads 1 --keep-best 2 --verbose > run.log 2>&1 || { cat run.log; fail "run"; }
 grep -q "4 trials in models.ini" run.log || { cat run.log; fail "expected 4 trials"; }
 
 "$PY" - <<'PY'
@@ -73,7 +73,7 @@ PY
 read -r best_id best_acc < best.txt
 
 # predict --from: the best kept trial, on the IDX test set: the stored test accuracy again.
-"$SWEEP" predict --from models.h5 --data "$MNIST" -o preds.csv > predict.log 2>&1 ||
+"$SWEEP" predict --from models.h5 --data "$MNIST" --threads 1 -o preds.csv > predict.log 2>&1 ||
   { cat predict.log; fail "predict --from"; }
 grep -q "trial $best_id" predict.log || { cat predict.log; fail "predict used another trial than $best_id"; }
 grep -q "^accuracy $best_acc " predict.log || { cat predict.log; fail "predict accuracy is not the stored $best_acc"; }

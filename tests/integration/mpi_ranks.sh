@@ -20,7 +20,7 @@ dropout = 0, 0.5
 INI
 for np in 1 2 3; do
   sweep_mpi "$np" run tiny.ini --threads 1 --out "np$np.h5" > "np$np.log" 2>&1 || { cat "np$np.log"; fail "run with $np ranks"; }
-  grep -q "ranked by test_acc" "np$np.log" || fail "no ranked table after the run with $np ranks"
+  grep -q "ranked by val_acc" "np$np.log" || fail "no ranked table after the run with $np ranks"
 done
 "$PY" - <<'PY'
 import sys, h5py, numpy as np

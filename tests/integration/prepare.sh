@@ -132,7 +132,7 @@ for f in ("auto_small.h5", "auto_big.h5"):
     for m in ("val_loss", "val_acc", "test_loss", "test_acc"):
         assert (a[m] == b[m]).all(), (f, m, a[m], b[m])
 PY
-"$SWEEP" predict --from retina.h5 --data one.h5 > predict.log 2>&1 || { cat predict.log; fail "predict on the cache"; }
+"$SWEEP" predict --from retina.h5 --data one.h5 --threads 1 > predict.log 2>&1 || { cat predict.log; fail "predict on the cache"; }
 grep -q "data: image cache one.h5, its test split" predict.log || { cat predict.log; fail "predict data"; }
 grep -q "^accuracy $(cat best.txt) " predict.log || { cat predict.log best.txt; fail "predict accuracy"; }
 
@@ -170,4 +170,23 @@ expect_err "missing.h5: no such image cache"
 expect_exit 2 "$SWEEP" run missing.ini --cache=retina.h5
 expect_err "retina.h5: not an image cache of sweep prepare"
 [ ! -e missing.h5 ] && [ ! -e nocache.h5 ] || fail "a refused run wrote a results file"
+# A cache damaged after prepare: a label outside its classes, images of another shape.
+cp one.h5 badlabel.h5
+cp one.h5 badshape.h5
+"$PY" - <<'PY'
+import h5py
+with h5py.File("badlabel.h5", "r+") as f:
+    idx = f["index"][:]
+    idx["label"][3] = 9
+    f["index"][:] = idx
+with h5py.File("badshape.h5", "r+") as f:
+    n = f["images"].shape[0]
+    f["images"].resize(n - 1, axis=0)
+PY
+expect_exit 2 "$SWEEP" run missing.ini --cache=badlabel.h5 -o damaged.h5
+expect_err "badlabel.h5: index row 3"
+expect_err "label 9 is outside the cache's 5 classes"
+expect_exit 2 "$SWEEP" run missing.ini --cache=badshape.h5 -o damaged.h5
+expect_err "badshape.h5: the images are"
+[ ! -e damaged.h5 ] || fail "a damaged cache let a results file be written"
 echo "prepare: caches, report, splits, leakage, sweeps and bad inputs as expected"

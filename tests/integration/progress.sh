@@ -14,7 +14,7 @@ grep -Eq '^progress: .* \| [0-9]+s elapsed, ETA ' a.log || { cat a.log; fail "pr
 grep -q $'\r' a.log && { cat -v a.log; fail "a log file got terminal redraws"; }
 grep -q '^\[' a.log && { cat a.log; fail "per-trial lines without --verbose"; }
 if grep -q '^progress: [1-4]/4 done' a.log; then
-  grep -Eq '^progress: [1-4]/4 done.* \| best test_acc 0\.[0-9]{4} \(trial [0-9a-f]{16}\) .*trials/h$' a.log ||
+  grep -Eq '^progress: [1-4]/4 done.* \| best val_acc 0\.[0-9]{4} \(test_acc 0\.[0-9]{4}, trial [0-9a-f]{16}\) .*trials/h$' a.log ||
     { cat a.log; fail "progress line lacks the best trial or the rate"; }
 fi
 echo "progress: log lines in a file through mpirun: $(grep -c '^progress:' a.log)"
@@ -40,6 +40,6 @@ for np in 1 3; do
     "tty$np.log" > /dev/null || { cat "tty$np.log"; fail "run on a terminal, $np rank(s)"; }
   grep -q $'\r[0-4]/4 done, [0-9] running | .*\e\[K' "tty$np.log" || { cat -v "tty$np.log"; fail "no redrawn line on a terminal ($np rank(s))"; }
   grep -q '^progress:' "tty$np.log" && { cat -v "tty$np.log"; fail "log lines on a terminal"; }
-  grep -q $'\r4/4 done, 0 running | best test_acc' "tty$np.log" || { cat -v "tty$np.log"; fail "the last redraw is not 4/4 ($np rank(s))"; }
+  grep -q $'\r4/4 done, 0 running | best val_acc' "tty$np.log" || { cat -v "tty$np.log"; fail "the last redraw is not 4/4 ($np rank(s))"; }
 done
 echo "progress: redrawn in place on a terminal, with 1 and 3 ranks"

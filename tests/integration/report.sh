@@ -5,6 +5,7 @@
 # error and no blocked request (the page's Content-Security-Policy allows none), and a
 # screenshot is taken. The data embedded in the page are compared with rank and export.
 source "$(dirname "$0")/common.sh"
+need_failing_trials
 [ -d "$FASHION" ] || skip "Fashion-MNIST not installed at $FASHION (Debian package dataset-fashion-mnist)"
 [ -x "${STORE_APPEND_LOOP:-}" ] || fail "STORE_APPEND_LOOP does not name the helper binary"
 CHROMIUM=$(command -v chromium || true)
@@ -67,17 +68,19 @@ ex = {t["trial_id"]: t for t in json.load(open("export.json"))}
 ranked = re.findall(r"^\d+ +([0-9a-f]{16}) ", open("rank.log").read(), re.M)
 s = d["summary"]
 assert s["trials"] == len(ex) == 6 and s["ok"] == 6 and s["failed"] == s["diverged"] == 0, s
-assert d["metric"] == {"name": "test_acc", "higher_is_better": True}, d["metric"]
+assert d["metric"]["name"] == "val_acc" and d["metric"]["higher_is_better"], d["metric"]
+assert d["metric"]["selection_note"] == "chosen on validation (val_acc); test_acc is the held-out estimate", d["metric"]
+assert d["metric"]["on_test"] is False, d["metric"]
 assert d["top"] == ranked, (d["top"], ranked)
 assert d["best"]["id"] == ranked[0]
 assert sorted(d["keys"]) == ["filters", "learning_rate"], d["keys"]
 for t in d["trials"]:
-    assert t["metric"] == ex[t["id"]]["test_acc"], t
+    assert t["metric"] == ex[t["id"]]["val_acc"], t
 assert abs(s["trial_seconds"] - sum(t["wall_seconds"] for t in ex.values())) < 1e-6
 assert [g["value"] for g in d["effects"]["learning_rate"]] == ["0.001", "0.003", "0.01"]
 for key, groups in d["effects"].items():
     for g in groups:
-        vals = [t["test_acc"] for t in ex.values() if str(t[key]) == g["value"] or float(t[key]) == float(g["value"])]
+        vals = [t["val_acc"] for t in ex.values() if str(t[key]) == g["value"] or float(t[key]) == float(g["value"])]
         assert g["ranked"] == len(vals) == 3 if key == "filters" else 2
         assert abs(g["best"] - max(vals)) < 1e-12 and abs(g["mean"] - sum(vals) / len(vals)) < 1e-12, (key, g, vals)
 shares = [k["share"] for k in d["importance"]]
@@ -96,9 +99,8 @@ PY
 [ "$(render empty)" -eq 0 ] || fail "empty: plots drawn from no trials"
 grep -q "No finished trials to rank." empty.dom || fail "empty: no note"
 "$PY" "$(dirname "$0")/fashion_csv.py" "$FASHION" train.csv:0:200 test.csv:200:300
-sed -i '50s/,/,x/' train.csv  # a bad value: every trial fails
 printf 'dataset = csv\ntrain_csv = train.csv\ntest_csv = test.csv\nepochs = 1\n[grid]\nfilters = 2, 4\n' > bad.ini
-"$SWEEP" run bad.ini -q > bad.log 2>&1 || { cat bad.log; fail "the failing sweep"; }
+expect_exit 3 "$SWEEP" run bad.ini -q "$FAIL_TRIALS"  # every trial fails
 "$SWEEP" report bad.h5 -o bad.html --title 'failed <only>' > /dev/null
 [ "$(render bad)" -eq 1 ] || fail "bad: expected the timeline only"
 grep -q "<title>failed &lt;only&gt;</title>" bad.html || fail "bad: the title is not escaped"

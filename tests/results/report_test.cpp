@@ -61,7 +61,11 @@ TEST(ReportData, SummaryTopAndBestOverAllFilesWithRetriesCountedOnce) {
   EXPECT_EQ(d["summary"]["failed"], 0);
   EXPECT_DOUBLE_EQ(d["summary"]["trial_seconds"].get<double>(), 8);
   EXPECT_DOUBLE_EQ(d["summary"]["core_seconds"].get<double>(), 16);
-  EXPECT_EQ(d["metric"]["name"], "test_acc");
+  // Chosen on validation (val_acc is test_acc - 0.01 here: the same order).
+  EXPECT_EQ(d["metric"]["name"], "val_acc");
+  EXPECT_EQ(d["metric"]["selection_note"],
+            "chosen on validation (val_acc); test_acc is the held-out estimate");
+  EXPECT_EQ(d["metric"]["on_test"], false);
   const std::vector<std::string> top = d["top"];
   EXPECT_EQ(top, (std::vector<std::string>{trial_id_hex(3), trial_id_hex(2), trial_id_hex(1),
                                            trial_id_hex(4)}));

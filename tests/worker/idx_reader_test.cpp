@@ -49,10 +49,44 @@ TEST(IdxReader, TruncatedBodyAndHeader) {
   std::string p = dir + "/imgs.gz";
   test::write_file(p, bytes, true);
   EXPECT_EQ(message_of([&] { read_idx_images(p); }),
-            p + ": truncated: header promises 3 images (2352 bytes) but the file holds 2342");
+            p + ": truncated: the header promises 3 images (2352 bytes after the header) but the "
+                "file holds 2342");
   std::string h = dir + "/short";
   test::write_file(h, {0, 0, 8}, false);
   EXPECT_EQ(message_of([&] { read_idx_images(h); }), h + ": truncated IDX header");
+}
+
+TEST(IdxReader, HeaderPromisingMoreThanTheBodyFailsWithoutAllocatingIt) {
+  // The case: a header of 8,004 images over a body of 127 (raw and gzip), and a
+  // header of 2^31-1 images of 4096 x 4096, which must not make the reader allocate 36 PB.
+  std::string dir = test::make_temp_dir("idx");
+  for (bool gz : {false, true}) {
+    auto bytes = test::idx_images(test::synthetic_images(127, 3, 1));
+    bytes[6] = 8004 >> 8;
+    bytes[7] = 8004 & 0xff;
+    const std::string p = dir + "/lying" + (gz ? ".gz" : "");
+    test::write_file(p, bytes, gz);
+    EXPECT_EQ(message_of([&] { read_idx_images(p); }),
+              p + ": truncated: the header promises 8004 images (6275136 bytes after the "
+                  "header) but the file holds 99568");
+  }
+  std::vector<std::uint8_t> huge = {0, 0, 8, 3, 0x7f, 0xff, 0xff, 0xff, 0, 0, 16, 0, 0, 0, 16, 0};
+  huge.resize(huge.size() + 1000, 7);
+  const std::string p = dir + "/huge";
+  test::write_file(p, huge, false);
+  EXPECT_NE(message_of([&] { read_idx_images(p); }).find("truncated"), std::string::npos);
+}
+
+TEST(IdxReader, BytesAfterTheBodyAreAnError) {
+  std::string dir = test::make_temp_dir("idx");
+  auto bytes = test::idx_labels({1, 2, 3});
+  bytes.push_back(4);
+  const std::string p = dir + "/labels";
+  test::write_file(p, bytes, false);
+  RawImages img = test::synthetic_images(3, 2, 1);
+  EXPECT_EQ(message_of([&] { read_idx_labels(p, img); }),
+            p + ": holds more than the 3 labels its header promises (3 bytes after the header): "
+                "a damaged header?");
 }
 
 TEST(IdxReader, LabelCountMismatchAndMissingFile) {
@@ -73,8 +107,46 @@ TEST(DataSource, TestLabelOutOfRange) {
   DataKey key{"idx", dir, "", "", "", "", ""};
   EXPECT_EQ(message_of([&] { load_raw(key); }),
             dir +
-                "/t10k-images-idx3-ubyte.gz: label 7 of item 2 is out of range: the training set "
-                "has 3 classes (0-2)");
+                "/t10k-labels-idx1-ubyte.gz, item 2: label 7 is outside the 3 classes (0-2) of "
+                "the training set");
+}
+
+TEST(DataSource, ACorruptLabelLeavingClassesEmptyIsNamedWithItsFirstItem) {
+  // The case: one label 77 among the digits 0-9 made a 78-class model.
+  std::string dir = test::make_temp_dir("idx");
+  RawImages train = test::synthetic_images(40, 10, 1);  // classes 0-9
+  train.labels[17] = 77;
+  train.labels[31] = 77;
+  test::write_idx_set(dir, train, RawImages{}, false);
+  const std::string labels = dir + "/train-labels-idx1-ubyte";
+  DataKey key{"idx", dir, "", "", "", "", ""};
+  EXPECT_EQ(message_of([&] { load_raw(key); }),
+            labels +
+                ", item 17: label 77 leaves 67 class(es) below it without a training image "
+                "(the first: 10); a corrupt label? If the data really have 78 classes, some "
+                "without training images, set num_classes = 78");
+  // dataset = mnist knows its 10 classes.
+  key.dataset = "mnist";
+  EXPECT_EQ(message_of([&] { load_raw(key); }),
+            labels +
+                ", item 17: label 77 is outside the 10 classes (0-9) of dataset = mnist (set "
+                "dataset = idx and num_classes for other data)");
+  // num_classes accepts classes without training images, and still bounds the labels.
+  key.dataset = "idx";
+  key.num_classes = 78;
+  EXPECT_EQ(load_raw(key).classes, 78);
+  key.num_classes = 50;
+  EXPECT_EQ(message_of([&] { load_raw(key); }),
+            labels +
+                ", item 17: label 77 is outside the 50 classes (0-49) that num_classes = 50 "
+                "sets");
+}
+
+TEST(DataSource, MnistHasTenClassesEvenWhenTheTrainingSetLacksSome) {
+  std::string dir = test::make_temp_dir("idx");
+  test::write_idx_set(dir, test::synthetic_images(12, 3, 1), RawImages{}, false);
+  EXPECT_EQ(load_raw(DataKey{"mnist", dir, "", "", "", "", ""}).classes, 10);
+  EXPECT_EQ(load_raw(DataKey{"idx", dir, "", "", "", "", ""}).classes, 3);
 }
 
 TEST(DataSource, ProbeReadsHeadersAndNamesMissingFiles) {

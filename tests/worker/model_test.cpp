@@ -59,6 +59,40 @@ TEST(Models, EveryModelGivesLogitsForSmallAndLargeImages) {
   }
 }
 
+TEST(Models, ParameterCountWithoutBuildingMatchesTheBuiltModel) {
+  ModelConfig cnn = config("cnn");
+  cnn.filters = 6;
+  cnn.dense_units = 20;
+  ModelConfig cnn_bn = cnn;
+  cnn_bn.batch_norm = true;
+  cnn_bn.conv_blocks = 3;
+  ModelConfig resnet = config("resnet");
+  resnet.width = 0.125;
+  ModelConfig resnet34 = resnet;
+  resnet34.depth = 34;
+  ModelConfig vit = config("vit");
+  vit.embed_dim = 32;
+  vit.heads = 4;
+  vit.mlp_dim = 64;
+  vit.depth = 3;
+  for (const ModelConfig& m : {cnn, cnn_bn, resnet, resnet34, vit}) {
+    for (const ModelShape& s : {ModelShape{1, 28, 28, 10}, ModelShape{3, 96, 80, 5}}) {
+      const double built = static_cast<double>(count_parameters(*make_model(m, s)));
+      const double counted = model_parameters(m, s);
+      if (m.model == "cnn") {
+        EXPECT_EQ(counted, built) << m.model << " " << s.rows;
+      } else {
+        EXPECT_NEAR(counted / built, 1.0, 0.05) << m.model << " " << s.rows;  // norms left out
+      }
+    }
+  }
+  // The trial: filters 4096 and dense_units 1048576 on 28 x 28: 210 billion weights.
+  ModelConfig huge = config("cnn");
+  huge.filters = 4096;
+  huge.dense_units = 1048576;
+  EXPECT_GT(model_parameters(huge, {1, 28, 28, 10}), 2e11);
+}
+
 TEST(Models, BadSettingsNameTheirKey) {
   ModelConfig cnn = config("cnn");
   cnn.conv_blocks = 5;  // 28 -> 14 -> 7 -> 3 -> 1 -> 0

@@ -44,24 +44,37 @@ TEST(ProgressTracker, CountsAndBestTrial) {
   p.finished(result(1, Status::kOk, 0.5, 0.6));
   p.finished(result(2, Status::kFailed, TrialResult::kNaN));
   p.finished(result(3, Status::kOk, 0.9, 0.8));
-  p.finished(result(4, Status::kOk, 0.99, 0.7));  // better validation, worse test: not best
+  p.finished(result(4, Status::kOk, 0.99, 0.7));  // better validation, worse test: chosen
   p.finished(result(5, Status::kDiverged, 0.1));
   EXPECT_EQ(p.done(), 5u);
   EXPECT_EQ(p.failed(), 1u);
   EXPECT_EQ(p.diverged(), 1u);
   ASSERT_TRUE(p.has_best());
-  EXPECT_EQ(p.best_trial(), 3u);
-  EXPECT_DOUBLE_EQ(p.best_value(), 0.8);
+  EXPECT_EQ(p.best_trial(), 4u);
+  EXPECT_DOUBLE_EQ(p.best_value(), 0.99);
+  const std::string line = p.line(10);
+  EXPECT_NE(line.find("best val_acc 0.9900 (test_acc 0.7000, trial 0000000000000004)"),
+            std::string::npos)
+      << line;
 }
 
-TEST(ProgressTracker, TestAccuracyOutranksValidationOnly) {
+TEST(ProgressTracker, ValidationOutranksTestAccuracyOnly) {
   ProgressTracker p(3);
-  p.finished(result(1, Status::kOk, 0.95));  // no test set: ranked by val_acc
+  p.finished(result(1, Status::kOk, TrialResult::kNaN, 0.95));  // no validation: by test_acc
   EXPECT_EQ(p.best_trial(), 1u);
   p.finished(result(2, Status::kOk, 0.5, 0.6));
   EXPECT_EQ(p.best_trial(), 2u);
-  p.finished(result(3, Status::kOk, 0.99));
+  p.finished(result(3, Status::kOk, TrialResult::kNaN, 0.99));
   EXPECT_EQ(p.best_trial(), 2u);
+}
+
+TEST(FormatRate, ASlowRateIsNotShownAsZero) {
+  // The case: a slow sweep printed "0 results/s stored in 7 writes".
+  EXPECT_EQ(format_rate(0.23), "0.23");
+  EXPECT_EQ(format_rate(3.46), "3.5");
+  EXPECT_EQ(format_rate(12.4), "12");
+  EXPECT_EQ(format_rate(5432.1), "5432");
+  EXPECT_EQ(format_rate(0), "0");
 }
 
 TEST(ProgressTracker, RateAndEta) {

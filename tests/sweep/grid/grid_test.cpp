@@ -75,6 +75,18 @@ TEST(GridParse, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(error_of("[grid\n"), "g.ini:1: bad section line '[grid'");
 }
 
+TEST(GridParse, AByteOrderMarkIsSkipped) {
+  // The issue's case: a grid saved with a UTF-8 byte-order mark failed with "unknown key
+  // 'dataset'; did you mean 'dataset'?", the mark being invisible.
+  const Grid g = parse_grid_text(
+      "\xEF\xBB\xBF"
+      "dataset = mnist\n[grid]\nfilters = 8, 16\n",
+      "g.ini");
+  EXPECT_EQ(g.fixed_value("dataset"), "mnist");
+  EXPECT_EQ(g.size(), 2u);
+  EXPECT_EQ(g.text.rfind("dataset", 0), 0u);
+}
+
 TEST(GridParse, MissingFileIsAGridError) {
   try {
     read_grid_file("/nonexistent/grid.ini");
@@ -151,6 +163,24 @@ TEST(GridConsistency, EarlyStoppingNeedsValidationAndNoAsha) {
                               "early_stop_patience = 2\n"),
             "g.ini:4: early_stop_patience cannot be used with search = asha, which decides "
             "itself how long each trial trains");
+}
+
+TEST(GridConsistency, AGridTooBigToExpandIsRefusedBeforeExpanding) {
+  // 7 axes of 12 values: 35 million trials, which would not fit in memory.
+  std::string big = "[grid]\n";
+  for (const std::string k : {"seed", "epochs", "batch_size", "filters", "dense_units",
+                              "train_subset", "learning_rate"}) {
+    big += k + " = ";
+    for (int v = 1; v <= 12; ++v) {
+      big += (v > 1 ? ", " : "") + std::to_string(v) + (k == "learning_rate" ? "e-3" : "");
+    }
+    big += "\n";
+  }
+  EXPECT_NE(consistency_error(big).find("g.ini: the grid expands to more than 10000000 trials "
+                                        "(seed (12) x epochs (12) x batch_size (12)"),
+            std::string::npos)
+      << consistency_error(big);
+  EXPECT_EQ(consistency_error("[grid]\nseed = 1, 2\nepochs = 1, 2, 3\n"), "");
 }
 
 TEST(GridExpand, TrialsDifferingOnlyInUnusedKeysAreOne) {

@@ -134,3 +134,24 @@ TEST(Protocol, TruncatedMessagesAreRejected) {
 
 }  // namespace
 }  // namespace sweep
+
+namespace sweep {
+namespace {
+
+TEST(Protocol, ACountTheBytesCannotHoldIsRejectedBeforeAnythingIsAllocated) {
+  // Found by protocol_fuzz: a 4-byte prepare message whose count said 16 million images made
+  // the decoder allocate 1.6 GB of empty images before it found the message truncated.
+  const Bytes prepared = {'\xff', '\xff', '\xff', '\x00'};
+  EXPECT_THROW(decode_prepared(prepared), std::runtime_error);
+  // The same for a spec's parameters and a result's confusion matrix.
+  Bytes spec(8, '\0');
+  for (char c : {'\x00', '\x00', '\x00', '\x01'}) spec.push_back(c);  // 16 million parameters
+  EXPECT_THROW(decode_spec(spec), std::runtime_error);
+  // Counts that the bytes can hold still decode.
+  PreparedImage one;
+  one.index = 1;
+  EXPECT_EQ(decode_prepared(encode_prepared({one, one})).size(), 2u);
+}
+
+}  // namespace
+}  // namespace sweep
