@@ -144,6 +144,12 @@ grep -q "^grid .*retina.ini: 8 trials" plan.log || { cat plan.log; fail "retina.
 printf 'dataset = folder\ndata_dir = data/folder\nimage_size = 24\nepochs = 2\nval_split = 0.25\nfilters = 4\n' > folder.ini
 "$SWEEP" run folder.ini > folder-run.log 2>&1 || { cat folder-run.log; fail "dataset = folder"; }
 grep -q "1 of 1 trials" folder-run.log || { cat folder-run.log; fail "folder trial"; }
+# A folder with a corrupt image: bad input before the first trial, the file named, nothing written.
+cp -r data/folder badfolder
+head -c 100 badfolder/class_b/img1.png > cut.png && mv cut.png badfolder/class_b/img1.png
+expect_exit 2 "$SWEEP" run folder.ini --data_dir=badfolder -o badfolder.h5
+expect_err "badfolder/class_b/img1.png"
+[ ! -e badfolder.h5 ] || fail "a folder with a corrupt image let a results file be written"
 
 # Bad input: exit 2, a message naming the file or option, nothing written.
 expect_exit 2 "$SWEEP" prepare --images nowhere --labels data/trainLabels.csv --size 32 --out bad.h5
