@@ -224,6 +224,13 @@ void add_training_keys(std::vector<KeySpec>& keys) {
   per_gpu.axis = false;
   per_gpu.in_id = false;
   keys.push_back(per_gpu);
+  KeySpec per_trial = int_key(
+      "ranks_per_trial", "1", 1, 1024,
+      "worker ranks that train each trial together, data parallel (each a slice of every batch, "
+      "gradients summed over MPI); a whole sweep's setting, not part of the trial id");
+  per_trial.axis = false;
+  per_trial.in_id = false;
+  keys.push_back(per_trial);
   only_if(keys, {"trials_per_gpu"}, Condition{"device", {"auto", "cuda"}});
   only_if(keys, {"val_split"},
           Condition{"dataset", {"idx", "mnist", "fashion_mnist", "csv", "folder"}});

@@ -57,6 +57,7 @@ struct TrialResult {
   std::string checkpoint;  // the best epoch's checkpoint file (sweep run --keep-best), or ""
   double wall_seconds = 0;
   double train_samples_per_s = 0;
+  double sync_seconds = 0;  // ranks_per_trial > 1: the leader's wait for gradient sums (else 0)
   std::int32_t rank = 0;
   std::int32_t threads = 0;
   std::string host;

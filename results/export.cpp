@@ -53,6 +53,7 @@ std::vector<Field> fields_of(const StoredTrial& t) {
   f.push_back({"checkpoint", r.checkpoint});
   f.push_back({"wall_seconds", r.wall_seconds});
   f.push_back({"train_samples_per_s", r.train_samples_per_s});
+  f.push_back({"sync_seconds", r.sync_seconds});
   f.push_back({"rank", r.rank});
   f.push_back({"threads", r.threads});
   f.push_back({"host", r.host});

@@ -66,8 +66,9 @@ ordered_json summary(const std::vector<StoredTrial>& trials) {
           {"epochs", epochs}};
 }
 
-// Every stored row as a bar of the timeline: which file, host and rank ran it, from when to
-// when (seconds since the earliest start).
+// Every stored row as a bar of the timeline: which file, host and rank ran it (a group's
+// leader, ranks_per_trial > 1, with the group's size), from when to when (seconds since the
+// earliest start).
 ordered_json timeline(const std::vector<ReportSource>& sources) {
   double t0 = std::numeric_limits<double>::infinity();
   for (const auto& s : sources) {
@@ -81,8 +82,12 @@ ordered_json timeline(const std::vector<ReportSource>& sources) {
       const TrialResult& r = t.result;
       if (!(r.started_unix > 0) || r.finished_unix < r.started_unix) continue;
       std::string lane = r.host + " rank " + std::to_string(r.rank);
+      const std::string group = t.param("ranks_per_trial");  // "" in files of earlier versions
+      const int ranks = group.empty() ? 1 : std::stoi(group);
+      if (ranks > 1) lane += " (group of " + group + ")";
       if (sources.size() > 1) lane = sources[f].path + ": " + lane;
       bars.push_back({{"lane", lane},
+                      {"ranks", ranks},
                       {"id", trial_id_hex(r.trial_id)},
                       {"status", status_name(r.status)},
                       {"start", r.started_unix - t0},

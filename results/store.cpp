@@ -70,6 +70,7 @@ void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const 
                                                     {"qwk", r.qwk},
                                                     {"wall_seconds", r.wall_seconds},
                                                     {"train_samples_per_s", r.train_samples_per_s},
+                                                    {"sync_seconds", r.sync_seconds},
                                                     {"started_unix", r.started_unix},
                                                     {"finished_unix", r.finished_unix}};
   for (const auto& [name, v] : metrics) l.set_f64(row, l.index_of(name), v);
@@ -290,6 +291,7 @@ std::vector<StoredTrial> Store::read_trials() const {
     r.rung = static_cast<std::int32_t>(f("rung"));
     r.wall_seconds = f("wall_seconds");
     r.train_samples_per_s = f("train_samples_per_s");
+    r.sync_seconds = f("sync_seconds");  // 0 in files of earlier versions
     r.rank = static_cast<std::int32_t>(f("rank"));
     r.threads = static_cast<std::int32_t>(f("threads"));
     r.host = s("host");

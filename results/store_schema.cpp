@@ -38,6 +38,7 @@ RowLayout build_trials() {
   c.push_back(col("rung", ColType::kI32));
   c.push_back(col("wall_seconds", ColType::kF64));
   c.push_back(col("train_samples_per_s", ColType::kF64));
+  c.push_back(col("sync_seconds", ColType::kF64));
   c.push_back(col("rank", ColType::kI32));
   c.push_back(col("threads", ColType::kI32));
   c.push_back(col("host", ColType::kStr, kHostLen));

@@ -29,8 +29,9 @@ EvalResult evaluate(ClassifierImpl& model, const ImageSet& set, const torch::Ten
   const torch::Device device = device_of(model);
   const std::int64_t n = idx.defined() ? idx.size(0) : set.size();
   torch::Tensor counts = torch::zeros({classes * classes}, torch::kInt64);
-  std::vector<double> scores;
-  std::vector<std::int64_t> labels;
+  EvalResult r;
+  std::vector<double>& scores = r.scores;
+  std::vector<std::int64_t>& labels = r.labels;
   double loss_sum = 0;
   for (std::int64_t s = 0; s < n; s += batch) {
     const std::int64_t len = std::min(batch, n - s);
@@ -57,7 +58,6 @@ EvalResult evaluate(ClassifierImpl& model, const ImageSet& set, const torch::Ten
       labels.insert(labels.end(), yc.data_ptr<std::int64_t>(), yc.data_ptr<std::int64_t>() + len);
     }
   }
-  EvalResult r;
   r.confusion.assign(counts.data_ptr<std::int64_t>(),
                      counts.data_ptr<std::int64_t>() + counts.numel());
   std::int64_t diag = 0;

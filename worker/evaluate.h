@@ -14,6 +14,9 @@ struct EvalResult {
   double loss = 0, accuracy = 0;
   std::vector<std::int64_t> confusion;                    // classes x classes, row = true
   double auc = std::numeric_limits<double>::quiet_NaN();  // ROC AUC, for 2 classes only
+  // 2 classes only: each row's probability of class 1 and its label, in row order.
+  std::vector<double> scores;
+  std::vector<std::int64_t> labels;
 };
 
 // Mean cross-entropy, accuracy, confusion matrix and (2 classes) ROC AUC of the positive

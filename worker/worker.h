@@ -9,6 +9,7 @@
 
 #include "core/trial.h"
 #include "worker/raw_images.h"
+#include "worker/trial_group.h"
 
 namespace sweep::worker {
 
@@ -19,6 +20,9 @@ struct WorkerContext {
   std::string host;
   int local_worker = 0;  // its number among the workers of its node (picks its GPU)
   int gpus = 0;          // CUDA devices it sees (worker/device.h: visible_gpus)
+  // The other ranks that train each trial with this one (ranks_per_trial > 1), member 0 being
+  // the one that reports results; nullptr when it trains alone.
+  TrialGroup* group = nullptr;
 };
 
 struct LoadedData;  // tensors of one data set (worker/dataset.h)
@@ -65,6 +69,9 @@ struct TrainSpan {
 // as a result with status failed or diverged and its message; when `stop` (optional) returns
 // true between batches the trial ends with status abandoned. `ctx` fills rank, threads and host
 // of the result. With a span, the result holds that span's epochs and epochs_run = to_epoch.
+// With ctx.group, every member calls it for the same trial at the same time and trains its
+// share (data parallel); they fail, diverge or stop together (on the leader's `stop`), and
+// every member returns the same result.
 TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerContext& ctx,
                       const StopCheck& stop = nullptr, const TrainSpan& span = {});
 

@@ -177,7 +177,7 @@ std::string describe_plan(const Plan& plan, const Target& target,
      << "x" << plan.data.cols;
   if (plan.data_check_seconds > 0) {
     char took[64];
-    std::snprintf(took, sizeof took, " (read and checked whole in %.2f s)",
+    std::snprintf(took, sizeof took, " (read and checked in %.2f s)",
                   plan.data_check_seconds);
     os << took;
   }

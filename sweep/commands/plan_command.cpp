@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <iostream>
 #include <set>
+#include <string>
 #include <thread>
 
 #include "core/errors.h"
@@ -27,6 +28,27 @@ int cores_of_this_process() {
   return std::max(1, CPU_COUNT(&mask));
 }
 
+// The groups of ranks_per_trial = `per_trial` that `ranks` ranks on one node make (0: how
+// many ranks to ask for).
+std::string describe_group_plan(int ranks, int per_trial) {
+  const std::string head = "groups: ranks_per_trial = " + std::to_string(per_trial) + ": ";
+  if (ranks <= 0) {
+    return head + "each trial is trained by " + std::to_string(per_trial) +
+           " worker ranks together; ask for a multiple of " + std::to_string(per_trial) +
+           " workers plus rank 0, e.g. mpirun -np " + std::to_string(per_trial + 1);
+  }
+  const int workers = std::max(0, ranks - 1), groups = workers / per_trial;
+  if (groups == 0) {
+    return head + std::to_string(ranks) + " ranks are too few (sweep run refuses them): it needs " +
+           std::to_string(per_trial + 1) + " or more";
+  }
+  return head + std::to_string(ranks) + " ranks make " + std::to_string(groups) + " group(s) of " +
+         std::to_string(per_trial) +
+         (workers % per_trial > 0
+              ? ", " + std::to_string(workers % per_trial) + " worker rank(s) idle"
+              : std::string());
+}
+
 }  // namespace
 
 int plan_command(const CliCommand& cmd) {
@@ -43,6 +65,8 @@ int plan_command(const CliCommand& cmd) {
   std::vector<std::size_t> order = pending_order(plan.trials, plan.costs, done, &members);
   std::cout << describe_plan(plan, target, order, members.size() - order.size(), cmd.show);
   std::cout << describe_layout(cores_of_this_process(), cmd.ranks, cmd.threads) << "\n";
+  const int per_trial = std::stoi(plan.trials.front().get("ranks_per_trial"));
+  if (per_trial > 1) std::cout << describe_group_plan(cmd.ranks, per_trial) << "\n";
   return kExitOk;
 }
 

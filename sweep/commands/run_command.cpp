@@ -2,8 +2,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <set>
 
@@ -20,6 +22,8 @@
 #include "sweep/data/cache_loader.h"
 #include "sweep/data/memory_share.h"
 #include "sweep/mpi/coordinator.h"
+#include "sweep/mpi/group_comm.h"
+#include "sweep/mpi/groups.h"
 #include "sweep/mpi/signals.h"
 #include "sweep/search/asha_work.h"
 #include "sweep/search/scheduler.h"
@@ -48,10 +52,11 @@ struct Prepared {
   std::optional<KeptCheckpoints> keep;       // --keep-best
   Target target;
   std::size_t skipped = 0, in_shard = 0;
+  int per_trial = 1;  // ranks_per_trial
   int code = kExitOk;
 };
 
-Prepared prepare(const CliCommand& cmd, const NodeFacts& facts) {
+Prepared prepare(const CliCommand& cmd, const NodeFacts& facts, int world_size) {
   Prepared p;
   try {
     p.target = resolve_target(cmd, process_env());
@@ -61,6 +66,13 @@ Prepared prepare(const CliCommand& cmd, const NodeFacts& facts) {
     const int trainers = facts.local_ranks - (facts.coordinator_here && facts.local_ranks > 1);
     checks.memory_per_rank = training_memory_per_rank(trainers);
     p.plan = make_plan(cmd.grid, cmd.overrides, checks);
+    p.per_trial = std::stoi(p.plan->trials.front().get("ranks_per_trial"));
+    if (p.per_trial > 1 && world_size - 1 < p.per_trial) {
+      throw UsageError("ranks_per_trial = " + std::to_string(p.per_trial) + " needs at least " +
+                       std::to_string(p.per_trial) + " worker ranks, and this job has " +
+                       std::to_string(std::max(0, world_size - 1)) + ": run under mpirun -np " +
+                       std::to_string(p.per_trial + 1) + " or more (rank 0 coordinates)");
+    }
     p.asha = p.plan->grid.search.method == SearchSettings::Method::kAsha;
     if (p.asha && p.target.shard) {
       throw UsageError("search = asha runs as one MPI job and cannot be split into shards (" +
@@ -158,9 +170,18 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   const auto t0 = std::chrono::steady_clock::now();
   const NodeFacts facts = node_facts(mpi);
   Prepared p;
-  if (root) p = prepare(cmd, facts);
+  if (root) p = prepare(cmd, facts, mpi.size());
   const int code = mpi.size() > 1 ? polled_broadcast(p.code) : p.code;
   if (code != kExitOk) return code;
+  // ranks_per_trial > 1: the workers form their groups (collective), once for the sweep.
+  const int per_trial = mpi.size() > 1 ? polled_broadcast(p.per_trial) : 1;
+  GroupLayout groups;
+  std::unique_ptr<GroupComm> group;
+  if (per_trial > 1) {
+    const char* fault = std::getenv("SWEEP_FAULT_INJECT");
+    groups = form_groups(nodes_of_all_ranks(mpi, facts), per_trial);
+    group = GroupComm::split(mpi, groups, parse_injected_fault(fault ? fault : ""));
+  }
 
   const WaitPolicy wait = wait_policy_for(facts.local_ranks, facts.cores);
   worker::WorkerContext ctx;
@@ -169,6 +190,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   ctx.host = mpi.host();
   ctx.local_worker = facts.local_worker;
   ctx.gpus = worker::visible_gpus();
+  ctx.group = group.get();
   const bool trains = mpi.size() == 1 || !root;
   if (trains) worker::configure_runtime(ctx.threads);
   worker::DataCache cache(cache_loader(cache_share(cmd, facts), [](const std::string& text) {
@@ -176,7 +198,13 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   }));
 
   if (!root) {
-    serve_as_worker(cache, ctx, wait);
+    if (per_trial == 1) {
+      serve_as_worker(cache, ctx, wait);
+    } else if (group != nullptr && group->rank() == 0) {
+      serve_as_worker(cache, ctx, wait, group.get());
+    } else if (group != nullptr) {
+      serve_as_member(cache, ctx, *group, wait);
+    }  // else idle: too few workers left for a group
     polled_barrier();
     return kExitOk;
   }
@@ -190,12 +218,16 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   }
   const std::size_t expected = asha ? asha->expected_jobs() : 0;
   const std::size_t total = asha ? (expected > restored ? expected - restored : 1) : p.order.size();
-  const int workers = mpi.size() == 1 ? 1 : mpi.size() - 1;
+  const int workers = mpi.size() == 1  ? 1
+                      : per_trial == 1 ? mpi.size() - 1
+                                       : static_cast<int>(groups.groups.size());
+  const std::string on = per_trial == 1 ? std::to_string(workers) + " worker rank(s)"
+                                        : describe_groups(groups, per_trial);
   std::cout << "sweep " << kVersion << ": ";
   if (asha) {
     std::cout << asha_header(asha->scheduler(), p.plan->trials.size(), cmd.grid,
                              p.plan->grid.search.reduction_factor, expected, restored, p.target.out,
-                             workers)
+                             on)
               << "\n";
   } else {
     std::cout << p.plan->trials.size() << " trials in " << cmd.grid;
@@ -204,7 +236,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
                 << " (" << p.target.shard->source << "): " << p.in_shard << " trials";
     }
     std::cout << ", " << p.skipped << " already in " << p.target.out << ", " << total
-              << " to run on " << workers << " worker rank(s)"
+              << " to run on " << on
               << (mpi.size() == 1 ? " (rank 0 trains, " + std::to_string(ctx.threads) + " threads)"
                                   : "")
               << "\n";
@@ -248,7 +280,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   if (mpi.size() == 1) {
     outcome = run_locally(work, cache, ctx, sink, stop, tick);
   } else {
-    outcome = coordinate(work, mpi.size() - 1, sink, stop, tick, wait);
+    outcome = coordinate(work, workers, sink, stop, tick, wait);
     polled_barrier();
   }
   display.finish();

@@ -36,13 +36,13 @@ ProgressDisplay make_display(const CliCommand& cmd) {
 
 std::string asha_header(const AshaScheduler& a, std::size_t configs, const std::string& grid,
                         int reduction_factor, std::size_t expected_jobs, std::size_t restored,
-                        const std::string& out, int workers) {
+                        const std::string& out, const std::string& on) {
   std::string s =
       "ASHA over " + std::to_string(configs) + " configurations in " + grid + " (rungs at";
   for (int e : a.rungs()) s += " " + std::to_string(e);
   return s + " epochs, reduction factor " + std::to_string(reduction_factor) + ", about " +
          std::to_string(expected_jobs) + " rung jobs), " + std::to_string(restored) +
-         " rung results already in " + out + ", on " + std::to_string(workers) + " worker rank(s)";
+         " rung results already in " + out + ", on " + on;
 }
 
 std::string asha_summary(const AshaScheduler& a, std::size_t configs) {

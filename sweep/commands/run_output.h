@@ -22,10 +22,10 @@ std::string result_line(const TrialSpec& spec, const TrialResult& r, const Grid&
 ProgressDisplay make_display(const CliCommand& cmd);
 
 // "ASHA over N configurations in GRID (rungs at ... epochs, reduction factor R, about J rung
-// jobs), K rung results already in OUT, on W worker rank(s)".
+// jobs), K rung results already in OUT, on ON" (ON: e.g. "2 worker rank(s)").
 std::string asha_header(const AshaScheduler& a, std::size_t configs, const std::string& grid,
                         int reduction_factor, std::size_t expected_jobs, std::size_t restored,
-                        const std::string& out, int workers);
+                        const std::string& out, const std::string& on);
 
 // "ASHA: C of N configurations started, T reached the top rung (E epochs); X epochs trained in
 // all, against N*E for all of them to E epochs".

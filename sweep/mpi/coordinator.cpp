@@ -154,7 +154,7 @@ SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
 }
 
 void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx,
-                     const WaitPolicy& wait) {
+                     const WaitPolicy& wait, GroupComm* group) {
   send_message(0, Tag::kReady, {});
   PollCeiling ceiling;  // short trials: the next job is looked for more often
   while (true) {
@@ -162,11 +162,15 @@ void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx,
     now.ceiling_us = ceiling.ceiling_us();
     now.soon_us = 100000;  // rank 0 answers a result at once: look often for the first 0.1 s
     Message m = wait_message(0, now);
-    if (m.tag == Tag::kStop) return;
+    if (m.tag == Tag::kStop) {
+      if (group != nullptr) group->tell_members(Tag::kStop, {});
+      return;
+    }
     if (m.tag == Tag::kAbandon) continue;  // came after the trial it meant had ended
     if (m.tag != Tag::kTrial)
       throw MpiError("worker: unexpected message tag " + std::to_string(static_cast<int>(m.tag)));
     const Job job = decode_job(m.body);
+    if (group != nullptr) group->tell_members(Tag::kTrial, m.body);
     bool abandon = false;
     TrialResult r = worker::run_trial(
         job.spec, cache, ctx,
@@ -177,6 +181,20 @@ void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx,
         span_of(job));
     ceiling.observe(r.wall_seconds);
     send_message(0, Tag::kResult, encode_result(r));
+  }
+}
+
+void serve_as_member(worker::DataCache& cache, const worker::WorkerContext& ctx, GroupComm& group,
+                     const WaitPolicy& wait) {
+  while (true) {
+    Message m = group.wait_leader(wait);
+    if (m.tag == Tag::kStop) return;
+    if (m.tag != Tag::kTrial) {
+      throw MpiError("group member: unexpected message tag " +
+                     std::to_string(static_cast<int>(m.tag)));
+    }
+    const Job job = decode_job(m.body);
+    worker::run_trial(job.spec, cache, ctx, nullptr, span_of(job));  // the leader reports it
   }
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/trial.h"
+#include "sweep/mpi/group_comm.h"
 #include "sweep/mpi/protocol.h"
 #include "sweep/mpi/session.h"
 #include "sweep/mpi/signals.h"
@@ -65,8 +66,15 @@ SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
 // business: the caller installs StopSignals on every rank so that mpirun's and Slurm's
 // signals do not kill a worker, and workers ignore them otherwise.
 // `wait` says how it spins while it waits for jobs; its sleeps grow as rank 0's do.
-// Throws MpiError.
+// With `group` (ranks_per_trial > 1; ctx.group is it) this rank leads a trial group: it passes
+// each job, and the final stop, on to the other members and trains with them; it alone talks
+// to rank 0. Throws MpiError.
 void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx,
+                     const WaitPolicy& wait = {}, GroupComm* group = nullptr);
+
+// A member of a trial group other than its leader: trains each job the leader passes on,
+// together with the group (ctx.group), until the leader says stop. Throws MpiError.
+void serve_as_member(worker::DataCache& cache, const worker::WorkerContext& ctx, GroupComm& group,
                      const WaitPolicy& wait = {});
 
 // One rank alone: trains the jobs of `work` in turn and passes each result to `sink`,

@@ -11,6 +11,7 @@ struct NodeFacts {
   int local_ranks = 1;            // ranks of this job on the node
   bool coordinator_here = false;  // world rank 0 runs on this node and only coordinates
   int local_worker = 0;           // this rank's number among the node's workers, from 0
+  int node = 0;                   // the node's id: the lowest world rank on it
 };
 
 // Threads per worker: the node's cores divided among its worker ranks (the coordinator does

@@ -153,7 +153,8 @@ Bytes encode_result(const TrialResult& x) {
   for (auto c : x.confusion) w.put(c);
   w.put(x.eval_split);
   w.put(x.epochs_run);
-  for (double v : {x.wall_seconds, x.train_samples_per_s, x.started_unix, x.finished_unix})
+  for (double v :
+       {x.wall_seconds, x.train_samples_per_s, x.sync_seconds, x.started_unix, x.finished_unix})
     w.put(v);
   w.put(x.rank);
   w.put(x.threads);
@@ -194,7 +195,8 @@ TrialResult decode_result(const Bytes& bytes) {
   }
   x.eval_split = r.str();
   x.epochs_run = r.get<std::int32_t>();
-  for (double* v : {&x.wall_seconds, &x.train_samples_per_s, &x.started_unix, &x.finished_unix}) {
+  for (double* v : {&x.wall_seconds, &x.train_samples_per_s, &x.sync_seconds, &x.started_unix,
+                    &x.finished_unix}) {
     *v = r.get<double>();
   }
   x.rank = r.get<std::int32_t>();

@@ -141,7 +141,18 @@ NodeFacts node_facts(const MpiSession& mpi) {
   int local_rank = 0;  // ranks are ordered by world rank, so rank 0 is first on its node
   mpi_check(MPI_Comm_rank(local.get(), &local_rank), "MPI_Comm_rank");
   f.local_worker = std::max(0, local_rank - (f.coordinator_here ? 1 : 0));
+  int world_rank = mpi.rank();
+  mpi_check(MPI_Allreduce(&world_rank, &f.node, 1, MPI_INT, MPI_MIN, local.get()),
+            "MPI_Allreduce of the node id");
   return f;
+}
+
+std::vector<int> nodes_of_all_ranks(const MpiSession& mpi, const NodeFacts& mine) {
+  std::vector<int> all(static_cast<std::size_t>(mpi.size()), 0);
+  int node = mine.node;
+  mpi_check(MPI_Allgather(&node, 1, MPI_INT, all.data(), 1, MPI_INT, MPI_COMM_WORLD),
+            "MPI_Allgather of the nodes");
+  return all;
 }
 
 struct Outbox::Impl {

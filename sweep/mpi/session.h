@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sweep/mpi/layout.h"
 #include "sweep/mpi/protocol.h"
@@ -38,9 +39,13 @@ class MpiSession {
 void mpi_check(int rc, const char* what);
 
 // Facts about this rank's node for the thread layout: cores as the union of the CPU masks
-// of the job's ranks on the node (MPI_Comm_split_type), ranks per node, and whether world
-// rank 0 is here. Collective over MPI_COMM_WORLD. Throws MpiError.
+// of the job's ranks on the node (MPI_Comm_split_type), ranks per node, whether world rank 0
+// is here, and the node's id. Collective over MPI_COMM_WORLD. Throws MpiError.
 NodeFacts node_facts(const MpiSession& mpi);
+
+// The node id (NodeFacts::node) of every world rank, on every rank. Collective. Throws
+// MpiError.
+std::vector<int> nodes_of_all_ranks(const MpiSession& mpi, const NodeFacts& mine);
 
 struct Message {
   int source = 0;

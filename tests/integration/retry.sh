@@ -28,7 +28,7 @@ expect_err "gap.csv:121: label 77 leaves 67 class(es) below it without a trainin
 expect_err "set num_classes = 78"
 [ ! -e r.h5 ] || fail "bad data left a results file"
 "$SWEEP" plan r.ini --train_csv=gap.csv --num_classes=78 > gap_plan.log || { cat gap_plan.log; fail "num_classes = 78"; }
-grep -q "read and checked whole in" gap_plan.log || { cat gap_plan.log; fail "plan does not say it checked the data"; }
+grep -q "read and checked in" gap_plan.log || { cat gap_plan.log; fail "plan does not say it checked the data"; }
 echo "retry: a bad CSV row and a label gap are bad input (exit 2, the line named, nothing written)"
 
 expect_exit 3 "$SWEEP" run r.ini --verbose "$FAIL_TRIALS"

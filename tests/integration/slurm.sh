@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's Slurm job scripts on a real single-node Slurm (../shared/slurm starts it from
 # Debian's slurm-wlm and munge): the array job over a small grid with a throttle, the merge
-# after it (afterok), every trial of the grid in the merged file exactly once; the MPI job; and
+# after it (afterok), every trial of the grid in the merged file exactly once; the MPI job, also
+# with ranks_per_trial = 2; and
 # the time-limit warning (--signal=B:USR1) stopping a sweep with exit code 75.
 source "$(dirname "$0")/common.sh"
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -44,6 +45,13 @@ OUT=mpi.h5 sbatch --wait -n 3 -c 1 -o mpi_%j.out "$SRC/jobscripts/slurm-mpi.sbat
 grep -q "6 to run on 2 worker rank(s)" mpi_*.out || { cat mpi_*.out; fail "the MPI job did not use 3 ranks"; }
 "$SWEEP" status g.ini mpi.h5 | grep -q "6 done, 0 failed, 0 missing" || fail "mpi.h5 is incomplete"
 echo "slurm: MPI job with 3 ranks: 6 trials"
+
+# ranks_per_trial = 2: the MPI job's 2 workers train each trial together.
+OUT=group.h5 sbatch --wait -n 3 -c 1 -o group_%j.out "$SRC/jobscripts/slurm-mpi.sbatch" --threads 1 --ranks_per_trial=2 > group.log 2>&1 ||
+  { cat group.log group_*.out; fail "the MPI job with ranks_per_trial = 2 failed"; }
+grep -q "6 to run on 1 group(s) of 2 ranks" group_*.out || { cat group_*.out; fail "the job did not form a group of 2"; }
+"$SWEEP" status g.ini group.h5 | grep -q "6 done, 0 failed, 0 missing" || fail "group.h5 is incomplete"
+echo "slurm: MPI job with ranks_per_trial = 2: 6 trials, each trained by a group of 2"
 
 # The time-limit warning: with -t 2 and --signal=B:USR1@110, slurmctld signals the batch shell
 # at one of its periodic checks (seen from 3 s to 40 s after the start; Slurm warns it may be up

@@ -91,6 +91,13 @@ TEST(ReportData, TimelineShowsEveryRowWithFileLanesAndRelativeTimes) {
   auto one = two_files();
   one.pop_back();
   EXPECT_EQ(build(one)["timeline"]["bars"][0]["lane"], "node1 rank 1");
+  // A trial trained by a group (ranks_per_trial = 2) is one bar on its leader's lane.
+  for (auto& p : one[0].trials[0].params) {
+    if (p.first == "ranks_per_trial") p.second = "2";
+  }
+  const auto group = build(one)["timeline"]["bars"][0];
+  EXPECT_EQ(group["lane"], "node1 rank 1 (group of 2)");
+  EXPECT_EQ(group["ranks"], 2);
 }
 
 TEST(ReportData, CurvesConfusionEffectsAndImportance) {

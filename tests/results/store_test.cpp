@@ -48,6 +48,7 @@ TrialResult ok_result(std::uint64_t id) {
   r.epochs_run = 2;
   r.wall_seconds = 4.5;
   r.train_samples_per_s = 1234.5;
+  r.sync_seconds = 2.5;
   r.rank = 2;
   r.threads = 1;
   r.host = "node7";
@@ -103,6 +104,7 @@ TEST(Store, RoundTripOfTrialsEpochsConfusionAndAttributes) {
   EXPECT_EQ(a.host, "node7");
   EXPECT_EQ(a.rank, 2);
   EXPECT_EQ(a.train_samples_per_s, 1234.5);
+  EXPECT_EQ(a.sync_seconds, 2.5);
   const TrialResult& b = trials[1].result;
   EXPECT_EQ(b.status, Status::kFailed);
   EXPECT_EQ(b.message, std::string(256, 'x'));

@@ -36,6 +36,7 @@ TEST(Protocol, ResultRoundTripKeepsEveryField) {
   r.epochs_run = 2;
   r.wall_seconds = 3.5;
   r.train_samples_per_s = 999;
+  r.sync_seconds = 0.125;
   r.rank = 3;
   r.threads = 2;
   r.host = "node01";
@@ -59,6 +60,8 @@ TEST(Protocol, ResultRoundTripKeepsEveryField) {
   EXPECT_EQ(b.eval_split, "test");
   EXPECT_EQ(b.rank, 3);
   EXPECT_EQ(b.threads, 2);
+  EXPECT_EQ(b.train_samples_per_s, 999);
+  EXPECT_EQ(b.sync_seconds, 0.125);
   EXPECT_EQ(b.host, "node01");
   EXPECT_EQ(b.finished_unix, r.finished_unix);
 }

@@ -1,0 +1,60 @@
+#include "sweep/mpi/groups.h"
+
+#include <gtest/gtest.h>
+
+#include "core/errors.h"
+#include "sweep/mpi/group_comm.h"
+
+namespace sweep {
+namespace {
+
+using Groups = std::vector<std::vector<int>>;
+
+TEST(Groups, OneNodeGroupsInRankOrderAndTheRestIdle) {
+  const std::vector<int> one_node(6, 0);  // rank 0 coordinates, workers 1-5
+  GroupLayout g = form_groups(one_node, 2);
+  EXPECT_EQ(g.groups, (Groups{{1, 2}, {3, 4}}));
+  EXPECT_EQ(g.idle, (std::vector<int>{5}));
+  EXPECT_EQ(g.spanning, 0);
+  EXPECT_EQ(g.group_of(4), 1);
+  EXPECT_EQ(g.group_of(5), -1);
+  EXPECT_EQ(g.group_of(0), -1);
+  EXPECT_EQ(describe_groups(g, 2),
+            "2 group(s) of 2 ranks, 1 worker rank(s) idle (not enough for a group of 2)");
+  EXPECT_EQ(form_groups(one_node, 1).groups, (Groups{{1}, {2}, {3}, {4}, {5}}));
+}
+
+TEST(Groups, WithinNodesFirstThenAcrossThem) {
+  // mpirun-nodes 2x3 -np 5: ranks 0-2 on the first node, 3-4 on the second.
+  const std::vector<int> two_nodes = {0, 0, 0, 3, 3};
+  EXPECT_EQ(form_groups(two_nodes, 2).groups, (Groups{{1, 2}, {3, 4}}));
+  EXPECT_EQ(form_groups(two_nodes, 2).spanning, 0);
+  const GroupLayout four = form_groups(two_nodes, 4);
+  EXPECT_EQ(four.groups, (Groups{{1, 2, 3, 4}}));
+  EXPECT_EQ(four.spanning, 1);
+  EXPECT_EQ(describe_groups(four, 4), "1 group(s) of 4 ranks (1 across nodes)");
+  // 3 workers on each of two nodes, groups of 2: one per node, then the two left over
+  // together across the nodes.
+  const GroupLayout six = form_groups({0, 0, 0, 0, 4, 4, 4}, 2);
+  EXPECT_EQ(six.groups, (Groups{{1, 2}, {4, 5}, {3, 6}}));
+  EXPECT_EQ(six.spanning, 1);
+  EXPECT_TRUE(six.idle.empty());
+}
+
+TEST(Groups, TooFewWorkersMakeNoGroup) {
+  const GroupLayout g = form_groups({0, 0, 0}, 4);
+  EXPECT_TRUE(g.groups.empty());
+  EXPECT_EQ(g.idle, (std::vector<int>{1, 2}));
+}
+
+TEST(Groups, InjectedFaultsParseOrNameTheVariable) {
+  EXPECT_EQ(parse_injected_fault("").member, -1);
+  const InjectedFault f = parse_injected_fault("member=1,agree=3");
+  EXPECT_EQ(f.member, 1);
+  EXPECT_EQ(f.agree, 3);
+  EXPECT_THROW(parse_injected_fault("member=x,agree=3"), UsageError);
+  EXPECT_THROW(parse_injected_fault("agree=3"), UsageError);
+}
+
+}  // namespace
+}  // namespace sweep
