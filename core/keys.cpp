@@ -79,6 +79,30 @@ void only_if(std::vector<KeySpec>& keys, const std::vector<std::string>& names,
   }
 }
 
+KeySpec list_key(std::string name, double lo, double hi, bool lo_excl, std::string help) {
+  KeySpec k = float_key(std::move(name), "", lo, hi, lo_excl, false, std::move(help));
+  k.type = KeyType::kFloatList;
+  k.axis = false;
+  return k;
+}
+
+void add_normalization_keys(std::vector<KeySpec>& keys) {
+  keys.push_back(choice_key(
+      "normalize", "data", {"data", "imagenet", "none", "custom"},
+      "how pixels (0-1) become the model's inputs, (pixel - mean) / std: data uses the training "
+      "set's mean and std, one per channel for color images, one for grayscale; imagenet the "
+      "statistics torchvision's pretrained models were trained with (mean 0.485 0.456 0.406, "
+      "std 0.229 0.224 0.225; needs 3 channels); none leaves pixels at 0-1; custom takes keys "
+      "mean and std"));
+  keys.push_back(list_key("mean", -1000, 1000, false,
+                          "normalize = custom: the mean to subtract, one value for all channels "
+                          "or one per channel, on the 0-1 pixel scale (e.g. 0.5 0.5 0.5)"));
+  keys.push_back(list_key("std", 0, 1000, true,
+                          "normalize = custom: the standard deviation to divide by, one value or "
+                          "one per channel, as many as mean"));
+  only_if(keys, {"mean", "std"}, Condition{"normalize", {"custom"}});
+}
+
 void add_data_keys(std::vector<KeySpec>& keys) {
   KeySpec dataset = choice_key(
       "dataset", "fashion_mnist", {"idx", "mnist", "fashion_mnist", "csv", "hdf5", "folder"},
@@ -116,6 +140,7 @@ void add_data_keys(std::vector<KeySpec>& keys) {
   classes.axis = false;
   classes.column = false;  // the trials table's num_classes column holds the classes trained
   keys.push_back(classes);
+  add_normalization_keys(keys);
   only_if(keys, {"cache", "cache_memory"}, Condition{"dataset", {"hdf5"}});
   only_if(keys, {"image_size"}, Condition{"dataset", {"folder"}});
   only_if(keys, {"num_classes"}, Condition{"dataset", {"idx", "mnist", "fashion_mnist", "csv"}});
@@ -315,6 +340,10 @@ std::string expected_text(const KeySpec& spec) {
     }
     case KeyType::kString:
       return "a text value";
+    case KeyType::kFloatList:
+      return std::string("one or more numbers in ") + (spec.min_exclusive ? "(" : "[") +
+             fmt_bound(spec.min) + ", " + fmt_bound(spec.max) + (spec.max_exclusive ? ")" : "]") +
+             ", separated by spaces or commas (at most " + std::to_string(kMaxListValues) + ")";
   }
   return "a value";
 }
@@ -342,6 +371,28 @@ std::string canonical_value(const KeySpec& spec, const std::string& raw) {
         throw bad("'" + raw + "' is not an integer");
       if (v < spec.min || v > spec.max) throw bad(raw + " is out of range");
       return std::to_string(v);
+    }
+    case KeyType::kFloatList: {
+      std::string out;
+      std::size_t count = 0;
+      for (std::size_t at = 0; at < raw.size();) {
+        const std::size_t end = raw.find_first_of(" \t,", at);
+        const std::string item = raw.substr(at, end == std::string::npos ? end : end - at);
+        at = end == std::string::npos ? raw.size() : end + 1;
+        if (item.empty()) continue;
+        KeySpec one = spec;
+        one.type = KeyType::kFloat;
+        std::string v;
+        try {
+          v = canonical_value(one, item);
+        } catch (const GridError&) {
+          throw bad("'" + item + "' is not a number in range");
+        }
+        if (++count > kMaxListValues) throw bad("too many values");
+        out += (out.empty() ? "" : " ") + v;
+      }
+      if (out.empty()) throw bad("no value");
+      return out;
     }
     case KeyType::kFloat: {
       char* end = nullptr;

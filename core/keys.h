@@ -9,13 +9,18 @@
 
 namespace sweep {
 
-enum class KeyType { kInt, kFloat, kString, kChoice };
+// kFloatList: one or more numbers separated by spaces or commas (canonical: spaces), each
+// within min..max.
+enum class KeyType { kInt, kFloat, kString, kChoice, kFloatList };
+
+// The most numbers a kFloatList value holds (one per image channel).
+constexpr std::size_t kMaxListValues = 4;
 
 struct KeySpec {
   std::string name;
   KeyType type = KeyType::kString;
   std::string default_value;
-  double min = 0, max = 0;           // inclusive bounds for kInt and kFloat
+  double min = 0, max = 0;           // inclusive bounds for kInt, kFloat and kFloatList
   bool min_exclusive = false;        // bound `min` itself is not allowed
   bool max_exclusive = false;        // bound `max` itself is not allowed
   std::vector<std::string> choices;  // for kChoice, canonical names first

@@ -26,6 +26,12 @@ json param_value(const KeySpec& k, const std::string& text) {
   if (text.empty()) return nullptr;
   if (k.type == KeyType::kInt) return std::stoll(text);
   if (k.type == KeyType::kFloat) return std::stod(text);
+  if (k.type == KeyType::kFloatList) {  // "0.485 0.456 0.406": an array of numbers
+    json list = json::array();
+    std::istringstream in(text);
+    for (double v = 0; in >> v;) list.push_back(v);
+    return list;
+  }
   return text;
 }
 
@@ -73,7 +79,7 @@ std::vector<Field> fields_of(const EpochMetrics& m) {
 }
 
 // A CSV cell (RFC 4180): numbers in the shortest text that reads back exactly, null empty,
-// text quoted when it holds a comma, quote or line break.
+// lists of numbers separated by spaces, text quoted when it holds a comma, quote or line break.
 std::string csv_cell(const json& v) {
   if (v.is_null()) return "";
   if (v.is_number_float()) {
@@ -82,6 +88,11 @@ std::string csv_cell(const json& v) {
     return std::string(buf, r.ptr);
   }
   if (v.is_number()) return v.dump();
+  if (v.is_array()) {  // a list of numbers: as the grid file's canonical text, "0.5 0.25"
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : " ") + csv_cell(x);
+    return s;
+  }
   const std::string s = v.get<std::string>();
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string q = "\"";

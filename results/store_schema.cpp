@@ -25,6 +25,9 @@ RowLayout build_trials() {
       case KeyType::kString:
         c.push_back(col(k.name, ColType::kStr, kPathLen));
         break;
+      case KeyType::kFloatList:
+        c.push_back(col(k.name, ColType::kStr, kListLen));
+        break;
     }
   }
   for (const char* m : {"val_loss", "val_acc", "test_loss", "test_acc", "macro_f1", "auc", "qwk"}) {

@@ -20,6 +20,7 @@ const RowLayout& per_class_layout();
 constexpr std::size_t kMessageLen = 256;
 constexpr std::size_t kPathLen = 256;
 constexpr std::size_t kShortLen = 32;
+constexpr std::size_t kListLen = 128;  // kFloatList keys: 4 numbers of up to 24 characters
 constexpr std::size_t kHostLen = 64;
 
 }  // namespace sweep::results

@@ -19,8 +19,8 @@ torch::Tensor flip_where(const torch::Tensor& x, const torch::Tensor& mask, std:
 
 }  // namespace
 
-torch::Tensor augment_batch(const torch::Tensor& x, const AugmentConfig& a, double mean,
-                            double stddev, at::Generator& gen) {
+torch::Tensor augment_batch(const torch::Tensor& x, const AugmentConfig& a,
+                            const Normalization& norm, at::Generator& gen) {
   if (!a.any()) return x;
   const std::int64_t b = x.size(0);
   torch::Tensor y = x;
@@ -28,7 +28,7 @@ torch::Tensor augment_batch(const torch::Tensor& x, const AugmentConfig& a, doub
   if (a.vflip) y = flip_where(y, torch::rand({b}, gen) < 0.5, 2);
   const bool brightness = a.brightness > 0 || a.contrast > 0;
   // Pixel values (0 = black) for resampling and jitter; back to normalized at the end.
-  if (a.rotation > 0 || a.translate > 0 || brightness) y = y * stddev + mean;
+  if (a.rotation > 0 || a.translate > 0 || brightness) y = to_unit_scale(y, norm);
   if (a.rotation > 0 || a.translate > 0) {
     torch::Tensor angle = symmetric(b, gen) * (a.rotation * kPi / 180);
     torch::Tensor tx = symmetric(b, gen) * (2 * a.translate);  // grid units: 2 = the image width
@@ -50,7 +50,7 @@ torch::Tensor augment_batch(const torch::Tensor& x, const AugmentConfig& a, doub
   }
   if (a.brightness > 0) y = y * (1 + symmetric(b, gen) * a.brightness).view({-1, 1, 1, 1});
   if (a.rotation > 0 || a.translate > 0 || brightness) {
-    y = ((brightness ? y.clamp(0, 1) : y) - mean) / stddev;
+    y = from_unit_scale(brightness ? y.clamp(0, 1) : y, norm);
   }
   return y;
 }

@@ -1,6 +1,6 @@
 // A kept model (sweep run --keep-best): the weights and optimizer of a trial's best epoch,
 // with everything needed to use it alone: the trial's settings, the image shape, the class
-// count and the training set's normalization.
+// count and the trial's pixel normalization (one value or one per channel).
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "worker/model.h"
+#include "worker/normalization.h"
 
 namespace sweep::worker {
 
@@ -17,7 +18,7 @@ struct CheckpointInfo {
   std::vector<std::pair<std::string, std::string>> params;  // the trial's keys and values
   int epoch = 0;                                            // the epoch the weights are from
   double val_acc = 0;                                       // its validation accuracy (NaN: none)
-  double mean = 0, stddev = 1;                              // pixel normalization (0-1 scale)
+  Normalization norm;                                       // the trial's pixel normalization
   ModelShape shape;
 };
 

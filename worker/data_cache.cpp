@@ -11,10 +11,6 @@ namespace {
 
 constexpr std::int64_t kStatsBlock = 256;  // rows per read when streamed pixels are summed
 
-torch::Tensor normalized(torch::Tensor bytes, double mean, double stddev) {
-  return bytes.to(torch::kFloat32).div_(255.0).sub_(mean).div_(stddev).contiguous();
-}
-
 // The part `raw` as an image set (undefined when it is empty and `keep_empty` is false).
 ImageSet image_set(const RawImages& raw) {
   if (raw.count == 0) return {};
@@ -35,7 +31,7 @@ LoadedData to_loaded(const DataKey& key, const RawImages& train, const RawImages
   d.train = image_set(train);
   if (val != nullptr) d.val = image_set(*val);
   d.test = image_set(test);
-  std::tie(d.mean, d.stddev) = d.train.pixel_stats();
+  d.stats = d.train.pixel_stats();
   d.info.train_count = train.count;
   d.info.test_count = test.count;
   d.info.channels = train.channels;
@@ -77,44 +73,31 @@ torch::Tensor ImageSet::bytes(const torch::Tensor& idx) const {
   return torch::from_blob(b.data(), {n, shape_[0], shape_[1], shape_[2]}, torch::kUInt8).clone();
 }
 
-torch::Tensor ImageSet::rows(const torch::Tensor& idx, double mean, double stddev) const {
-  return normalized(bytes(idx), mean, stddev);
+torch::Tensor ImageSet::rows(const torch::Tensor& idx, const Normalization& n) const {
+  return normalize_bytes(bytes(idx), n);
 }
 
-torch::Tensor ImageSet::range(std::int64_t start, std::int64_t len, double mean,
-                              double stddev) const {
-  if (pixels_.defined()) return normalized(pixels_.narrow(0, start, len), mean, stddev);
-  return rows(torch::arange(start, start + len, torch::kInt64), mean, stddev);
+torch::Tensor ImageSet::range(std::int64_t start, std::int64_t len, const Normalization& n) const {
+  if (pixels_.defined()) return normalize_bytes(pixels_.narrow(0, start, len), n);
+  return rows(torch::arange(start, start + len, torch::kInt64), n);
 }
 
-std::pair<double, double> ImageSet::pixel_stats() const {
-  double sum = 0, sq = 0, n = 0;
-  auto add = [&](const torch::Tensor& block) {
-    const torch::Tensor c = block.contiguous();
-    const std::uint8_t* p = c.data_ptr<std::uint8_t>();
-    for (std::int64_t i = 0; i < c.numel(); ++i) {
-      const double v = p[i] / 255.0;
-      sum += v;
-      sq += v * v;
-    }
-    n += static_cast<double>(c.numel());
-  };
+Normalization ImageSet::pixel_stats() const {
+  ChannelStats stats;
   if (pixels_.defined()) {
-    add(pixels_);
+    if (size() > 0) stats.add(pixels_);
   } else {
     for (std::int64_t s = 0; s < size(); s += kStatsBlock) {
-      add(bytes(torch::arange(s, std::min(size(), s + kStatsBlock), torch::kInt64)));
+      stats.add(bytes(torch::arange(s, std::min(size(), s + kStatsBlock), torch::kInt64)));
     }
   }
-  if (n == 0) return {0, 1};
-  const double mean = sum / n;
-  return {mean, std::sqrt(std::max(1e-12, sq / n - mean * mean))};
+  return stats.result();
 }
 
-torch::Tensor images_to_tensor(const RawImages& raw, double mean, double stddev) {
+torch::Tensor images_to_tensor(const RawImages& raw, const Normalization& n) {
   auto bytes = torch::from_blob(const_cast<std::uint8_t*>(raw.pixels.data()),
                                 {raw.count, raw.channels, raw.rows, raw.cols}, torch::kUInt8);
-  return normalized(bytes, mean, stddev);
+  return normalize_bytes(bytes, n);
 }
 
 struct DataCache::Impl {

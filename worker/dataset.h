@@ -6,6 +6,7 @@
 
 #include <array>
 
+#include "worker/normalization.h"
 #include "worker/raw_images.h"
 
 namespace sweep::worker {
@@ -22,16 +23,17 @@ class ImageSet {
   bool defined() const { return labels_.defined(); }
   std::int64_t size() const { return labels_.defined() ? labels_.size(0) : 0; }
   const torch::Tensor& labels() const { return labels_; }
-  // The images `idx` (int64) as float32, (pixel / 255 - mean) / stddev.
-  torch::Tensor rows(const torch::Tensor& idx, double mean, double stddev) const;
+  // The images `idx` (int64) as float32, normalized by `n` (normalize_bytes).
+  torch::Tensor rows(const torch::Tensor& idx, const Normalization& n) const;
   // The images start .. start + len - 1, likewise.
-  torch::Tensor range(std::int64_t start, std::int64_t len, double mean, double stddev) const;
-  // Mean and standard deviation of all pixels on the 0-1 scale (read in blocks when streamed).
-  std::pair<double, double> pixel_stats() const;
+  torch::Tensor range(std::int64_t start, std::int64_t len, const Normalization& n) const;
+  // The bytes (uint8 C x H x W each) of the images `idx`.
+  torch::Tensor bytes(const torch::Tensor& idx) const;
+  // Mean and standard deviation of each channel's pixels on the 0-1 scale (read in blocks when
+  // streamed); one value for grayscale.
+  Normalization pixel_stats() const;
 
  private:
-  torch::Tensor bytes(const torch::Tensor& idx) const;
-
   torch::Tensor pixels_, labels_;
   std::array<std::int64_t, 3> shape_{};
   RowReader read_;
@@ -42,11 +44,11 @@ struct LoadedData {
   ImageSet val;    // the data set's own validation split (image cache), else undefined
   ImageSet test;   // undefined when there is no test set
   std::int64_t classes = 0;
-  double mean = 0, stddev = 1;  // of the training pixels, on the 0-1 scale
+  Normalization stats;  // of the training pixels per channel, on the 0-1 scale (normalize = data)
   DataInfo info;
 };
 
-// Pixels of `raw` as float32 N x C x H x W on the 0-1 scale, normalized as (v - mean) / stddev.
-torch::Tensor images_to_tensor(const RawImages& raw, double mean, double stddev);
+// Pixels of `raw` as float32 N x C x H x W, normalized by `n`.
+torch::Tensor images_to_tensor(const RawImages& raw, const Normalization& n);
 
 }  // namespace sweep::worker

@@ -22,8 +22,7 @@ class EvalMode {
 }  // namespace
 
 EvalResult evaluate(ClassifierImpl& model, const ImageSet& set, const torch::Tensor& idx,
-                    const LoadedData& data, std::int64_t batch) {
-  const std::int64_t classes = data.classes;
+                    std::int64_t classes, const Normalization& norm, std::int64_t batch) {
   torch::InferenceMode guard;
   EvalMode mode(model);
   const torch::Device device = device_of(model);
@@ -38,10 +37,10 @@ EvalResult evaluate(ClassifierImpl& model, const ImageSet& set, const torch::Ten
     torch::Tensor xb, yb;
     if (idx.defined()) {
       torch::Tensor bi = idx.narrow(0, s, len);
-      xb = set.rows(bi, data.mean, data.stddev);
+      xb = set.rows(bi, norm);
       yb = set.labels().index_select(0, bi);
     } else {
-      xb = set.range(s, len, data.mean, data.stddev);
+      xb = set.range(s, len, norm);
       yb = set.labels().narrow(0, s, len);
     }
     torch::Tensor logits = model.forward(xb.to(device)).to(torch::kFloat32);

@@ -21,10 +21,10 @@ struct EvalResult {
 
 // Mean cross-entropy, accuracy, confusion matrix and (2 classes) ROC AUC of the positive
 // class's probability, of `model` on the images `idx` of `set` (all when `idx` is undefined),
-// normalized and counted as in `data` (its mean, stddev and classes), in batches of `batch`
-// rows. Restores the model's mode afterwards.
+// normalized by `norm`, over `classes` classes, in batches of `batch` rows. Restores the
+// model's mode afterwards.
 EvalResult evaluate(ClassifierImpl& model, const ImageSet& set, const torch::Tensor& idx,
-                    const LoadedData& data, std::int64_t batch = 256);
+                    std::int64_t classes, const Normalization& norm, std::int64_t batch = 256);
 
 // Softmax probabilities (N x classes) of `model` on all rows of `x`, in batches of `batch`.
 torch::Tensor predict_probabilities(ClassifierImpl& model, const torch::Tensor& x,

@@ -65,7 +65,8 @@ Predictions predict_images(const std::string& checkpoint, const RawImages& raw,
                       std::to_string(p.classes) + " classes");
     }
   }
-  torch::Tensor x = images_to_tensor(raw, ck.info.mean, ck.info.stddev);
+  p.normalization = ck.info.norm.describe();
+  torch::Tensor x = images_to_tensor(raw, ck.info.norm);
   torch::Tensor prob = predict_probabilities(*ck.model, x);
   auto [conf, pred] = prob.max(1);
   pred = pred.contiguous();

@@ -23,12 +23,13 @@ struct Predictions {
   std::uint64_t trial_id = 0;
   int epoch = 0;
   double val_acc = 0;
+  std::string normalization;  // the checkpoint's, e.g. "mean 0.485 0.456 0.406 std 0.229 ..."
 };
 
 // Evaluates the checkpoint at `checkpoint` on `data`: a folder of MNIST-format IDX files (its
 // t10k-* test files when present, else its train-* files) or a CSV file (Kaggle format, with
-// or without a `label` column). Pixels are normalized with the training set's mean and
-// standard deviation stored in the checkpoint. Throws DataError naming the file on an
+// or without a `label` column). Pixels are normalized as the trial normalized them (the
+// values, one or one per channel, stored in the checkpoint). Throws DataError naming the file on an
 // unreadable checkpoint or data, an image shape other than the model's, or a label outside
 // its classes.
 Predictions predict_data(const std::string& checkpoint, const std::string& data);

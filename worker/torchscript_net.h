@@ -39,4 +39,12 @@ class TorchScriptNetImpl : public ClassifierImpl {
 };
 TORCH_MODULE(TorchScriptNet);
 
+// Loads the backbone file `path` and runs it once on a zero image of `in_channels` x `rows` x
+// `cols` (repeated to 3 channels when it refuses one), as a trial would. Throws
+// std::invalid_argument naming the file, the size given, the size expected when the
+// backbone's first layer tells it (a linear layer's inputs, a convolution's channels) and
+// LibTorch's message, when it does not take such images or cannot be loaded.
+void check_backbone_input(const std::string& path, std::int64_t in_channels, std::int64_t rows,
+                          std::int64_t cols);
+
 }  // namespace sweep::worker

@@ -1,6 +1,9 @@
 #include "worker/train_config.h"
 
+#include <sstream>
 #include <string>
+
+#include "core/keys.h"
 
 namespace sweep::worker {
 namespace {
@@ -8,6 +11,23 @@ namespace {
 std::int64_t int_of(const TrialSpec& s, const char* k) { return std::stoll(s.get(k)); }
 double num_of(const TrialSpec& s, const char* k) { return std::stod(s.get(k)); }
 bool flag_of(const TrialSpec& s, const char* k) { return s.get(k) == "true"; }
+
+// The value of `k`, or its default in specs written before the key existed (checkpoints).
+std::string value_or_default(const TrialSpec& s, const char* k) {
+  for (const auto& [key, value] : s.params) {
+    if (key == k) return value;
+  }
+  const KeySpec* spec = find_key(k);
+  return spec != nullptr ? spec->default_value : "";
+}
+
+// "0.485 0.456 0.406" (a canonical number list) as numbers; "" gives none.
+std::vector<double> numbers_of(const std::string& list) {
+  std::vector<double> out;
+  std::istringstream in(list);
+  for (double v = 0; in >> v;) out.push_back(v);
+  return out;
+}
 
 ModelConfig model_config_of(const TrialSpec& s) {
   ModelConfig m;
@@ -60,6 +80,9 @@ TrainConfig train_config_of(const TrialSpec& spec) {
   c.augment.translate = num_of(spec, "translate");
   c.augment.brightness = num_of(spec, "brightness");
   c.augment.contrast = num_of(spec, "contrast");
+  c.normalize.kind = value_or_default(spec, "normalize");
+  c.normalize.mean = numbers_of(value_or_default(spec, "mean"));
+  c.normalize.stddev = numbers_of(value_or_default(spec, "std"));
   c.seed = std::stoull(spec.get("seed"));
   // Keep the torch seed positive and below 2^63 for every API that takes it.
   c.trial_seed = spec.trial_id & 0x7fffffffffffffffULL;

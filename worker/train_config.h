@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/trial.h"
 
@@ -38,6 +39,12 @@ struct AugmentConfig {
   }
 };
 
+// The trial's pixel normalization (keys normalize, mean, std; see worker/normalization.h).
+struct NormalizeConfig {
+  std::string kind = "data";         // data, imagenet, none, custom
+  std::vector<double> mean, stddev;  // custom only
+};
+
 struct TrainConfig {
   std::int64_t epochs = 5, batch_size = 64;
   std::int64_t train_subset = 0;
@@ -51,6 +58,7 @@ struct TrainConfig {
   bool class_weights = false, balanced_sampler = false, bf16 = false;
   std::int64_t early_stop_patience = 0;
   AugmentConfig augment;
+  NormalizeConfig normalize;
   std::uint64_t seed = 0;        // the user's `seed` key: picks the validation split
   std::uint64_t trial_seed = 0;  // from the trial id: initial weights, shuffling, dropout
 };

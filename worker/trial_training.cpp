@@ -46,7 +46,11 @@ std::pair<std::int64_t, std::int64_t> member_slice(std::int64_t len, int rank, i
 
 TrialTraining::TrialTraining(const TrialSpec& spec, const LoadedData& d, torch::Device device,
                              TrialGroup* group)
-    : c_(train_config_of(spec)), d_(d), device_(device), group_(group) {
+    : c_(train_config_of(spec)),
+      d_(d),
+      norm_(choose_normalization(c_.normalize, d.stats, d.info.channels)),
+      device_(device),
+      group_(group) {
   std::tie(train_rows_, val_rows_) = make_split(d.train.size(), c_, d.val.defined());
   torch::manual_seed(epoch_seed(c_.trial_seed, 0, 2));
   model_ = make_model(c_.net, {d.info.channels, d.info.rows, d.info.cols, d.classes});
@@ -80,13 +84,13 @@ EvalResult TrialTraining::evaluate_val() {
     return d_.val.defined() ? evaluate_group(d_.val, torch::Tensor())
                             : evaluate_group(d_.train, val_rows_);
   }
-  if (d_.val.defined()) return evaluate(*model_, d_.val, torch::Tensor(), d_);
-  return evaluate(*model_, d_.train, val_rows_, d_);
+  if (d_.val.defined()) return evaluate(*model_, d_.val, torch::Tensor(), d_.classes, norm_);
+  return evaluate(*model_, d_.train, val_rows_, d_.classes, norm_);
 }
 
 EvalResult TrialTraining::evaluate_test() {
   if (group_ != nullptr) return evaluate_group(d_.test, torch::Tensor());
-  return evaluate(*model_, d_.test, torch::Tensor(), d_);
+  return evaluate(*model_, d_.test, torch::Tensor(), d_.classes, norm_);
 }
 
 void TrialTraining::restore(const TrainSpan& span) {
@@ -134,9 +138,8 @@ std::pair<double, double> TrialTraining::train_epoch(const torch::Tensor& order,
     set_learning_rate(*opt_, schedule_->lr(epoch, step));
     const std::int64_t len = std::min(batch, n - s);
     torch::Tensor bi = order.narrow(0, s, len);
-    torch::Tensor xb = augment_batch(d_.train.rows(bi, d_.mean, d_.stddev), c_.augment, d_.mean,
-                                     d_.stddev, aug_gen)
-                           .to(device_);
+    torch::Tensor xb =
+        augment_batch(d_.train.rows(bi, norm_), c_.augment, norm_, aug_gen).to(device_);
     torch::Tensor yb = d_.train.labels().index_select(0, bi).to(device_);
     opt_->zero_grad();
     torch::Tensor logits;
@@ -184,8 +187,7 @@ void TrialTraining::write_checkpoint_to(const std::string& path, const TrialSpec
   info.params = spec.params;
   info.epoch = epoch;
   info.val_acc = val_acc;
-  info.mean = d_.mean;
-  info.stddev = d_.stddev;
+  info.norm = norm_;
   info.shape = {d_.info.channels, d_.info.rows, d_.info.cols, d_.classes};
   const std::string snapshot =
       epoch == best_.epoch ? best_.snapshot : snapshot_of(*model_, *opt_, epoch);

@@ -16,6 +16,7 @@
 #include "worker/evaluate.h"
 #include "worker/gradient_reducer.h"
 #include "worker/model.h"
+#include "worker/normalization.h"
 #include "worker/schedule.h"
 #include "worker/train_config.h"
 #include "worker/training_state.h"
@@ -112,6 +113,7 @@ class TrialTraining {
 
   TrainConfig c_;
   const LoadedData& d_;
+  Normalization norm_;                   // the trial's: from the data's statistics or its keys
   torch::Tensor train_rows_, val_rows_;  // row indices into the training tensors
   torch::Device device_;
   TrialGroup* group_;

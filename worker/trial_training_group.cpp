@@ -66,11 +66,10 @@ std::pair<double, double> TrialTraining::train_epoch_group(const torch::Tensor& 
         if (count > 0) {
           // Augmentation draws for the whole batch, as one rank does, so every image of it is
           // augmented the same whichever member trains it.
-          torch::Tensor xb = augmenting
-                                 ? augment_batch(d_.train.rows(bi, d_.mean, d_.stddev), c_.augment,
-                                                 d_.mean, d_.stddev, aug_gen)
-                                       .narrow(0, first, count)
-                                 : d_.train.rows(bi.narrow(0, first, count), d_.mean, d_.stddev);
+          torch::Tensor xb =
+              augmenting ? augment_batch(d_.train.rows(bi, norm_), c_.augment, norm_, aug_gen)
+                               .narrow(0, first, count)
+                         : d_.train.rows(bi.narrow(0, first, count), norm_);
           yb = d_.train.labels().index_select(0, bi.narrow(0, first, count)).to(device_);
           {
             Autocast autocast(c_.bf16, device_);
@@ -89,8 +88,8 @@ std::pair<double, double> TrialTraining::train_epoch_group(const torch::Tensor& 
           slice_loss = loss.item<double>();
           slice_correct = logits.detach().argmax(1).eq(yb).sum().item<std::int64_t>();
         } else if (augmenting) {
-          augment_batch(d_.train.rows(bi, d_.mean, d_.stddev), c_.augment, d_.mean, d_.stddev,
-                        aug_gen);  // keeps the augmentation draws in step with the others
+          // Keeps the augmentation draws in step with the others.
+          augment_batch(d_.train.rows(bi, norm_), c_.augment, norm_, aug_gen);
         }
       } catch (const std::exception& e) {
         fail(e.what());
@@ -167,7 +166,7 @@ EvalResult TrialTraining::evaluate_group(const ImageSet& set, const torch::Tenso
     if (count > 0) {
       torch::Tensor rows = idx.defined() ? idx.narrow(0, first, count)
                                          : torch::arange(first, first + count, torch::kInt64);
-      const EvalResult mine = evaluate(*model_, set, rows, d_);
+      const EvalResult mine = evaluate(*model_, set, rows, d_.classes, norm_);
       v[0] = mine.loss * static_cast<double>(count);
       for (std::size_t i = 0; i < conf; ++i) v[1 + i] = static_cast<double>(mine.confusion[i]);
       if (classes == 2) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/trial.h"
 #include "worker/raw_images.h"
@@ -86,8 +87,14 @@ void configure_runtime(int threads);
 
 // Checks the model settings of `spec` against images of `info`'s shape without training:
 // throws std::invalid_argument naming the key (e.g. "key 'conv_blocks': 6 blocks halve a 28x28
-// image to nothing", a resnet depth other than 18 or 34, a missing backbone file).
+// image to nothing", a resnet depth other than 18 or 34, a missing backbone file, a
+// normalization with 3 values for grayscale images).
 void check_trial_settings(const TrialSpec& spec, const DataInfo& info);
+
+// Loads each TorchScript backbone the torchscript trials of `trials` name (each once) and runs
+// it on one zero image of `info`'s shape. Throws std::invalid_argument naming the file, the
+// size and the size it expects when its first layer tells, when one does not take the images.
+void check_backbone_inputs(const std::vector<TrialSpec>& trials, const DataInfo& info);
 
 // A warning text naming the library when the one that provides LibTorch's sgemm_ is not
 // OpenBLAS, BLIS or MKL (Debian's reference BLAS is ~15x slower), else "".

@@ -93,6 +93,13 @@ Plan make_plan(const std::string& grid_path,
       throw GridError(grid_path + ": trial " + trial_id_hex(t.trial_id) + ": " + e.what());
     }
   }
+  if (!all_noop && checks.data == DataCheck::kWhole) {  // each backbone run on one image
+    try {
+      worker::check_backbone_inputs(p.trials, p.data);
+    } catch (const std::invalid_argument& e) {
+      throw GridError(grid_path + ": " + e.what());
+    }
+  }
   check_memory(p, checks.memory_per_rank);
   double lo = 0;
   for (const auto& t : p.trials) {
@@ -177,8 +184,7 @@ std::string describe_plan(const Plan& plan, const Target& target,
      << "x" << plan.data.cols;
   if (plan.data_check_seconds > 0) {
     char took[64];
-    std::snprintf(took, sizeof took, " (read and checked in %.2f s)",
-                  plan.data_check_seconds);
+    std::snprintf(took, sizeof took, " (read and checked in %.2f s)", plan.data_check_seconds);
     os << took;
   }
   os << "\n";

@@ -136,11 +136,34 @@ void check_early_stopping(const Grid& grid) {
   }
 }
 
+// normalize = custom takes its values from mean and std, as many of each.
+void check_normalization(const Grid& grid) {
+  if (!may_be(grid, "normalize", "custom")) return;
+  const GridEntry* at = grid.find("normalize");
+  const std::string where = at != nullptr ? at->origin : grid.path;
+  const std::string mean = grid.fixed_value("mean"), sd = grid.fixed_value("std");
+  if (mean.empty() || sd.empty()) {
+    throw GridError(where +
+                    ": normalize = custom needs keys 'mean' and 'std' (one value for all "
+                    "channels or one per channel, on the 0-1 pixel scale, e.g. mean = 0.5 and "
+                    "std = 0.25)");
+  }
+  auto count = [](const std::string& list) {
+    return std::count(list.begin(), list.end(), ' ') + 1;  // canonical: one space between
+  };
+  if (count(mean) != count(sd)) {
+    throw GridError(grid.find("std")->origin + ": key 'std' has " + std::to_string(count(sd)) +
+                    " value(s) and key 'mean' " + std::to_string(count(mean)) +
+                    "; give as many of each");
+  }
+}
+
 }  // namespace
 
 void check_consistency(const Grid& grid) {
   check_keys_used(grid);
   check_early_stopping(grid);
+  check_normalization(grid);
   const std::string dataset = grid.fixed_value("dataset");
   auto origin = [&](const std::string& key) {
     const GridEntry* e = grid.find(key);

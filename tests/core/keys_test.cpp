@@ -12,7 +12,7 @@ namespace {
 
 TEST(Keys, EveryDefaultIsValidAndCanonical) {
   for (const auto& k : known_keys()) {
-    if (k.type == KeyType::kString) continue;
+    if (k.type == KeyType::kString || k.default_value.empty()) continue;
     EXPECT_EQ(canonical_value(k, k.default_value), k.default_value) << k.name;
   }
 }
@@ -46,6 +46,34 @@ TEST(Keys, CanonicalNumbers) {
   EXPECT_THROW(canonical_value(*f, "0"), GridError);
   EXPECT_THROW(canonical_value(*f, ""), GridError);
   EXPECT_EQ(find_key("nope"), nullptr);
+}
+
+TEST(Keys, NumberListsAreCanonicalAndChecked) {
+  const KeySpec* mean = find_key("mean");
+  const KeySpec* sd = find_key("std");
+  ASSERT_NE(mean, nullptr);
+  ASSERT_NE(sd, nullptr);
+  EXPECT_EQ(mean->type, KeyType::kFloatList);
+  EXPECT_EQ(canonical_value(*mean, "0.4850, 0.456,0.406"), "0.485 0.456 0.406");
+  EXPECT_EQ(canonical_value(*mean, " 5e-1 "), "0.5");
+  EXPECT_EQ(canonical_value(*mean, "-0.5"), "-0.5");
+  EXPECT_THROW(canonical_value(*mean, ""), GridError);
+  EXPECT_THROW(canonical_value(*mean, " , "), GridError);
+  EXPECT_THROW(canonical_value(*mean, "0.5 x"), GridError);
+  EXPECT_THROW(canonical_value(*mean, "0.1 0.2 0.3 0.4 0.5"), GridError);  // over 4 values
+  EXPECT_THROW(canonical_value(*sd, "0.2 0"), GridError);                  // std above 0
+  EXPECT_THROW(canonical_value(*sd, "nan"), GridError);
+  try {
+    canonical_value(*sd, "0.2 -1");
+    FAIL() << "a negative std was accepted";
+  } catch (const GridError& e) {
+    EXPECT_NE(std::string(e.what()).find("key 'std'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'-1'"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(mean->axis);
+  EXPECT_TRUE(mean->in_id);
+  EXPECT_TRUE(find_key("normalize")->in_id);
+  EXPECT_EQ(find_key("normalize")->default_value, "data");
 }
 
 TEST(Keys, ChoicesAreCaseInsensitive) {

@@ -44,6 +44,24 @@ TEST(Export, CsvHasOneRowPerTrialQuotedTextAndEmptyNaN) {
             std::string::npos);
 }
 
+TEST(Export, NumberListsAreArraysInJsonAndSpacedInCsv) {
+  StoredTrial t = trial(4, "8", 0.5, Status::kOk);
+  for (auto& [k, v] : t.params) {
+    if (k == "normalize") v = "custom";
+    if (k == "mean") v = "0.485 0.456 0.406";
+    if (k == "std") v = "0.25";
+  }
+  const auto j = nlohmann::json::parse(export_trials({t}, ExportFormat::kJson, false));
+  EXPECT_EQ(j[0]["normalize"], "custom");
+  EXPECT_EQ(j[0]["mean"], nlohmann::json::parse("[0.485, 0.456, 0.406]"));
+  EXPECT_EQ(j[0]["std"], nlohmann::json::parse("[0.25]"));
+  const std::string csv = export_trials({t}, ExportFormat::kCsv, false);
+  EXPECT_NE(csv.find(",custom,0.485 0.456 0.406,0.25,"), std::string::npos) << csv;
+  const auto empty = nlohmann::json::parse(
+      export_trials({trial(5, "8", 0.5, Status::kOk)}, ExportFormat::kJson, false));
+  EXPECT_TRUE(empty[0]["mean"].is_null());  // unset: null, as other empty values
+}
+
 TEST(Export, JsonKeepsTypesAndCurves) {
   std::vector<StoredTrial> v = {trial(10, "32", 0.5, Status::kOk)};
   v[0].result.val_acc = NAN;

@@ -8,6 +8,8 @@ namespace {
 
 at::Generator gen(std::uint64_t seed) { return at::detail::createCPUGenerator(seed); }
 
+const Normalization kNorm{{0.3}, {0.2}};
+
 // Normalized images with mean 0.3, stddev 0.2 on the pixel scale.
 torch::Tensor images(std::int64_t n) {
   torch::manual_seed(5);
@@ -17,7 +19,7 @@ torch::Tensor images(std::int64_t n) {
 TEST(Augment, NothingOnReturnsTheBatchItself) {
   torch::Tensor x = images(4);
   at::Generator g = gen(1);
-  EXPECT_TRUE(augment_batch(x, AugmentConfig{}, 0.3, 0.2, g).is_same(x));
+  EXPECT_TRUE(augment_batch(x, AugmentConfig{}, kNorm, g).is_same(x));
 }
 
 TEST(Augment, FlipsGiveEachImageOrItsMirror) {
@@ -25,7 +27,7 @@ TEST(Augment, FlipsGiveEachImageOrItsMirror) {
   AugmentConfig a;
   a.hflip = true;
   at::Generator g = gen(2);
-  torch::Tensor y = augment_batch(x, a, 0.3, 0.2, g);
+  torch::Tensor y = augment_batch(x, a, kNorm, g);
   int flipped = 0;
   for (std::int64_t i = 0; i < 64; ++i) {
     const bool same = torch::equal(y[i], x[i]);
@@ -45,9 +47,9 @@ TEST(Augment, SameSeedSameBatchAndShiftsMoveContent) {
   a.brightness = 0.3;
   a.contrast = 0.3;
   at::Generator g1 = gen(3), g2 = gen(3), g3 = gen(4);
-  torch::Tensor y1 = augment_batch(x, a, 0.3, 0.2, g1);
-  torch::Tensor y2 = augment_batch(x, a, 0.3, 0.2, g2);
-  torch::Tensor y3 = augment_batch(x, a, 0.3, 0.2, g3);
+  torch::Tensor y1 = augment_batch(x, a, kNorm, g1);
+  torch::Tensor y2 = augment_batch(x, a, kNorm, g2);
+  torch::Tensor y3 = augment_batch(x, a, kNorm, g3);
   EXPECT_TRUE(torch::equal(y1, y2));
   EXPECT_FALSE(torch::equal(y1, y3));
   EXPECT_EQ(y1.sizes(), x.sizes());
@@ -62,8 +64,27 @@ TEST(Augment, BrightnessKeepsBlackBlack) {
   AugmentConfig a;
   a.brightness = 0.5;
   at::Generator g = gen(6);
-  torch::Tensor y = augment_batch(black, a, 0.3, 0.2, g);
+  torch::Tensor y = augment_batch(black, a, kNorm, g);
   EXPECT_TRUE(torch::allclose(y, black, 1e-5, 1e-5));
+}
+
+TEST(Augment, PerChannelNormalizationKeepsEachChannelsBlackAndRange) {
+  const Normalization rgb{{0.5, 0.4, 0.3}, {0.25, 0.2, 0.1}};
+  // Pixel 0 in every channel: normalized, each channel has its own value.
+  torch::Tensor black = normalize_bytes(torch::zeros({4, 3, 8, 8}, torch::kUInt8), rgb);
+  EXPECT_FLOAT_EQ(black[0][0][0][0].item<float>(), -2.0f);
+  EXPECT_FLOAT_EQ(black[0][2][0][0].item<float>(), -3.0f);
+  AugmentConfig a;
+  a.brightness = 0.5;
+  a.rotation = 15;
+  at::Generator g = gen(7);
+  EXPECT_TRUE(torch::allclose(augment_batch(black, a, rgb, g), black, 1e-5, 1e-5));
+  torch::manual_seed(8);
+  torch::Tensor x = normalize_bytes(torch::randint(0, 256, {6, 3, 8, 8}, torch::kUInt8), rgb);
+  a.contrast = 0.4;
+  torch::Tensor pixels = to_unit_scale(augment_batch(x, a, rgb, g), rgb);
+  EXPECT_GE(pixels.min().item<float>(), -1e-5);
+  EXPECT_LE(pixels.max().item<float>(), 1 + 1e-5);
 }
 
 }  // namespace
