@@ -256,6 +256,13 @@ void add_training_keys(std::vector<KeySpec>& keys) {
   per_trial.axis = false;
   per_trial.in_id = false;
   keys.push_back(per_trial);
+  KeySpec mistakes = int_key("mistakes", "32", 0, 1000,
+                             "the most confident wrong predictions each trial stores (table "
+                             "mistakes; sweep report shows them as images); 0 = none");
+  mistakes.axis = false;
+  mistakes.in_id = false;
+  mistakes.column = false;
+  keys.push_back(mistakes);
   only_if(keys, {"trials_per_gpu"}, Condition{"device", {"auto", "cuda"}});
   only_if(keys, {"val_split"},
           Condition{"dataset", {"idx", "mnist", "fashion_mnist", "csv", "folder"}});

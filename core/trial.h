@@ -28,6 +28,19 @@ const char* status_name(Status s);
 // Inverse of status_name; throws std::invalid_argument on an unknown name.
 Status status_from_name(const std::string& name);
 
+// A wrong prediction of a trial's final model on the split it is evaluated on.
+struct Mistake {
+  // The image's row in its part of the data set: the test set (eval_split test), the training
+  // part for validation images held out of it, or an image cache's own validation split.
+  std::int64_t row = 0;
+  std::int32_t true_label = 0, predicted = 0;
+  double probability = 0;  // the predicted class's softmax probability
+  bool operator==(const Mistake& o) const {
+    return row == o.row && true_label == o.true_label && predicted == o.predicted &&
+           probability == o.probability;
+  }
+};
+
 struct EpochMetrics {
   int epoch = 0;  // 1-based
   double train_loss = 0, train_acc = 0;
@@ -52,6 +65,7 @@ struct TrialResult {
   std::int32_t num_classes = 0;
   std::vector<std::int64_t> confusion;  // num_classes x num_classes, row = true, col = predicted
   std::string eval_split;               // "test", "val" or "" : where macro_f1/confusion come from
+  std::vector<Mistake> mistakes;        // the most confident wrong predictions on eval_split
   std::int32_t epochs_run = 0;
   std::int32_t rung = 0;   // successive halving: the rung this result is for (else 0)
   std::string checkpoint;  // the best epoch's checkpoint file (sweep run --keep-best), or ""

@@ -138,6 +138,35 @@ ordered_json confusion(const StoredTrial& t) {
   return {{"id", trial_id_hex(r.trial_id)}, {"split", r.eval_split}, {"matrix", m}};
 }
 
+// The gallery of `t`'s stored mistakes: each with its image when `images` gives them.
+ordered_json gallery(const StoredTrial& t, const ReportOptions& options) {
+  const TrialResult& r = t.result;
+  MistakeImages found;
+  if (r.mistakes.empty()) {
+    found.note =
+        "No mistakes stored for this trial (none made, the key mistakes = 0, or a file "
+        "written before mistakes were stored).";
+  } else if (options.mistake_images) {
+    found = options.mistake_images(t);
+  } else {
+    found.note = "Images not read.";
+  }
+  ordered_json items = ordered_json::array();
+  for (std::size_t i = 0; i < r.mistakes.size(); ++i) {
+    const Mistake& m = r.mistakes[i];
+    items.push_back({{"row", m.row},
+                     {"true", m.true_label},
+                     {"predicted", m.predicted},
+                     {"probability", m.probability},
+                     {"image", i < found.images.size() ? ordered_json(found.images[i])
+                                                       : ordered_json(nullptr)}});
+  }
+  return {{"id", trial_id_hex(r.trial_id)},
+          {"split", r.eval_split},
+          {"note", found.note},
+          {"items", items}};
+}
+
 }  // namespace
 
 std::string report_json(const std::vector<ReportSource>& sources, const ReportOptions& options) {
@@ -204,6 +233,10 @@ std::string report_json(const std::vector<ReportSource>& sources, const ReportOp
     if (it != epochs.end()) doc["curves"].push_back(curves(it->first, it->second));
   }
   doc["confusion"] = ranked.empty() ? ordered_json(nullptr) : confusion(*ranked[0]);
+  doc["mistakes"] = ordered_json::array();
+  for (std::size_t i = 0; i < std::min(options.galleries, ranked.size()); ++i) {
+    doc["mistakes"].push_back(gallery(*ranked[i], options));
+  }
   doc["timeline"] = timeline(sources);
   return doc.dump();
 }

@@ -10,6 +10,7 @@
 #include "core/keys.h"
 #include "results/attributes.h"
 #include "results/file_access.h"
+#include "results/store_mistakes.h"
 #include "results/store_recovery.h"
 #include "results/store_schema.h"
 
@@ -45,47 +46,6 @@ void check_format(hid_t f, const std::string& path) {
   }
 }
 
-void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const TrialResult& r) {
-  l.set_u64(row, l.index_of("trial_id"), r.trial_id);
-  l.set_str(row, l.index_of("status"), status_name(r.status));
-  l.set_str(row, l.index_of("message"), r.message);
-  for (const auto& [key, value] : spec.params) {
-    int c = l.index_of(key);
-    const KeySpec* k = find_key(key);
-    if (c < 0 || k == nullptr || !k->column) continue;
-    if (k->type == KeyType::kInt) {
-      l.set_i64(row, c, std::stoll(value));
-    } else if (k->type == KeyType::kFloat) {
-      l.set_f64(row, c, std::stod(value));
-    } else {
-      l.set_str(row, c, value);
-    }
-  }
-  const std::pair<const char*, double> metrics[] = {{"val_loss", r.val_loss},
-                                                    {"val_acc", r.val_acc},
-                                                    {"test_loss", r.test_loss},
-                                                    {"test_acc", r.test_acc},
-                                                    {"macro_f1", r.macro_f1},
-                                                    {"auc", r.auc},
-                                                    {"qwk", r.qwk},
-                                                    {"wall_seconds", r.wall_seconds},
-                                                    {"train_samples_per_s", r.train_samples_per_s},
-                                                    {"sync_seconds", r.sync_seconds},
-                                                    {"started_unix", r.started_unix},
-                                                    {"finished_unix", r.finished_unix}};
-  for (const auto& [name, v] : metrics) l.set_f64(row, l.index_of(name), v);
-  l.set_i64(row, l.index_of("num_classes"), r.num_classes);
-  l.set_str(row, l.index_of("eval_split"), r.eval_split);
-  l.set_i64(row, l.index_of("epochs_run"), r.epochs_run);
-  l.set_i64(row, l.index_of("rung"), r.rung);
-  l.set_i64(row, l.index_of("best_epoch"), r.best_epoch);
-  l.set_str(row, l.index_of("checkpoint"), r.checkpoint);
-  l.set_i64(row, l.index_of("rank"), r.rank);
-  l.set_i64(row, l.index_of("threads"), r.threads);
-  l.set_str(row, l.index_of("host"), r.host);
-  l.set_str(row, l.index_of("device"), r.device);
-}
-
 }  // namespace
 
 struct Store::File {
@@ -94,7 +54,7 @@ struct Store::File {
   std::size_t trial_rows = 0;  // rows in `trials` (the writer's count)
   bool recovered = false;      // opened after its last writer was killed
   // The tables, opened by the first append (declared last: closed before the file).
-  std::optional<TableAppender> trials, epochs, confusion, per_class;
+  std::optional<TableAppender> trials, epochs, confusion, per_class, mistakes;
   hid_t get() const { return h.get(); }
 };
 
@@ -149,6 +109,7 @@ Store Store::create(const std::string& path, const StoreInfo& info) {
     create_table(f.get(), "epochs", epochs_layout(), kDetailChunkRows);
     create_table(f.get(), "confusion", confusion_layout(), kConfusionChunkRows);
     create_table(f.get(), "per_class", per_class_layout(), kDetailChunkRows);
+    create_table(f.get(), "mistakes", mistakes_layout(), kDetailChunkRows);
   }
   publish_file(part, path);
   return open_append(path);
@@ -164,6 +125,8 @@ Store Store::open_append(const std::string& path) {
   drop_unfinished_appends(f.get());
   if (!has_table(f.get(), "per_class"))
     create_table(f.get(), "per_class", per_class_layout(), kDetailChunkRows);
+  if (!has_table(f.get(), "mistakes"))
+    create_table(f.get(), "mistakes", mistakes_layout(), kDetailChunkRows);
   check(H5Fflush(f.get(), H5F_SCOPE_GLOBAL), path + ": flush");
   Store store(path, wrap(std::move(lock), std::move(f)));
   store.file_->recovered = recovered;
@@ -187,13 +150,14 @@ void Store::append(const std::vector<Item>& items) {
     file_->epochs.emplace(file_->get(), "epochs", epochs_layout());
     file_->confusion.emplace(file_->get(), "confusion", confusion_layout());
     file_->per_class.emplace(file_->get(), "per_class", per_class_layout());
+    file_->mistakes.emplace(file_->get(), "mistakes", mistakes_layout());
   }
   const RowLayout& tl = trials_layout();
   const RowLayout& el = epochs_layout();
   const RowLayout& cl = confusion_layout();
   const RowLayout& pl = per_class_layout();
-  std::vector<char> trows, erows, crows, prows;
-  std::size_t ne = 0, nc = 0, np = 0;
+  std::vector<char> trows, erows, crows, prows, mrows;
+  std::size_t ne = 0, nc = 0, np = 0, nm = 0;
   for (std::size_t t = 0; t < items.size(); ++t) {
     const TrialResult& r = *items[t].result;
     const auto row_index = static_cast<std::int64_t>(file_->trial_rows + t);
@@ -238,11 +202,13 @@ void Store::append(const std::vector<Item>& items) {
       pl.set_i64(p, 6, classes[c].support);
       pl.set_i64(p, 7, row_index);
     }
+    add_mistake_rows(r, row_index, mrows, nm);
   }
   // Detail rows first, the trial rows last: a trial row present means its details are too.
   file_->epochs->append(erows.data(), ne);
   file_->confusion->append(crows.data(), nc);
   file_->per_class->append(prows.data(), np);
+  file_->mistakes->append(mrows.data(), nm);
   file_->trials->append(trows.data(), items.size());
   check(H5Fflush(file_->get(), H5F_SCOPE_GLOBAL), path_ + ": flush");
   file_->trial_rows += items.size();
@@ -342,6 +308,7 @@ std::vector<StoredTrial> Store::read_trials() const {
     std::int64_t t = cl.get_i64(p, 2), pr = cl.get_i64(p, 3), k = r.num_classes;
     if (t >= 0 && pr >= 0 && t < k && pr < k) r.confusion[t * k + pr] = cl.get_i64(p, 4);
   }
+  read_mistake_rows(file_->get(), out);
   std::vector<StoredTrial> written;
   for (std::size_t i = 0; i < n; ++i) {
     if (!unwritten[i]) written.push_back(std::move(out[i]));

@@ -32,7 +32,7 @@ std::size_t drop_unfinished_appends(hid_t f) {
   while (!ids.empty() && ids.back() == 0) ids.pop_back();
   truncate_rows(f, "trials", ids.size());
   const RowLayout cols({{"trial_id", ColType::kU64, 0, 0}, {"trial_row", ColType::kI64, 0, 0}});
-  for (const char* table : {"epochs", "confusion", "per_class"}) {
+  for (const char* table : {"epochs", "confusion", "per_class", "mistakes"}) {
     if (!has_table(f, table) || !has_column(f, table, "trial_row")) continue;  // older files
     std::size_t n = 0;
     std::vector<char> rows = read_rows(f, table, cols, &n);

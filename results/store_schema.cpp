@@ -1,6 +1,7 @@
 #include "results/store_schema.h"
 
 #include "core/keys.h"
+#include "core/trial.h"
 
 namespace sweep::results {
 namespace {
@@ -79,6 +80,55 @@ const RowLayout& per_class_layout() {
                             col("recall", ColType::kF64), col("f1", ColType::kF64),
                             col("support", ColType::kI64), col("trial_row", ColType::kI64)});
   return l;
+}
+
+const RowLayout& mistakes_layout() {
+  static const RowLayout l({col("trial_id", ColType::kU64), col("split", ColType::kStr, 8),
+                            col("row", ColType::kI64), col("true_label", ColType::kI32),
+                            col("pred_label", ColType::kI32), col("probability", ColType::kF64),
+                            col("trial_row", ColType::kI64)});
+  return l;
+}
+
+void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const TrialResult& r) {
+  l.set_u64(row, l.index_of("trial_id"), r.trial_id);
+  l.set_str(row, l.index_of("status"), status_name(r.status));
+  l.set_str(row, l.index_of("message"), r.message);
+  for (const auto& [key, value] : spec.params) {
+    int c = l.index_of(key);
+    const KeySpec* k = find_key(key);
+    if (c < 0 || k == nullptr || !k->column) continue;
+    if (k->type == KeyType::kInt) {
+      l.set_i64(row, c, std::stoll(value));
+    } else if (k->type == KeyType::kFloat) {
+      l.set_f64(row, c, std::stod(value));
+    } else {
+      l.set_str(row, c, value);
+    }
+  }
+  const std::pair<const char*, double> metrics[] = {{"val_loss", r.val_loss},
+                                                    {"val_acc", r.val_acc},
+                                                    {"test_loss", r.test_loss},
+                                                    {"test_acc", r.test_acc},
+                                                    {"macro_f1", r.macro_f1},
+                                                    {"auc", r.auc},
+                                                    {"qwk", r.qwk},
+                                                    {"wall_seconds", r.wall_seconds},
+                                                    {"train_samples_per_s", r.train_samples_per_s},
+                                                    {"sync_seconds", r.sync_seconds},
+                                                    {"started_unix", r.started_unix},
+                                                    {"finished_unix", r.finished_unix}};
+  for (const auto& [name, v] : metrics) l.set_f64(row, l.index_of(name), v);
+  l.set_i64(row, l.index_of("num_classes"), r.num_classes);
+  l.set_str(row, l.index_of("eval_split"), r.eval_split);
+  l.set_i64(row, l.index_of("epochs_run"), r.epochs_run);
+  l.set_i64(row, l.index_of("rung"), r.rung);
+  l.set_i64(row, l.index_of("best_epoch"), r.best_epoch);
+  l.set_str(row, l.index_of("checkpoint"), r.checkpoint);
+  l.set_i64(row, l.index_of("rank"), r.rank);
+  l.set_i64(row, l.index_of("threads"), r.threads);
+  l.set_str(row, l.index_of("host"), r.host);
+  l.set_str(row, l.index_of("device"), r.device);
 }
 
 }  // namespace sweep::results

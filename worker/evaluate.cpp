@@ -2,6 +2,7 @@
 
 #include "worker/device.h"
 #include "worker/metrics.h"
+#include "worker/mistakes.h"
 
 namespace sweep::worker {
 namespace {
@@ -22,7 +23,8 @@ class EvalMode {
 }  // namespace
 
 EvalResult evaluate(ClassifierImpl& model, const ImageSet& set, const torch::Tensor& idx,
-                    std::int64_t classes, const Normalization& norm, std::int64_t batch) {
+                    std::int64_t classes, const Normalization& norm, std::int64_t mistakes,
+                    std::int64_t batch) {
   torch::InferenceMode guard;
   EvalMode mode(model);
   const torch::Device device = device_of(model);
@@ -34,12 +36,13 @@ EvalResult evaluate(ClassifierImpl& model, const ImageSet& set, const torch::Ten
   double loss_sum = 0;
   for (std::int64_t s = 0; s < n; s += batch) {
     const std::int64_t len = std::min(batch, n - s);
-    torch::Tensor xb, yb;
+    torch::Tensor xb, yb, rows;
     if (idx.defined()) {
-      torch::Tensor bi = idx.narrow(0, s, len);
-      xb = set.rows(bi, norm);
-      yb = set.labels().index_select(0, bi);
+      rows = idx.narrow(0, s, len);
+      xb = set.rows(rows, norm);
+      yb = set.labels().index_select(0, rows);
     } else {
+      rows = torch::arange(s, s + len, torch::kInt64);
       xb = set.range(s, len, norm);
       yb = set.labels().narrow(0, s, len);
     }
@@ -50,6 +53,10 @@ EvalResult evaluate(ClassifierImpl& model, const ImageSet& set, const torch::Ten
                     .item<double>();
     logits = logits.cpu();
     counts += torch::bincount(yb * classes + logits.argmax(1), {}, classes * classes);
+    if (mistakes > 0) {
+      add_mistakes(torch::softmax(logits, 1), yb, rows, static_cast<std::size_t>(mistakes),
+                   r.mistakes);
+    }
     if (classes == 2) {
       torch::Tensor p = torch::softmax(logits, 1).select(1, 1).to(torch::kFloat64).contiguous();
       scores.insert(scores.end(), p.data_ptr<double>(), p.data_ptr<double>() + len);

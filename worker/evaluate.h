@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "core/trial.h"
 #include "worker/dataset.h"
 #include "worker/model.h"
 
@@ -17,14 +18,17 @@ struct EvalResult {
   // 2 classes only: each row's probability of class 1 and its label, in row order.
   std::vector<double> scores;
   std::vector<std::int64_t> labels;
+  std::vector<Mistake> mistakes;  // the most confident wrong predictions (see evaluate)
 };
 
 // Mean cross-entropy, accuracy, confusion matrix and (2 classes) ROC AUC of the positive
 // class's probability, of `model` on the images `idx` of `set` (all when `idx` is undefined),
-// normalized by `norm`, over `classes` classes, in batches of `batch` rows. Restores the
-// model's mode afterwards.
+// normalized by `norm`, over `classes` classes, in batches of `batch` rows, with the `mistakes`
+// most confident wrong predictions (rows: the images' rows in `set`). Restores the model's mode
+// afterwards.
 EvalResult evaluate(ClassifierImpl& model, const ImageSet& set, const torch::Tensor& idx,
-                    std::int64_t classes, const Normalization& norm, std::int64_t batch = 256);
+                    std::int64_t classes, const Normalization& norm, std::int64_t mistakes = 0,
+                    std::int64_t batch = 256);
 
 // Softmax probabilities (N x classes) of `model` on all rows of `x`, in batches of `batch`.
 torch::Tensor predict_probabilities(ClassifierImpl& model, const torch::Tensor& x,

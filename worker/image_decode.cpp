@@ -122,4 +122,32 @@ void write_png(const std::string& path, const RgbImage& img) {
   }
 }
 
+std::vector<std::uint8_t> encode_png(const std::uint8_t* planes, int channels, int height,
+                                     int width) {
+  if (channels != 1 && channels != 3) {
+    throw DataError("PNG: images of " + std::to_string(channels) + " channels cannot be shown");
+  }
+  const std::size_t plane = static_cast<std::size_t>(height) * static_cast<std::size_t>(width);
+  std::vector<std::uint8_t> interleaved(plane * static_cast<std::size_t>(channels));
+  for (std::size_t i = 0; i < plane; ++i) {
+    for (int c = 0; c < channels; ++c) interleaved[i * channels + c] = planes[c * plane + i];
+  }
+  png_image png;
+  std::memset(&png, 0, sizeof png);
+  png.version = PNG_IMAGE_VERSION;
+  png.width = static_cast<png_uint_32>(width);
+  png.height = static_cast<png_uint_32>(height);
+  png.format = channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
+  png_alloc_size_t size = 0;
+  if (png_image_write_to_memory(&png, nullptr, &size, 0, interleaved.data(), 0, nullptr) == 0) {
+    throw DataError(std::string("PNG: cannot encode: ") + png.message);
+  }
+  std::vector<std::uint8_t> out(size);
+  if (png_image_write_to_memory(&png, out.data(), &size, 0, interleaved.data(), 0, nullptr) == 0) {
+    throw DataError(std::string("PNG: cannot encode: ") + png.message);
+  }
+  out.resize(size);
+  return out;
+}
+
 }  // namespace sweep::worker

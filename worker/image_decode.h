@@ -26,4 +26,10 @@ RgbImage decode_image(const std::string& path, int min_side = 0);
 void write_jpeg(const std::string& path, const RgbImage& img, int quality = 90);
 void write_png(const std::string& path, const RgbImage& img);
 
+// The image `planes` (channels x height x width bytes, channels 1 or 3, as a data set holds
+// it) as the bytes of a PNG file (grayscale or RGB), for thumbnails. Throws DataError on
+// another channel count or when libpng fails.
+std::vector<std::uint8_t> encode_png(const std::uint8_t* planes, int channels, int height,
+                                     int width);
+
 }  // namespace sweep::worker

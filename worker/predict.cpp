@@ -9,7 +9,9 @@
 #include "worker/dataset.h"
 #include "worker/evaluate.h"
 #include "worker/idx_reader.h"
+#include "worker/image_decode.h"
 #include "worker/metrics.h"
+#include "worker/mistakes.h"
 
 namespace sweep::worker {
 namespace {
@@ -35,14 +37,15 @@ RawImages read_data(const std::string& data, std::string* source) {
 
 }  // namespace
 
-Predictions predict_data(const std::string& checkpoint, const std::string& data) {
+Predictions predict_data(const std::string& checkpoint, const std::string& data,
+                         std::int64_t mistakes) {
   std::string source;
   const RawImages raw = read_data(data, &source);
-  return predict_images(checkpoint, raw, source);
+  return predict_images(checkpoint, raw, source, mistakes);
 }
 
 Predictions predict_images(const std::string& checkpoint, const RawImages& raw,
-                           const std::string& source) {
+                           const std::string& source, std::int64_t mistakes) {
   Predictions p;
   p.source = source;
   const std::string& data = source;
@@ -86,6 +89,17 @@ Predictions predict_images(const std::string& checkpoint, const RawImages& raw,
     if (p.classes == 2) {
       torch::Tensor pos = prob.select(1, 1).to(torch::kFloat64).contiguous();
       p.auc = roc_auc({pos.data_ptr<double>(), pos.data_ptr<double>() + pos.numel()}, p.labels);
+    }
+    if (mistakes > 0) {
+      add_mistakes(prob, torch::tensor(p.labels, torch::kInt64),
+                   torch::arange(static_cast<std::int64_t>(p.labels.size()), torch::kInt64),
+                   static_cast<std::size_t>(mistakes), p.mistakes);
+      const std::int64_t size = raw.channels * raw.rows * raw.cols;
+      for (const Mistake& m : p.mistakes) {
+        p.mistake_pngs.push_back(
+            encode_png(raw.pixels.data() + m.row * size, static_cast<int>(raw.channels),
+                       static_cast<int>(raw.rows), static_cast<int>(raw.cols)));
+      }
     }
   }
   return p;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/trial.h"
 #include "worker/raw_images.h"
 
 namespace sweep::worker {
@@ -24,6 +25,10 @@ struct Predictions {
   int epoch = 0;
   double val_acc = 0;
   std::string normalization;  // the checkpoint's, e.g. "mean 0.485 0.456 0.406 std 0.229 ..."
+  // With labels and a mistakes count: the most confident wrong predictions (rows: the images'
+  // rows in the data read), and each one's image as the bytes of a PNG file.
+  std::vector<Mistake> mistakes;
+  std::vector<std::vector<std::uint8_t>> mistake_pngs;
 };
 
 // Evaluates the checkpoint at `checkpoint` on `data`: a folder of MNIST-format IDX files (its
@@ -32,10 +37,12 @@ struct Predictions {
 // values, one or one per channel, stored in the checkpoint). Throws DataError naming the file on an
 // unreadable checkpoint or data, an image shape other than the model's, or a label outside
 // its classes.
-Predictions predict_data(const std::string& checkpoint, const std::string& data);
+// With `mistakes` > 0 and labels, also the `mistakes` most confident wrong predictions.
+Predictions predict_data(const std::string& checkpoint, const std::string& data,
+                         std::int64_t mistakes = 0);
 
 // As predict_data, on images already read (`source` names them in messages and the result).
 Predictions predict_images(const std::string& checkpoint, const RawImages& raw,
-                           const std::string& source);
+                           const std::string& source, std::int64_t mistakes = 0);
 
 }  // namespace sweep::worker

@@ -80,6 +80,7 @@ TrainConfig train_config_of(const TrialSpec& spec) {
   c.augment.translate = num_of(spec, "translate");
   c.augment.brightness = num_of(spec, "brightness");
   c.augment.contrast = num_of(spec, "contrast");
+  c.mistakes = std::stoll(value_or_default(spec, "mistakes"));
   c.normalize.kind = value_or_default(spec, "normalize");
   c.normalize.mean = numbers_of(value_or_default(spec, "mean"));
   c.normalize.stddev = numbers_of(value_or_default(spec, "std"));

@@ -57,6 +57,7 @@ struct TrainConfig {
   double label_smoothing = 0, grad_clip = 0;
   bool class_weights = false, balanced_sampler = false, bf16 = false;
   std::int64_t early_stop_patience = 0;
+  std::int64_t mistakes = 32;  // the most confident wrong predictions kept (0 = none)
   AugmentConfig augment;
   NormalizeConfig normalize;
   std::uint64_t seed = 0;        // the user's `seed` key: picks the validation split

@@ -33,6 +33,7 @@ void set_eval_metrics(const EvalResult& e, std::int64_t classes, TrialResult& r)
   r.macro_f1 = macro_f1(e.confusion, classes);
   r.qwk = quadratic_weighted_kappa(e.confusion, classes);
   r.auc = e.auc;
+  r.mistakes = e.mistakes;
 }
 
 // Trains and evaluates `t` (built, and restored for a span) into `r`. In a group every member
@@ -90,14 +91,14 @@ void train_and_evaluate(TrialTraining& t, const TrialSpec& spec, const LoadedDat
   r.sync_seconds = t.sync_seconds();
   local([&] { r.best_epoch = t.use_best(e); });
   if (t.has_val()) {
-    EvalResult v = t.evaluate_val();
+    EvalResult v = t.evaluate_val(d.test.defined() ? 0 : t.config().mistakes);
     r.val_loss = v.loss;
     r.val_acc = v.accuracy;
     set_eval_metrics(v, d.classes, r);
     r.eval_split = "val";
   }
   if (d.test.defined()) {
-    EvalResult v = t.evaluate_test();
+    EvalResult v = t.evaluate_test(t.config().mistakes);
     r.test_loss = v.loss;
     r.test_acc = v.accuracy;
     set_eval_metrics(v, d.classes, r);

@@ -79,18 +79,20 @@ TrialTraining::~TrialTraining() = default;
 
 bool TrialTraining::has_val() const { return val_rows_.size(0) > 0 || d_.val.defined(); }
 
-EvalResult TrialTraining::evaluate_val() {
+EvalResult TrialTraining::evaluate_val(std::int64_t mistakes) {
   if (group_ != nullptr) {
-    return d_.val.defined() ? evaluate_group(d_.val, torch::Tensor())
-                            : evaluate_group(d_.train, val_rows_);
+    return d_.val.defined() ? evaluate_group(d_.val, torch::Tensor(), mistakes)
+                            : evaluate_group(d_.train, val_rows_, mistakes);
   }
-  if (d_.val.defined()) return evaluate(*model_, d_.val, torch::Tensor(), d_.classes, norm_);
-  return evaluate(*model_, d_.train, val_rows_, d_.classes, norm_);
+  if (d_.val.defined()) {
+    return evaluate(*model_, d_.val, torch::Tensor(), d_.classes, norm_, mistakes);
+  }
+  return evaluate(*model_, d_.train, val_rows_, d_.classes, norm_, mistakes);
 }
 
-EvalResult TrialTraining::evaluate_test() {
-  if (group_ != nullptr) return evaluate_group(d_.test, torch::Tensor());
-  return evaluate(*model_, d_.test, torch::Tensor(), d_.classes, norm_);
+EvalResult TrialTraining::evaluate_test(std::int64_t mistakes) {
+  if (group_ != nullptr) return evaluate_group(d_.test, torch::Tensor(), mistakes);
+  return evaluate(*model_, d_.test, torch::Tensor(), d_.classes, norm_, mistakes);
 }
 
 void TrialTraining::restore(const TrainSpan& span) {

@@ -62,9 +62,11 @@ class TrialTraining {
   bool has_val() const;
 
   // The model on the validation images (the data set's own split, else the held-out rows), and
-  // on the test images. In a group each member evaluates a share and the results are summed.
-  EvalResult evaluate_val();
-  EvalResult evaluate_test();
+  // on the test images, with the `mistakes` most confident wrong predictions. In a group each
+  // member evaluates a share and the results are summed (the mistakes: the most confident of
+  // all members').
+  EvalResult evaluate_val(std::int64_t mistakes = 0);
+  EvalResult evaluate_test(std::int64_t mistakes = 0);
 
   // Loads the state a span starts from (successive halving).
   void restore(const TrainSpan& span);
@@ -107,7 +109,7 @@ class TrialTraining {
  private:
   std::pair<double, double> train_epoch_group(const torch::Tensor& order, int epoch,
                                               const StopCheck& stop);
-  EvalResult evaluate_group(const ImageSet& set, const torch::Tensor& idx);
+  EvalResult evaluate_group(const ImageSet& set, const torch::Tensor& idx, std::int64_t mistakes);
   void sync_buffers();
   bool writes_files() const { return group_ == nullptr || group_->rank() == 0; }
 

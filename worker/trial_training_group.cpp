@@ -18,6 +18,7 @@
 #include "worker/augment.h"
 #include "worker/autocast.h"
 #include "worker/metrics.h"
+#include "worker/mistakes.h"
 #include "worker/optimizer.h"
 #include "worker/trial_training.h"
 
@@ -153,20 +154,32 @@ void TrialTraining::sync_buffers() {
   }
 }
 
-EvalResult TrialTraining::evaluate_group(const ImageSet& set, const torch::Tensor& idx) {
+EvalResult TrialTraining::evaluate_group(const ImageSet& set, const torch::Tensor& idx,
+                                         std::int64_t mistakes) {
   sync_buffers();
   const std::int64_t classes = d_.classes;
   const std::int64_t n = idx.defined() ? idx.size(0) : set.size();
   const auto [first, count] = member_slice(n, group_->rank(), group_->size());
-  // [loss sum, confusion (classes^2), and for 2 classes each row's score and label]: each
-  // member fills its rows, the sum over members is the whole set.
+  // [loss sum, confusion (classes^2), for 2 classes each row's score and label, then each
+  // member's `mistakes` slots of (row, true, predicted, probability + 1; 0: empty)]: each
+  // member fills its rows and slots, the sum over members is the whole set.
   const std::size_t conf = static_cast<std::size_t>(classes * classes);
-  std::vector<double> v(1 + conf + (classes == 2 ? 2 * static_cast<std::size_t>(n) : 0), 0.0);
+  const std::size_t score_slots = classes == 2 ? 2 * static_cast<std::size_t>(n) : 0;
+  const auto slots = static_cast<std::size_t>(mistakes);
+  const std::size_t at_mistakes = 1 + conf + score_slots;
+  std::vector<double> v(at_mistakes + 4 * slots * static_cast<std::size_t>(group_->size()), 0.0);
   try {
     if (count > 0) {
       torch::Tensor rows = idx.defined() ? idx.narrow(0, first, count)
                                          : torch::arange(first, first + count, torch::kInt64);
-      const EvalResult mine = evaluate(*model_, set, rows, d_.classes, norm_);
+      const EvalResult mine = evaluate(*model_, set, rows, d_.classes, norm_, mistakes);
+      double* slot = v.data() + at_mistakes + 4 * slots * static_cast<std::size_t>(group_->rank());
+      for (const Mistake& m : mine.mistakes) {
+        *slot++ = static_cast<double>(m.row);
+        *slot++ = m.true_label;
+        *slot++ = m.predicted;
+        *slot++ = m.probability + 1;  // probabilities may be 0 in bf16; 0 marks an empty slot
+      }
       v[0] = mine.loss * static_cast<double>(count);
       for (std::size_t i = 0; i < conf; ++i) v[1 + i] = static_cast<double>(mine.confusion[i]);
       if (classes == 2) {
@@ -196,6 +209,12 @@ EvalResult TrialTraining::evaluate_group(const ImageSet& set, const torch::Tenso
     for (std::int64_t i = 0; i < n; ++i) labels.push_back(std::llround(v[1 + conf + n + i]));
     r.auc = roc_auc(scores, labels);
   }
+  for (std::size_t s = at_mistakes; s + 3 < v.size(); s += 4) {
+    if (v[s + 3] == 0) continue;
+    r.mistakes.push_back({std::llround(v[s]), static_cast<std::int32_t>(std::llround(v[s + 1])),
+                          static_cast<std::int32_t>(std::llround(v[s + 2])), v[s + 3] - 1});
+  }
+  keep_most_confident(r.mistakes, slots);
   return r;
 }
 

@@ -1,7 +1,8 @@
 // The page of `sweep report`: draws the data that the sweep binary computed (the JSON in
 // script#sweep-data; fields in the README) with the embedded plotly.js. Nothing is fetched.
 // When every plot has been drawn, body gets data-state="done", data-plots (plots made),
-// data-drawn (plots drawn) and data-errors (see errors.js); the tests read them.
+// data-drawn (plots drawn), data-images (gallery images loaded) and data-errors (see
+// errors.js); the tests read them.
 (function () {
   "use strict";
   const data = JSON.parse(document.getElementById("sweep-data").textContent);
@@ -251,6 +252,37 @@
         annotations, margin: { t: 20, r: 20, b: 50, l: 60 }, width: Math.min(720, 220 + 40 * n) }, config));
   }
 
+  // --- the most confident mistakes of the best trials, as images ---
+  let images = 0;
+  section("Most confident mistakes",
+    data.mistakes.length ? "What the best " + (data.mistakes.length > 1 ? data.mistakes.length + " trials get" : "trial gets") +
+      " wrong with the highest probability: true → predicted (probability); row: the image's row in its split."
+                         : "No finished trial.");
+  for (const g of data.mistakes) {
+    root.append(el("h3", {}, "Trial " + g.id + (g.split ? ", on the " + g.split + " split" : "") + ": " +
+                                g.items.length + " mistake" + (g.items.length === 1 ? "" : "s")));
+    if (g.note) root.append(el("p", { class: "note" }, g.note));
+    const shown = g.items.filter((m) => m.image);
+    if (shown.length) {
+      const wall = el("div", { class: "gallery" });
+      root.append(wall);
+      for (const m of shown) {
+        const img = el("img", { alt: "row " + m.row + ": " + m.true + " predicted as " + m.predicted });
+        pending.push(new Promise((resolve, reject) => {
+          img.onload = () => { images++; resolve(); };
+          img.onerror = () => reject(new Error("the image of row " + m.row + " did not load"));
+        }));
+        img.src = m.image;
+        wall.append(el("figure", {}, img,
+          el("figcaption", {}, m.true + " → " + m.predicted + " (" + fmt(m.probability, 2) + ")", el("br"), "row " + m.row)));
+      }
+    }
+    if (g.items.length && shown.length < g.items.length) {
+      root.append(table(["row", "true", "predicted", "probability"],
+        g.items.map((m) => [m.row, m.true, m.predicted, fmt(m.probability, 4)]), [true, true, true, true]));
+    }
+  }
+
   // --- worker timeline ---
   section("Worker timeline",
     bars.length ? "Which rank ran which trial when (seconds since the first start); gaps are idle time."
@@ -276,6 +308,7 @@
     results.filter((r) => r.status === "rejected").forEach((r) => window.sweepErrors.push("plot failed: " + r.reason));
     document.body.setAttribute("data-plots", String(made));
     document.body.setAttribute("data-drawn", String(drawn));
+    document.body.setAttribute("data-images", String(images));
     document.body.setAttribute("data-errors", JSON.stringify(window.sweepErrors));
     document.body.setAttribute("data-state", "done");
   });

@@ -133,9 +133,12 @@ void parse_export(CliCommand& c, const std::vector<std::string>& args) {
 void parse_report(CliCommand& c, const std::vector<std::string>& args) {
   po::options_description d;
   d.add_options()("out,o", po::value(&c.out), "file")("by", po::value(&c.by), "metric")(
-      "top", po::value(&c.top), "rows")("title", po::value(&c.title), "title");
+      "top", po::value(&c.top), "rows")("title", po::value(&c.title), "title")(
+      "mistakes", po::value(&c.mistakes), "trials with a gallery");
   if (!parse_file_command(c, args, d)) return;
   if (c.files.empty()) throw UsageError("report: missing the results file argument");
+  if (c.mistakes < -1) throw UsageError("--mistakes must be 0 or more");
+  if (c.mistakes == -1) c.mistakes = 1;
   if (c.out.empty()) c.out = default_report_path(c.files.front());
 }
 
@@ -167,10 +170,21 @@ void parse_predict(CliCommand& c, const std::vector<std::string>& args) {
   po::options_description d;
   d.add_options()("help,h", "show help")("model", po::value(&c.model), "checkpoint")(
       "from", po::value(&c.from), "results file")("data", po::value(&c.data), "data")(
-      "out,o", po::value(&c.out), "CSV file")("threads", po::value(&c.threads), "threads");
+      "out,o", po::value(&c.out), "CSV file")("threads", po::value(&c.threads), "threads")(
+      "mistakes", po::value(&c.mistakes), "most confident mistakes");
   po::variables_map vm;
   if (!parse_named_options(c, args, d, vm)) return;
   if (c.threads < 0) throw UsageError("--threads must be positive");
+  if (vm.count("mistakes")) {
+    if (c.mistakes < 1 || c.mistakes > 100000) {
+      throw UsageError("--mistakes must be 1 to 100000");
+    }
+    if (c.out.empty()) {
+      throw UsageError("predict --mistakes N needs -o DIR: the folder its CSV and images go to");
+    }
+  } else {
+    c.mistakes = 0;
+  }
   if (c.model.empty() == c.from.empty()) {
     throw UsageError("predict: give either --model CHECKPOINT or --from RESULTS.h5");
   }
@@ -258,19 +272,23 @@ std::string usage_text() {
          "  sweep export FILE.h5... [--format csv|json] [-o PATH] [--curves]\n"
          "      the trials (--curves: per-epoch rows) as CSV or JSON, to PATH or stdout\n"
          "  sweep report FILE.h5... [-o PATH.html] [--by METRIC] [--top N] [--title TEXT]\n"
+         "                [--mistakes N]\n"
          "      one self-contained HTML page (opens offline): summary, top trials, METRIC per\n"
-         "      key, importance, parallel coordinates, learning curves, confusion, timeline\n"
+         "      key, importance, parallel coordinates, learning curves, confusion, the most\n"
+         "      confident mistakes of the N best trials as images (default 1), timeline\n"
          "  sweep merge OUT.h5 FILE.h5...\n"
          "      write the distinct trials of several results files (e.g. shards) to a new file\n"
          "  sweep status GRID.ini FILE.h5... [--KEY=VALUE ...]\n"
          "      how many of the grid's trials the files hold: done, failed, missing, per "
          "file/shard\n"
          "  sweep predict (--model CKPT.pt | --from FILE.h5) --data PATH [-o PREDS.csv]\n"
-         "                [--threads N]\n"
+         "                [--threads N] [--mistakes N -o DIR]\n"
          "      apply a kept model (--from: the best checkpoint kept by run --keep-best) to an\n"
          "      IDX folder, a CSV or an image cache's test split; print accuracy, F1 and the\n"
          "      confusion when it has labels, and write one prediction per image (Kaggle\n"
-         "      `ImageId,Label` without labels)\n"
+         "      `ImageId,Label` without labels); --mistakes N: the N most confident wrong\n"
+         "      predictions as DIR/mistakes.csv and PNG images, predictions in "
+         "DIR/predictions.csv\n"
          "  sweep prepare --images DIR [--labels CSV [--task grade|binary]] --size S\n"
          "                --out CACHE.h5 [--lcn [--lcn-sigma X]] [--val F] [--test F]\n"
          "                [--split-seed N]\n"

@@ -55,10 +55,11 @@ struct CliCommand {
   std::string by;                   // rank, report: --by
   std::size_t top = 10;             // rank, report: --top
   std::string title;                // report: --title
-  std::string where;                // rank: --where "key=value,..."
-  std::string group_by;             // rank: --group-by KEY
-  std::string format = "csv";       // export: --format csv|json
-  bool curves = false;              // export: --curves
+  int mistakes = -1;     // report: --mistakes trials with a gallery (-1: 1); predict: --mistakes N
+  std::string where;     // rank: --where "key=value,..."
+  std::string group_by;  // rank: --group-by KEY
+  std::string format = "csv";                                  // export: --format csv|json
+  bool curves = false;                                         // export: --curves
   std::vector<std::pair<std::string, std::string>> overrides;  // run, plan: --key=value
   std::string command_line;  // argv joined, stored in the results file
   std::string help;          // text for kHelp

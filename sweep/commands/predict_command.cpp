@@ -95,14 +95,41 @@ bool ends_with(const std::string& s, const std::string& tail) {
 
 // An image cache (*.h5) is read here and its test split predicted (its validation split, else
 // its training split, when it has no test split); anything else the worker reads.
-worker::Predictions predict_on(const std::string& checkpoint, const std::string& data) {
-  if (!ends_with(data, ".h5")) return worker::predict_data(checkpoint, data);
+worker::Predictions predict_on(const std::string& checkpoint, const std::string& data,
+                               std::int64_t mistakes) {
+  if (!ends_with(data, ".h5")) return worker::predict_data(checkpoint, data, mistakes);
   const worker::SplitImages s = load_split_images(data);
   const bool test = s.test.count > 0, val = s.val.count > 0;
   const worker::RawImages& raw = test ? s.test : val ? s.val : s.train;
   const std::string split = test ? "test" : val ? "validation" : "training";
   return worker::predict_images(checkpoint, raw,
-                                "image cache " + data + ", its " + split + " split");
+                                "image cache " + data + ", its " + split + " split", mistakes);
+}
+
+// "mistake-03-row-1234.png": the file of the `rank`-th (from 1) mistake, of image row `row`.
+std::string mistake_file(std::size_t rank, std::int64_t row) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "mistake-%02zu-row-%lld.png", rank, static_cast<long long>(row));
+  return buf;
+}
+
+// Writes DIR/predictions.csv, DIR/mistakes.csv and one PNG per mistake (--mistakes N -o DIR).
+void write_mistakes(const std::string& dir, const worker::Predictions& p) {
+  std::filesystem::create_directories(dir);
+  write_whole_file(dir + "/predictions.csv", predictions_csv(p));
+  std::string csv = "rank,row,image_id,true_label,predicted,probability,file\n";
+  for (std::size_t i = 0; i < p.mistakes.size(); ++i) {
+    const Mistake& m = p.mistakes[i];
+    const std::string file = mistake_file(i + 1, m.row);
+    const std::vector<std::uint8_t>& png = p.mistake_pngs[i];
+    write_whole_file(dir + "/" + file, std::string(png.begin(), png.end()));
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%zu,%lld,%lld,%d,%d,%.17g,%s\n", i + 1,
+                  static_cast<long long>(m.row), static_cast<long long>(m.row + 1), m.true_label,
+                  m.predicted, m.probability, file.c_str());
+    csv += buf;
+  }
+  write_whole_file(dir + "/mistakes.csv", csv);
 }
 
 }  // namespace
@@ -111,7 +138,10 @@ int predict_command(const CliCommand& cmd) {
   const std::string checkpoint = cmd.model.empty() ? best_kept_checkpoint(cmd.from) : cmd.model;
   // --threads: the trial's own count reproduces its stored metrics to the last digit.
   if (cmd.threads > 0) worker::configure_runtime(cmd.threads);
-  const worker::Predictions p = predict_on(checkpoint, cmd.data);
+  const worker::Predictions p = predict_on(checkpoint, cmd.data, cmd.mistakes);
+  if (cmd.mistakes > 0 && p.labels.empty()) {
+    throw DataError(cmd.data + ": has no labels, so no prediction can be called a mistake");
+  }
   std::cout << "model: " << checkpoint << " (trial " << trial_id_hex(p.trial_id) << ", epoch "
             << p.epoch << ", validation accuracy " << fmt(p.val_acc) << ")\n";
   std::cout << "normalization: " << p.normalization << " (pixels on the 0-1 scale)\n";
@@ -123,7 +153,12 @@ int predict_command(const CliCommand& cmd) {
     if (p.classes > 2) std::cout << "  quadratic weighted kappa " << fmt(p.qwk);
     std::cout << "\n" << confusion_text(p);
   }
-  if (!cmd.out.empty()) {
+  if (cmd.mistakes > 0) {
+    write_mistakes(cmd.out, p);
+    std::cout << "mistakes: the " << p.mistakes.size() << " most confident in " << cmd.out
+              << "/mistakes.csv with their images; predictions in " << cmd.out
+              << "/predictions.csv\n";
+  } else if (!cmd.out.empty()) {
     write_whole_file(cmd.out, predictions_csv(p));
     std::cout << "predictions: " << cmd.out
               << (p.labels.empty() ? " (ImageId,Label: the Kaggle submission format)" : "") << "\n";

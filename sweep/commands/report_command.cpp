@@ -1,4 +1,5 @@
 // `sweep report`: one self-contained HTML page of one or more results files.
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 
@@ -8,6 +9,7 @@
 #include "results/store.h"
 #include "sweep/commands/commands.h"
 #include "sweep/commands/whole_file.h"
+#include "sweep/data/mistake_images.h"
 
 namespace sweep {
 
@@ -21,6 +23,9 @@ int report_command(const CliCommand& cmd) {
   o.by = cmd.by;
   o.top = cmd.top;
   o.title = cmd.title;
+  o.galleries = static_cast<std::size_t>(std::max(0, cmd.mistakes));
+  MistakeImageReader reader;
+  o.mistake_images = [&reader](const results::StoredTrial& t) { return reader(t); };
   if (o.title.empty()) {
     o.title = "sweep report: " + cmd.files.front();
     if (cmd.files.size() > 1) o.title += " and " + std::to_string(cmd.files.size() - 1) + " more";

@@ -151,6 +151,13 @@ Bytes encode_result(const TrialResult& x) {
   w.put(x.num_classes);
   w.put<std::uint32_t>(static_cast<std::uint32_t>(x.confusion.size()));
   for (auto c : x.confusion) w.put(c);
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(x.mistakes.size()));
+  for (const Mistake& m : x.mistakes) {
+    w.put(m.row);
+    w.put(m.true_label);
+    w.put(m.predicted);
+    w.put(m.probability);
+  }
   w.put(x.eval_split);
   w.put(x.epochs_run);
   for (double v :
@@ -192,6 +199,14 @@ TrialResult decode_result(const Bytes& bytes) {
   x.num_classes = r.get<std::int32_t>();
   for (std::uint32_t i = 0, n = count(r, 8); i < n; ++i) {
     x.confusion.push_back(r.get<std::int64_t>());
+  }
+  for (std::uint32_t i = 0, n = count(r, 8 + 4 + 4 + 8); i < n; ++i) {
+    Mistake m;
+    m.row = r.get<std::int64_t>();
+    m.true_label = r.get<std::int32_t>();
+    m.predicted = r.get<std::int32_t>();
+    m.probability = r.get<double>();
+    x.mistakes.push_back(m);
   }
   x.eval_split = r.str();
   x.epochs_run = r.get<std::int32_t>();

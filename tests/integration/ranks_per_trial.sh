@@ -41,6 +41,14 @@ assert abs(ta["test_acc"] - tb["test_acc"]).max() <= 0.005, (ta["test_acc"], tb[
 ea = np.sort(a["epochs"][:], order=["trial_id", "epoch"]); eb = np.sort(b["epochs"][:], order=["trial_id", "epoch"])
 rel = abs(ea["train_loss"] - eb["train_loss"]) / ea["train_loss"]
 assert rel.max() < 1e-4, rel
+# The most confident mistakes, gathered from every member: as many, most confident first, and
+# mostly the same images as one rank's (the weights agree to about 1e-4).
+ma = a["mistakes"][:]; mb = b["mistakes"][:]
+for tid in ta["trial_id"]:
+    ra = ma[ma["trial_id"] == tid]; rb = mb[mb["trial_id"] == tid]
+    assert len(rb) == len(ra) > 0, (len(ra), len(rb))
+    assert (np.diff(rb["probability"]) <= 0).all(), rb["probability"]
+    assert len(set(ra["row"]) & set(rb["row"])) >= len(ra) // 2, (ra["row"], rb["row"])
 print(f"ranks_per_trial: {sys.argv[2]} as {sys.argv[1]}: train loss within {rel.max():.1e}, test accuracy {tb['test_acc']}")
 PY
 }

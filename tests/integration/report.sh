@@ -18,7 +18,8 @@ shards=(r.shard-1-of-2.h5 r.shard-2-of-2.h5)
 
 # render NAME: opens NAME.html in headless Chromium; NAME.dom is the page after it ran, NAME.png
 # a screenshot, NAME.console what the page logged. Fails on an error the page recorded or
-# logged, or a plot that did not draw; prints the number of plots.
+# logged (an image that did not load is one), or a plot that did not draw; prints the number of
+# plots and writes the number of gallery images loaded to NAME.images.
 render() {
   local name=$1 flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
     --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars
@@ -42,6 +43,7 @@ assert attrs["data-plots"] == attrs["data-drawn"], f"{name}: {attrs['data-drawn'
 console = [l for l in open(name + ".console") if ":CONSOLE" in l]
 bad = [l for l in console if re.search(r"Uncaught|Error|Refused|blocked", l)]
 assert not bad, f"{name}: console errors: {bad}"
+open(name + ".images", "w").write(attrs["data-images"] + "\n")
 print(attrs["data-plots"])
 PY
 }
@@ -58,6 +60,7 @@ grep -q "Content-Security-Policy\" content=\"default-src 'none'" both.html || fa
 plots=$(render both)
 # 2 swept keys, importance, parallel coordinates, 2 learning-curve plots, confusion, timeline
 [ "$plots" -eq 8 ] || fail "both: $plots plots, expected 8"
+[ "$(cat both.images)" -eq 32 ] || fail "both: $(cat both.images) of the best trial's 32 mistakes shown"
 page_data both.html > both.json
 "$SWEEP" export "${shards[@]}" --format json > export.json
 "$SWEEP" rank "${shards[@]}" --top 0 > rank.log
@@ -90,6 +93,12 @@ assert d["confusion"]["id"] == ranked[0] and len(d["confusion"]["matrix"]) == 10
 lanes = {b["lane"] for b in d["timeline"]["bars"]}
 assert len(d["timeline"]["bars"]) == 6 and len(lanes) == 3, lanes  # 2 worker ranks + 1 lone rank
 assert all(b["end"] >= b["start"] >= 0 for b in d["timeline"]["bars"])
+g = d["mistakes"]
+assert len(g) == 1 and g[0]["id"] == ranked[0] and g[0]["split"] == "test" and g[0]["note"] == "", g
+items = g[0]["items"]
+assert len(items) == 32 and all(m["image"].startswith("data:image/png;base64,") for m in items), len(items)
+assert all(m["true"] != m["predicted"] for m in items)
+assert [m["probability"] for m in items] == sorted((m["probability"] for m in items), reverse=True)
 print("report: page data match rank and export (6 trials, 2 shards, 3 timeline lanes)")
 PY
 
@@ -107,7 +116,40 @@ grep -q "<title>failed &lt;only&gt;</title>" bad.html || fail "bad: the title is
 page_data bad.html | "$PY" -c 'import json, sys; d = json.load(sys.stdin); assert d["summary"]["failed"] == 2 and d["best"] is None and d["top"] == [], d["summary"]'
 echo "report: an empty file and a file of failed trials render with notes"
 
-# 3. Bad input: exit 2 and nothing written.
+# 3. The most confident mistakes: the stored ones are what predict finds with the trial's
+# checkpoint; the report shows them as images, and when the data set has moved, says so and
+# lists them without images.
+printf 'dataset = csv\ntrain_csv = train.csv\ntest_csv = test.csv\nepochs = 2\nfilters = 4\ndense_units = 16\nmistakes = 8\n' > good.ini
+"$SWEEP" run good.ini --threads 1 --keep-best 1 -q > good.log 2>&1 || { cat good.log; fail "good.ini"; }
+"$SWEEP" predict --from good.h5 --data test.csv --threads 1 --mistakes 8 -o mk > mk.log 2>&1 || { cat mk.log; fail "predict --mistakes"; }
+"$PY" - <<'PY'
+import csv, h5py
+stored = h5py.File("good.h5", "r")["mistakes"][:]
+found = list(csv.DictReader(open("mk/mistakes.csv")))
+assert len(stored) == len(found) == 8, (len(stored), len(found))
+for s, f in zip(stored, found):
+    assert (int(f["row"]), int(f["true_label"]), int(f["predicted"])) == (s["row"], s["true_label"], s["pred_label"]), (s, f)
+    assert float(f["probability"]) == s["probability"], (s, f)
+    assert open("mk/" + f["file"], "rb").read(8) == b"\x89PNG\r\n\x1a\n", f["file"]
+rows = list(csv.DictReader(open("mk/predictions.csv")))
+assert len(rows) == 100 and all(r["Label"] != r["TrueLabel"] for r in rows if int(r["ImageId"]) - 1 in set(stored["row"]))
+print("mistakes: the 8 stored equal predict's with the kept checkpoint (rows, classes, probabilities)")
+PY
+"$SWEEP" report good.h5 -o good.html > /dev/null
+render good > /dev/null
+[ "$(cat good.images)" -eq 8 ] || fail "good: $(cat good.images) of 8 mistakes shown"
+mkdir -p moved && mv train.csv test.csv moved/
+"$SWEEP" report good.h5 -o moved.html > /dev/null || fail "a moved data set made the report fail"
+render moved > /dev/null
+[ "$(cat moved.images)" -eq 0 ] || fail "moved: images shown"
+grep -q "cannot be read where the results file says" moved.dom || fail "moved: no note"
+[ "$(grep -o '<td class="num">' moved.dom | wc -l)" -ge 32 ] || fail "moved: the mistakes are not listed"
+mv moved/train.csv moved/test.csv .
+expect_exit 2 "$SWEEP" predict --from good.h5 --data test.csv --mistakes 8
+expect_err "needs -o DIR"
+echo "report: galleries of mistakes, predict --mistakes, and a moved data set"
+
+# 4. Bad input: exit 2 and nothing written.
 expect_exit 2 "$SWEEP" report missing.h5 -o m.html
 [ ! -e m.html ] || fail "a missing input wrote m.html"
 expect_exit 2 "$SWEEP" report "${shards[@]}" -o m.html --by colour

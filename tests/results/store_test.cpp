@@ -44,6 +44,7 @@ TrialResult ok_result(std::uint64_t id) {
   r.macro_f1 = 0.78;
   r.num_classes = 2;
   r.confusion = {40, 10, 11, 39};
+  r.mistakes = {{17, 1, 0, 0.96875}, {4, 0, 1, 0.75}};
   r.eval_split = "test";
   r.epochs_run = 2;
   r.wall_seconds = 4.5;
@@ -97,6 +98,7 @@ TEST(Store, RoundTripOfTrialsEpochsConfusionAndAttributes) {
   EXPECT_EQ(a.test_acc, want.test_acc);
   EXPECT_EQ(a.macro_f1, want.macro_f1);
   EXPECT_EQ(a.confusion, want.confusion);
+  EXPECT_EQ(a.mistakes, want.mistakes);
   EXPECT_EQ(a.eval_split, "test");
   ASSERT_EQ(a.epochs.size(), 2u);
   EXPECT_EQ(a.epochs[1].val_acc, 0.8);
@@ -138,6 +140,8 @@ TEST(Store, RetriedTrialKeepsItsOwnDetailsAndTheBestCopyWins) {
   EXPECT_EQ(rows[1].result.epochs.size(), 2u);
   EXPECT_EQ(rows[0].result.confusion, std::vector<std::int64_t>{});
   EXPECT_EQ(rows[1].result.confusion, (std::vector<std::int64_t>{40, 10, 11, 39}));
+  EXPECT_TRUE(rows[0].result.mistakes.empty());  // the retry's mistakes stay with its row
+  EXPECT_EQ(rows[1].result.mistakes.size(), 2u);
   const std::vector<StoredTrial> best = best_per_trial(rows);
   ASSERT_EQ(best.size(), 1u);
   EXPECT_EQ(best[0].result.status, Status::kOk);

@@ -49,6 +49,17 @@ TEST_F(TrainerTest, LearnsAndRecordsEverything) {
   for (auto c : r.confusion) total += c;
   EXPECT_EQ(total, 150);  // the test set
   EXPECT_EQ(r.eval_split, "test");
+  // The most confident mistakes (at most the key's 32): wrong, on test rows, most confident
+  // first, as many as the confusion matrix's off-diagonal cells when fewer.
+  std::int64_t wrong = total - r.confusion[0] - r.confusion[4] - r.confusion[8];
+  EXPECT_EQ(static_cast<std::int64_t>(r.mistakes.size()), std::min<std::int64_t>(wrong, 32));
+  for (std::size_t i = 0; i < r.mistakes.size(); ++i) {
+    const Mistake& m = r.mistakes[i];
+    EXPECT_NE(m.true_label, m.predicted);
+    EXPECT_TRUE(m.row >= 0 && m.row < 150) << m.row;
+    EXPECT_GT(m.probability, 1.0 / 3 - 1e-9);  // the largest of 3 probabilities
+    if (i > 0) EXPECT_LE(m.probability, r.mistakes[i - 1].probability);
+  }
   EXPECT_FALSE(std::isnan(r.macro_f1));
   EXPECT_GT(r.train_samples_per_s, 0);
   EXPECT_EQ(r.rank, 4);

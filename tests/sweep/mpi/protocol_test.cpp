@@ -32,6 +32,7 @@ TEST(Protocol, ResultRoundTripKeepsEveryField) {
   r.checkpoint = "x.h5.checkpoints/000000000000002a.pt";
   r.num_classes = 2;
   r.confusion = {5, 1, 2, 7};
+  r.mistakes = {{17, 1, 0, 0.96875}, {3, 0, 1, 0.5}};
   r.eval_split = "test";
   r.epochs_run = 2;
   r.wall_seconds = 3.5;
@@ -57,6 +58,7 @@ TEST(Protocol, ResultRoundTripKeepsEveryField) {
   EXPECT_EQ(b.best_epoch, 1);
   EXPECT_EQ(b.checkpoint, r.checkpoint);
   EXPECT_EQ(b.confusion, r.confusion);
+  EXPECT_EQ(b.mistakes, r.mistakes);
   EXPECT_EQ(b.eval_split, "test");
   EXPECT_EQ(b.rank, 3);
   EXPECT_EQ(b.threads, 2);
