@@ -26,6 +26,7 @@ constexpr int kFormatVersion = 1;
 constexpr std::size_t kTrialsChunkRows = 64;
 constexpr std::size_t kDetailChunkRows = 1024;
 constexpr std::size_t kConfusionChunkRows = 4096;
+constexpr std::size_t kReadBlockRows = 4096;  // trial rows read at a time
 
 // Throws StoreMissingError when `path` is missing, StoreFormatError when it is not an HDF5 file.
 void check_exists(const std::string& path) {
@@ -216,57 +217,38 @@ void Store::append(const std::vector<Item>& items) {
 
 bool Store::recovered() const { return file_->recovered; }
 
-std::vector<StoredTrial> Store::read_trials() const {
+std::vector<StoredTrial> Store::read_trials(Details details) const {
   const RowLayout& tl = trials_layout();
-  std::size_t n = 0;
-  std::vector<char> rows = read_rows(file_->get(), "trials", tl, &n);
   // Files of earlier versions lack auc and qwk: absent, not 0.
-  const bool has_metrics_v2 = has_column(file_->get(), "trials", "auc");
+  const TrialRowReader reader(has_column(file_->get(), "trials", "auc"));
+  const std::size_t n = row_count(file_->get(), "trials");
   std::vector<StoredTrial> out(n);
   std::vector<bool> unwritten(n, false);  // rows an interrupted append left without data
   // Details name their trial row; files of sweep 0.1.0 only name the trial id.
   std::map<std::uint64_t, std::size_t> by_id;
-  for (std::size_t i = 0; i < n; ++i) {
-    const char* row = rows.data() + i * tl.row_size();
-    StoredTrial& t = out[i];
-    TrialResult& r = t.result;
-    auto f = [&](const char* name) { return tl.get_f64(row, tl.index_of(name)); };
-    auto s = [&](const char* name) { return tl.get_text(row, tl.index_of(name)); };
-    r.trial_id = tl.get_u64(row, 0);
-    unwritten[i] = s("status").empty();
-    try {
-      r.status = status_from_name(s("status"));
-    } catch (const std::invalid_argument&) {
-      r.status = Status::kFailed;
+  // In blocks: the packed rows of a large file are never all in memory at once.
+  for (std::size_t first = 0; first < n; first += kReadBlockRows) {
+    std::size_t got = 0;
+    const std::vector<char> rows =
+        read_row_range(file_->get(), "trials", tl, first, kReadBlockRows, &got);
+    for (std::size_t j = 0; j < got; ++j) {
+      const std::size_t i = first + j;
+      TrialResult& r = out[i].result;
+      unwritten[i] = !reader.read(rows.data() + j * tl.row_size(), out[i]);
+      if (details == Details::kAll) {
+        r.confusion.assign(static_cast<std::size_t>(std::max(0, r.num_classes * r.num_classes)), 0);
+        by_id[r.trial_id] = i;
+      }
     }
-    r.message = s("message");
-    for (const auto& k : known_keys())
-      t.params.emplace_back(k.name, tl.get_text(row, tl.index_of(k.name)));
-    r.val_loss = f("val_loss");
-    r.val_acc = f("val_acc");
-    r.test_loss = f("test_loss");
-    r.test_acc = f("test_acc");
-    r.macro_f1 = f("macro_f1");
-    r.auc = has_metrics_v2 ? f("auc") : TrialResult::kNaN;
-    r.qwk = has_metrics_v2 ? f("qwk") : TrialResult::kNaN;
-    r.best_epoch = static_cast<std::int32_t>(f("best_epoch"));
-    r.checkpoint = s("checkpoint");
-    r.num_classes = static_cast<std::int32_t>(f("num_classes"));
-    r.eval_split = s("eval_split");
-    r.epochs_run = static_cast<std::int32_t>(f("epochs_run"));
-    r.rung = static_cast<std::int32_t>(f("rung"));
-    r.wall_seconds = f("wall_seconds");
-    r.train_samples_per_s = f("train_samples_per_s");
-    r.sync_seconds = f("sync_seconds");  // 0 in files of earlier versions
-    r.rank = static_cast<std::int32_t>(f("rank"));
-    r.threads = static_cast<std::int32_t>(f("threads"));
-    r.host = s("host");
-    r.device = s("device");
-    r.started_unix = f("started_unix");
-    r.finished_unix = f("finished_unix");
-    r.confusion.assign(static_cast<std::size_t>(std::max(0, r.num_classes * r.num_classes)), 0);
-    by_id[r.trial_id] = i;
   }
+  auto written = [&] {
+    std::vector<StoredTrial> kept;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!unwritten[i]) kept.push_back(std::move(out[i]));
+    }
+    return kept;
+  };
+  if (details == Details::kNone) return written();
   // The trial row that detail row `p` of `layout` belongs to, or n when it has none.
   auto owner = [&](const RowLayout& layout, const char* p, bool by_row) -> std::size_t {
     if (by_row) {
@@ -309,11 +291,7 @@ std::vector<StoredTrial> Store::read_trials() const {
     if (t >= 0 && pr >= 0 && t < k && pr < k) r.confusion[t * k + pr] = cl.get_i64(p, 4);
   }
   read_mistake_rows(file_->get(), out);
-  std::vector<StoredTrial> written;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!unwritten[i]) written.push_back(std::move(out[i]));
-  }
-  return written;
+  return written();
 }
 
 std::map<std::uint64_t, Status> Store::stored_status() const {

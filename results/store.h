@@ -65,8 +65,13 @@ class Store {
   // written whole and drops the rest. Throws StoreError.
   void append(const std::vector<Item>& items);
 
-  // All trials with their epochs and confusion matrices, in file order. Throws StoreError.
-  std::vector<StoredTrial> read_trials() const;
+  // What read_trials reads besides the trials table.
+  enum class Details {
+    kAll,   // epochs, confusion matrices and mistakes (the report, curves, successive halving)
+    kNone,  // the trials table only (rank, export, status lines): much less to read
+  };
+  // All trials, with their details as `details` says, in file order. Throws StoreError.
+  std::vector<StoredTrial> read_trials(Details details = Details::kAll) const;
   // Every stored trial id with its best stored status (see best_per_trial). Throws StoreError.
   std::map<std::uint64_t, Status> stored_status() const;
   // True when open_append found the file as a killed writer left it (and repaired it).

@@ -131,4 +131,74 @@ void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const 
   l.set_str(row, l.index_of("device"), r.device);
 }
 
+TrialRowReader::TrialRowReader(bool has_metrics_v2) : has_metrics_v2_(has_metrics_v2) {
+  const RowLayout& l = trials_layout();
+  for (const auto& k : known_keys()) key_cols_.push_back(l.index_of(k.name));
+  status_ = l.index_of("status");
+  message_ = l.index_of("message");
+  val_loss_ = l.index_of("val_loss");
+  val_acc_ = l.index_of("val_acc");
+  test_loss_ = l.index_of("test_loss");
+  test_acc_ = l.index_of("test_acc");
+  macro_f1_ = l.index_of("macro_f1");
+  auc_ = l.index_of("auc");
+  qwk_ = l.index_of("qwk");
+  best_epoch_ = l.index_of("best_epoch");
+  checkpoint_ = l.index_of("checkpoint");
+  num_classes_ = l.index_of("num_classes");
+  eval_split_ = l.index_of("eval_split");
+  epochs_run_ = l.index_of("epochs_run");
+  rung_ = l.index_of("rung");
+  wall_seconds_ = l.index_of("wall_seconds");
+  train_samples_per_s_ = l.index_of("train_samples_per_s");
+  sync_seconds_ = l.index_of("sync_seconds");
+  rank_ = l.index_of("rank");
+  threads_ = l.index_of("threads");
+  host_ = l.index_of("host");
+  device_ = l.index_of("device");
+  started_unix_ = l.index_of("started_unix");
+  finished_unix_ = l.index_of("finished_unix");
+}
+
+bool TrialRowReader::read(const char* row, StoredTrial& t) const {
+  const RowLayout& l = trials_layout();
+  TrialResult& r = t.result;
+  auto f = [&](int col) { return l.get_f64(row, col); };
+  auto s = [&](int col) { return l.get_text(row, col); };
+  r.trial_id = l.get_u64(row, 0);
+  try {
+    r.status = status_from_name(s(status_));
+  } catch (const std::invalid_argument&) {
+    r.status = Status::kFailed;
+  }
+  r.message = s(message_);
+  t.params.reserve(key_cols_.size());
+  for (std::size_t k = 0; k < key_cols_.size(); ++k) {
+    t.params.emplace_back(known_keys()[k].name, l.get_text(row, key_cols_[k]));
+  }
+  r.val_loss = f(val_loss_);
+  r.val_acc = f(val_acc_);
+  r.test_loss = f(test_loss_);
+  r.test_acc = f(test_acc_);
+  r.macro_f1 = f(macro_f1_);
+  r.auc = has_metrics_v2_ ? f(auc_) : TrialResult::kNaN;
+  r.qwk = has_metrics_v2_ ? f(qwk_) : TrialResult::kNaN;
+  r.best_epoch = static_cast<std::int32_t>(f(best_epoch_));
+  r.checkpoint = s(checkpoint_);
+  r.num_classes = static_cast<std::int32_t>(f(num_classes_));
+  r.eval_split = s(eval_split_);
+  r.epochs_run = static_cast<std::int32_t>(f(epochs_run_));
+  r.rung = static_cast<std::int32_t>(f(rung_));
+  r.wall_seconds = f(wall_seconds_);
+  r.train_samples_per_s = f(train_samples_per_s_);
+  r.sync_seconds = f(sync_seconds_);  // 0 in files of earlier versions
+  r.rank = static_cast<std::int32_t>(f(rank_));
+  r.threads = static_cast<std::int32_t>(f(threads_));
+  r.host = s(host_);
+  r.device = s(device_);
+  r.started_unix = f(started_unix_);
+  r.finished_unix = f(finished_unix_);
+  return !s(status_).empty();
+}
+
 }  // namespace sweep::results

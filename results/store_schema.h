@@ -9,7 +9,10 @@
 // run twice (a retry) or of an append cut short by a kill never mix with another row's.
 #pragma once
 
+#include <vector>
+
 #include "core/trial.h"
+#include "results/store.h"
 #include "results/table.h"
 
 namespace sweep::results {
@@ -29,5 +32,45 @@ constexpr std::size_t kHostLen = 64;
 
 // Fills the trials-table row `row` (zeroed, of layout `l`) with `spec`'s column keys and `r`.
 void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const TrialResult& r);
+
+// Reads rows of the trials table (trials_layout()) back into StoredTrials, with the column
+// indices looked up once rather than per row.
+class TrialRowReader {
+ public:
+  // `has_metrics_v2`: the file has the auc and qwk columns (files of earlier versions lack
+  // them: NaN, not 0).
+  explicit TrialRowReader(bool has_metrics_v2);
+  // Fills `t` (params: every known key, in order) from `row`. Returns false for a row that an
+  // append cut short by a kill left unwritten (no status).
+  bool read(const char* row, StoredTrial& t) const;
+
+ private:
+  bool has_metrics_v2_;
+  std::vector<int> key_cols_;
+  int status_ = -1;
+  int message_ = -1;
+  int val_loss_ = -1;
+  int val_acc_ = -1;
+  int test_loss_ = -1;
+  int test_acc_ = -1;
+  int macro_f1_ = -1;
+  int auc_ = -1;
+  int qwk_ = -1;
+  int best_epoch_ = -1;
+  int checkpoint_ = -1;
+  int num_classes_ = -1;
+  int eval_split_ = -1;
+  int epochs_run_ = -1;
+  int rung_ = -1;
+  int wall_seconds_ = -1;
+  int train_samples_per_s_ = -1;
+  int sync_seconds_ = -1;
+  int rank_ = -1;
+  int threads_ = -1;
+  int host_ = -1;
+  int device_ = -1;
+  int started_unix_ = -1;
+  int finished_unix_ = -1;
+};
 
 }  // namespace sweep::results

@@ -1,7 +1,9 @@
 #include "results/table.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <limits>
 
 namespace sweep::results {
 namespace {
@@ -213,6 +215,11 @@ void truncate_rows(hid_t file, const std::string& name, std::size_t count) {
 
 std::vector<char> read_rows(hid_t file, const std::string& name, const RowLayout& layout,
                             std::size_t* count) {
+  return read_row_range(file, name, layout, 0, std::numeric_limits<std::size_t>::max(), count);
+}
+
+std::vector<char> read_row_range(hid_t file, const std::string& name, const RowLayout& layout,
+                                 std::size_t first, std::size_t count, std::size_t* got) {
   Handle ds = open_dataset(file, name);
   Handle ftype(H5Dget_type(ds.get()), H5Tclose, "get type of " + name);
   Handle mtype(H5Tcreate(H5T_COMPOUND, layout.row_size()), H5Tclose,
@@ -222,13 +229,20 @@ std::vector<char> read_rows(hid_t file, const std::string& name, const RowLayout
     Handle m = member_type(c);
     check(H5Tinsert(mtype.get(), c.name.c_str(), c.offset, m.get()), "insert column " + c.name);
   }
-  *count = row_count(file, name);
-  std::vector<char> rows(std::max<std::size_t>(1, *count) * layout.row_size(), 0);
-  if (*count > 0 && H5Tget_nmembers(mtype.get()) > 0) {
-    check(H5Dread(ds.get(), mtype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()),
+  const std::size_t total = row_count(file, name);
+  first = std::min(first, total);
+  *got = std::min(count, total - first);
+  std::vector<char> rows(std::max<std::size_t>(1, *got) * layout.row_size(), 0);
+  if (*got > 0 && H5Tget_nmembers(mtype.get()) > 0) {
+    Handle space(H5Dget_space(ds.get()), H5Sclose, "get space of " + name);
+    const hsize_t start[1] = {first}, n[1] = {*got};
+    check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, n, nullptr),
+          "select rows of " + name);
+    Handle memory(H5Screate_simple(1, n, nullptr), H5Sclose, "memory space for " + name);
+    check(H5Dread(ds.get(), mtype.get(), memory.get(), space.get(), H5P_DEFAULT, rows.data()),
           "read table " + name);
   }
-  rows.resize(*count * layout.row_size());
+  rows.resize(*got * layout.row_size());
   return rows;
 }
 

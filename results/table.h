@@ -81,6 +81,11 @@ class TableAppender {
 std::vector<char> read_rows(hid_t file, const std::string& name, const RowLayout& layout,
                             std::size_t* count);
 
+// As read_rows, rows first .. first + count - 1 only (clamped to the rows there are); `*got` is
+// how many were read.
+std::vector<char> read_row_range(hid_t file, const std::string& name, const RowLayout& layout,
+                                 std::size_t first, std::size_t count, std::size_t* got);
+
 // Number of rows in dataset `name`. Throws StoreError.
 std::size_t row_count(hid_t file, const std::string& name);
 

@@ -11,7 +11,10 @@ namespace sweep {
 
 int export_command(const CliCommand& cmd) {
   const results::ExportFormat format = results::parse_export_format(cmd.format);
-  const std::string text = results::export_trials(read_all(cmd.files), format, cmd.curves);
+  const std::string text =
+      results::export_trials(read_all(cmd.files, cmd.curves ? results::Store::Details::kAll
+                                                            : results::Store::Details::kNone),
+                             format, cmd.curves);
   if (cmd.out.empty() || cmd.out == "-") {
     std::cout << text;
     return kExitOk;

@@ -28,7 +28,7 @@ std::string best_kept_checkpoint(const std::string& path) {
   std::string best;
   double best_score = -1;
   std::uint64_t best_id = 0;
-  for (const auto& t : store.read_trials()) {
+  for (const auto& t : store.read_trials(results::Store::Details::kNone)) {
     const TrialResult& r = t.result;
     if (r.status != Status::kOk || r.checkpoint.empty()) continue;
     const std::string file = checkpoint_path(dir, r.trial_id);

@@ -94,7 +94,7 @@ Prepared prepare(const CliCommand& cmd, const NodeFacts& facts, int world_size) 
                   << " was not closed cleanly (its writer was killed); repaired, every stored "
                      "trial kept\n";
       }
-      if (p.asha || p.keep) p.stored = p.store->read_trials();
+      if (p.asha || p.keep) p.stored = p.store->read_trials(results::Store::Details::kNone);
       if (!p.asha) {
         done = ids_to_skip(p.store->stored_status(), cmd.retry_failed);
       }
@@ -305,7 +305,8 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
     }
   }
   std::printf("\n");
-  const std::vector<results::StoredTrial> rows = p.store->read_trials();
+  const std::vector<results::StoredTrial> rows =
+      p.store->read_trials(results::Store::Details::kNone);
   std::cout << results::rank_table(rows, results::RankOptions{}) << std::flush;
   if (outcome.stopped() && (asha ? !asha->exhausted() : done < total)) {
     if (asha) {

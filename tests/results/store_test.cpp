@@ -188,6 +188,46 @@ TEST(Store, DetailsOfACutShortAppendAreDroppedOnReopen) {
   EXPECT_EQ(trials[1].result.epochs[1].val_acc, 0.8);
 }
 
+TEST(Store, ACutShortAppendIsFoundFromTheEndOfLargeTables) {
+  // More trials and more orphan rows than one block of the recovery's backward reads (4096).
+  const std::string path = temp_path("big.h5");
+  {
+    Store s = Store::create(path, StoreInfo{});
+    std::vector<TrialSpec> specs;
+    std::vector<TrialResult> results;
+    for (std::uint64_t id = 1; id <= 4200; ++id) {
+      specs.push_back(spec_with(id, "8"));
+      results.push_back(ok_result(id));
+    }
+    std::vector<Store::Item> items;
+    for (std::size_t i = 0; i < specs.size(); ++i) items.push_back({&specs[i], &results[i]});
+    s.append(items);
+  }
+  {
+    Handle f(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, "open");
+    const RowLayout& el = epochs_layout();
+    std::vector<char> rows(el.row_size() * 5000, 0);
+    for (int i = 0; i < 5000; ++i) {
+      el.set_u64(rows.data() + i * el.row_size(), 0, 9999);
+      el.set_i64(rows.data() + i * el.row_size(), el.index_of("trial_row"), 4200);
+    }
+    append_rows(f.get(), "epochs", el, rows.data(), 5000);
+    ASSERT_EQ(row_count(f.get(), "epochs"), 4200u * 2 + 5000);
+  }
+  Store s = Store::open_append(path);
+  s.append(spec_with(9999, "8"), ok_result(9999));  // row 4200, which the orphans name
+  const std::vector<StoredTrial> trials = s.read_trials();
+  ASSERT_EQ(trials.size(), 4201u);
+  EXPECT_EQ(trials.back().result.epochs.size(), 2u);  // the 5000 orphans were dropped
+  EXPECT_EQ(trials.back().result.mistakes, ok_result(9999).mistakes);
+  const std::vector<StoredTrial> lean = s.read_trials(Store::Details::kNone);
+  ASSERT_EQ(lean.size(), 4201u);
+  EXPECT_TRUE(lean.back().result.epochs.empty());
+  EXPECT_TRUE(lean.back().result.confusion.empty());
+  EXPECT_EQ(lean.back().result.test_acc, trials.back().result.test_acc);
+  EXPECT_EQ(lean[4100].param("filters"), "8");
+}
+
 TEST(Store, ReadersSeeAFileWhileItIsWritten) {
   const std::string path = temp_path("r.h5");
   Store w = Store::create(path, StoreInfo{});
