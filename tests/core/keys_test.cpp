@@ -33,6 +33,19 @@ TEST(Keys, EveryKeyHasARowInTheReadmeWithItsDefaultAndUse) {
   }
 }
 
+TEST(Keys, TheReadmeNamesEveryKeyOutsideTheTrialId) {
+  std::ifstream in(SWEEP_README);
+  ASSERT_TRUE(in) << SWEEP_README;
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto at = text.find("Every key\nis part of the trial id except");
+  ASSERT_NE(at, std::string::npos) << "the README lost its sentence on the trial id";
+  const std::string sentence = text.substr(at, text.find('.', at) - at);
+  for (const auto& k : known_keys()) {
+    const bool named = sentence.find("`" + k.name + "`") != std::string::npos;
+    EXPECT_EQ(named, !k.in_id) << k.name << (k.in_id ? " is in the id but named" : " is not");
+  }
+}
+
 TEST(Keys, CanonicalNumbers) {
   const KeySpec* lr = find_key("learning_rate");
   ASSERT_NE(lr, nullptr);
