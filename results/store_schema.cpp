@@ -174,7 +174,9 @@ bool TrialRowReader::read(const char* row, StoredTrial& t) const {
   r.message = s(message_);
   t.params.reserve(key_cols_.size());
   for (std::size_t k = 0; k < key_cols_.size(); ++k) {
-    t.params.emplace_back(known_keys()[k].name, l.get_text(row, key_cols_[k]));
+    // A key that is not a column (e.g. mistakes) has no stored value: "".
+    t.params.emplace_back(known_keys()[k].name,
+                          key_cols_[k] < 0 ? std::string() : l.get_text(row, key_cols_[k]));
   }
   r.val_loss = f(val_loss_);
   r.val_acc = f(val_acc_);

@@ -95,6 +95,7 @@ TEST(Store, RoundTripOfTrialsEpochsConfusionAndAttributes) {
   EXPECT_EQ(trials[0].param("filters"), "8");
   EXPECT_EQ(trials[0].param("learning_rate"), "0.001");
   EXPECT_EQ(trials[0].param("dataset"), "fashion_mnist");
+  EXPECT_EQ(trials[0].param("mistakes"), "");  // a key without a column has no stored value
   EXPECT_EQ(a.test_acc, want.test_acc);
   EXPECT_EQ(a.macro_f1, want.macro_f1);
   EXPECT_EQ(a.confusion, want.confusion);
