@@ -234,6 +234,15 @@ void add_training_keys(std::vector<KeySpec>& keys) {
   keys.push_back(choice_key("precision", "fp32", {"fp32", "bf16"},
                             "bf16: autocast of the forward pass to bfloat16 (fast on CUDA and on "
                             "CPUs with AVX512-BF16/AMX; slow elsewhere)"));
+  KeySpec layout = choice_key(
+      "memory_format", "auto", {"auto", "contiguous", "channels_last"},
+      "layout of conv weights and batches: contiguous (NCHW) or channels_last (NHWC); auto "
+      "follows a fixed rule per model and image size (README); the column memory_format holds "
+      "the layout each trial used");
+  layout.axis = false;
+  layout.in_id = false;
+  layout.column = false;  // the column `memory_format` holds the layout a trial did use
+  keys.push_back(layout);
   keys.push_back(float_key("val_split", "0.1", 0, 1, false, true,
                            "fraction of the training set held out for validation (0 = none)"));
   KeySpec device = choice_key("device", "auto", {"auto", "cpu", "cuda"},

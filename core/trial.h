@@ -76,6 +76,7 @@ struct TrialResult {
   std::int32_t threads = 0;
   std::string host;
   std::string device;
+  std::string memory_format;  // "contiguous" or "channels_last" (the model's); "" for noop
   double started_unix = 0, finished_unix = 0;
 };
 

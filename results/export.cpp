@@ -64,6 +64,7 @@ std::vector<Field> fields_of(const StoredTrial& t) {
   f.push_back({"threads", r.threads});
   f.push_back({"host", r.host});
   f.push_back({"device", r.device});
+  f.push_back({"memory_format", r.memory_format});
   f.push_back({"started_unix", r.started_unix});
   f.push_back({"finished_unix", r.finished_unix});
   return f;

@@ -47,6 +47,7 @@ RowLayout build_trials() {
   c.push_back(col("threads", ColType::kI32));
   c.push_back(col("host", ColType::kStr, kHostLen));
   c.push_back(col("device", ColType::kStr, kShortLen));
+  c.push_back(col("memory_format", ColType::kStr, kShortLen));
   c.push_back(col("started_unix", ColType::kF64));
   c.push_back(col("finished_unix", ColType::kF64));
   return RowLayout(c);
@@ -129,6 +130,7 @@ void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const 
   l.set_i64(row, l.index_of("threads"), r.threads);
   l.set_str(row, l.index_of("host"), r.host);
   l.set_str(row, l.index_of("device"), r.device);
+  l.set_str(row, l.index_of("memory_format"), r.memory_format);
 }
 
 TrialRowReader::TrialRowReader(bool has_metrics_v2) : has_metrics_v2_(has_metrics_v2) {
@@ -156,6 +158,7 @@ TrialRowReader::TrialRowReader(bool has_metrics_v2) : has_metrics_v2_(has_metric
   threads_ = l.index_of("threads");
   host_ = l.index_of("host");
   device_ = l.index_of("device");
+  memory_format_ = l.index_of("memory_format");
   started_unix_ = l.index_of("started_unix");
   finished_unix_ = l.index_of("finished_unix");
 }
@@ -198,6 +201,7 @@ bool TrialRowReader::read(const char* row, StoredTrial& t) const {
   r.threads = static_cast<std::int32_t>(f(threads_));
   r.host = s(host_);
   r.device = s(device_);
+  r.memory_format = s(memory_format_);  // "" in files of earlier versions
   r.started_unix = f(started_unix_);
   r.finished_unix = f(finished_unix_);
   return !s(status_).empty();

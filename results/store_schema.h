@@ -68,7 +68,7 @@ class TrialRowReader {
   int rank_ = -1;
   int threads_ = -1;
   int host_ = -1;
-  int device_ = -1;
+  int device_ = -1, memory_format_ = -1;
   int started_unix_ = -1;
   int finished_unix_ = -1;
 };

@@ -46,7 +46,7 @@ EvalResult evaluate(ClassifierImpl& model, const ImageSet& set, const torch::Ten
       xb = set.range(s, len, norm);
       yb = set.labels().narrow(0, s, len);
     }
-    torch::Tensor logits = model.forward(xb.to(device)).to(torch::kFloat32);
+    torch::Tensor logits = model.logits(xb.to(device)).to(torch::kFloat32);
     loss_sum += torch::nn::functional::cross_entropy(
                     logits, yb.to(device),
                     torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
@@ -83,7 +83,7 @@ torch::Tensor predict_probabilities(ClassifierImpl& model, const torch::Tensor& 
   for (std::int64_t s = 0; s < x.size(0); s += batch) {
     const std::int64_t len = std::min(batch, x.size(0) - s);
     parts.push_back(
-        torch::softmax(model.forward(x.narrow(0, s, len).to(device)).to(torch::kFloat32), 1).cpu());
+        torch::softmax(model.logits(x.narrow(0, s, len).to(device)).to(torch::kFloat32), 1).cpu());
   }
   if (parts.empty()) return torch::zeros({0, 0});
   return torch::cat(parts, 0);

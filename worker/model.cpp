@@ -5,6 +5,7 @@
 
 #include "core/errors.h"
 #include "worker/cnn.h"
+#include "worker/memory_format.h"
 #include "worker/resnet.h"
 #include "worker/torchscript_net.h"
 #include "worker/vit.h"
@@ -26,10 +27,8 @@ O shaped(const ModelShape& s) {
   return o;
 }
 
-}  // namespace
-
-Classifier make_model(const ModelConfig& m, const ModelShape& s) {
-  check_model(m, s);
+// The model `m.model` names, built in the default (contiguous) memory format.
+Classifier build_model(const ModelConfig& m, const ModelShape& s) {
   if (m.model == "cnn") {
     auto o = shaped<CnnOptions>(s);
     o.filters = m.filters;
@@ -65,7 +64,19 @@ Classifier make_model(const ModelConfig& m, const ModelShape& s) {
   throw std::invalid_argument("key 'model': unknown model '" + m.model + "'");
 }
 
+}  // namespace
+
+Classifier make_model(const ModelConfig& m, const ModelShape& s) {
+  check_model(m, s);
+  const bool channels_last = channels_last_for(m);
+  Classifier model = build_model(m, s);
+  if (channels_last) to_channels_last(*model);
+  model->set_channels_last(channels_last);
+  return model;
+}
+
 void check_model(const ModelConfig& m, const ModelShape& s) {
+  channels_last_for(m);  // throws on a layout that cannot work for this model
   const std::string size = std::to_string(s.rows) + "x" + std::to_string(s.cols);
   if (m.model == "cnn" && (std::min(s.rows, s.cols) >> m.conv_blocks) < 1) {
     throw std::invalid_argument("key 'conv_blocks': " + std::to_string(m.conv_blocks) +

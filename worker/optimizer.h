@@ -19,4 +19,9 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainConfig& c,
 // Sets the learning rate of every parameter group of `opt`.
 void set_learning_rate(torch::optim::Optimizer& opt, double lr);
 
+// Drops the gradients of `opt`'s parameters (PyTorch's zero_grad(set_to_none=True)): the next
+// backward pass stores its gradients instead of adding them to zeros, which gives the same
+// values without filling and adding a buffer per parameter and step.
+void clear_gradients(torch::optim::Optimizer& opt);
+
 }  // namespace sweep::worker

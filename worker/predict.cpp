@@ -10,6 +10,7 @@
 #include "worker/evaluate.h"
 #include "worker/idx_reader.h"
 #include "worker/image_decode.h"
+#include "worker/memory_format.h"
 #include "worker/metrics.h"
 #include "worker/mistakes.h"
 
@@ -69,6 +70,7 @@ Predictions predict_images(const std::string& checkpoint, const RawImages& raw,
     }
   }
   p.normalization = ck.info.norm.describe();
+  p.memory_format = memory_format_name(ck.model->channels_last());
   torch::Tensor x = images_to_tensor(raw, ck.info.norm);
   torch::Tensor prob = predict_probabilities(*ck.model, x);
   auto [conf, pred] = prob.max(1);

@@ -25,6 +25,7 @@ struct Predictions {
   int epoch = 0;
   double val_acc = 0;
   std::string normalization;  // the checkpoint's, e.g. "mean 0.485 0.456 0.406 std 0.229 ..."
+  std::string memory_format;  // the layout the model runs in, as its trial trained
   // With labels and a mistakes count: the most confident wrong predictions (rows: the images'
   // rows in the data read), and each one's image as the bytes of a PNG file.
   std::vector<Mistake> mistakes;

@@ -45,6 +45,11 @@ ModelConfig model_config_of(const TrialSpec& s) {
   m.backbone = s.get("backbone");
   m.freeze_backbone = s.get("freeze") == "backbone";
   m.head_dropout = num_of(s, "head_dropout");
+  // Checkpoints written before the key trained contiguous.
+  m.memory_format = "contiguous";
+  for (const auto& [key, value] : s.params) {
+    if (key == "memory_format") m.memory_format = value;
+  }
   return m;
 }
 

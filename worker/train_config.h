@@ -21,6 +21,7 @@ struct ModelConfig {
   std::string backbone;
   bool freeze_backbone = false;
   double head_dropout = 0;
+  std::string memory_format = "auto";  // auto, contiguous, channels_last (worker/memory_format.h)
 };
 
 struct ScheduleConfig {

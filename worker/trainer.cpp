@@ -136,6 +136,7 @@ std::unique_ptr<TrialTraining> set_up(const TrialSpec& spec, DataCache& cache,
     r.device = device.str();
     data = &cache.get(spec);
     t = std::make_unique<TrialTraining>(spec, *data, device, ctx.group);
+    r.memory_format = t->memory_format();
     if (span.from_epoch > 0) t->restore(span);
   } catch (const std::exception& e) {
     if (ctx.group == nullptr) throw;

@@ -9,6 +9,7 @@
 #include "worker/augment.h"
 #include "worker/autocast.h"
 #include "worker/checkpoint.h"
+#include "worker/memory_format.h"
 #include "worker/optimizer.h"
 
 namespace sweep::worker {
@@ -77,6 +78,10 @@ TrialTraining::TrialTraining(const TrialSpec& spec, const LoadedData& d, torch::
 
 TrialTraining::~TrialTraining() = default;
 
+const char* TrialTraining::memory_format() const {
+  return memory_format_name(model_->channels_last());
+}
+
 bool TrialTraining::has_val() const { return val_rows_.size(0) > 0 || d_.val.defined(); }
 
 EvalResult TrialTraining::evaluate_val(std::int64_t mistakes) {
@@ -143,11 +148,11 @@ std::pair<double, double> TrialTraining::train_epoch(const torch::Tensor& order,
     torch::Tensor xb =
         augment_batch(d_.train.rows(bi, norm_), c_.augment, norm_, aug_gen).to(device_);
     torch::Tensor yb = d_.train.labels().index_select(0, bi).to(device_);
-    opt_->zero_grad();
+    clear_gradients(*opt_);
     torch::Tensor logits;
     {
       Autocast autocast(c_.bf16, device_);
-      logits = model_->forward(xb);
+      logits = model_->logits(xb);
     }
     logits = logits.to(torch::kFloat32);
     torch::Tensor loss = torch::nn::functional::cross_entropy(logits, yb, loss_options);

@@ -60,6 +60,8 @@ class TrialTraining {
   const TrainConfig& config() const { return c_; }
   ClassifierImpl& model() { return *model_; }
   bool has_val() const;
+  // "channels_last" or "contiguous": the memory format the model trains in.
+  const char* memory_format() const;
 
   // The model on the validation images (the data set's own split, else the held-out rows), and
   // on the test images, with the `mistakes` most confident wrong predictions. In a group each

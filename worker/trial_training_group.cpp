@@ -62,7 +62,7 @@ std::pair<double, double> TrialTraining::train_epoch_group(const torch::Tensor& 
     if (failure_.empty() && !stopping) {
       try {
         set_learning_rate(*opt_, schedule_->lr(epoch, step));
-        opt_->zero_grad();
+        clear_gradients(*opt_);
         reducer_->begin();
         if (count > 0) {
           // Augmentation draws for the whole batch, as one rank does, so every image of it is
@@ -74,7 +74,7 @@ std::pair<double, double> TrialTraining::train_epoch_group(const torch::Tensor& 
           yb = d_.train.labels().index_select(0, bi.narrow(0, first, count)).to(device_);
           {
             Autocast autocast(c_.bf16, device_);
-            logits = model_->forward(xb.to(device_));
+            logits = model_->logits(xb.to(device_));
           }
           logits = logits.to(torch::kFloat32);
           // The whole batch's normalizer: its size, or the sum of its class weights.

@@ -145,6 +145,7 @@ int predict_command(const CliCommand& cmd) {
   std::cout << "model: " << checkpoint << " (trial " << trial_id_hex(p.trial_id) << ", epoch "
             << p.epoch << ", validation accuracy " << fmt(p.val_acc) << ")\n";
   std::cout << "normalization: " << p.normalization << " (pixels on the 0-1 scale)\n";
+  std::cout << "memory format: " << p.memory_format << "\n";
   std::cout << "data: " << p.source << ", " << p.predicted.size() << " images, "
             << (p.labels.empty() ? "no labels" : "labelled") << "\n";
   if (!p.labels.empty()) {

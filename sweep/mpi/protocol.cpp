@@ -167,6 +167,7 @@ Bytes encode_result(const TrialResult& x) {
   w.put(x.threads);
   w.put(x.host);
   w.put(x.device);
+  w.put(x.memory_format);
   return w.take();
 }
 
@@ -218,6 +219,7 @@ TrialResult decode_result(const Bytes& bytes) {
   x.threads = r.get<std::int32_t>();
   x.host = r.str();
   x.device = r.str();
+  x.memory_format = r.str();
   r.done();
   return x;
 }

@@ -8,6 +8,7 @@
 # Environment: NP=3 (MPI ranks: a coordinator and 2 workers)  THREADS=1 (per worker)
 #              OUT=quality (folder for the results files, logs and checkpoints)
 #              ONLY=fashion_mnist|mnist (one of the two)
+#              KEYS="--precision=bf16" (grid keys set on the command line, e.g. bf16)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 "$root/jobscripts/build.sh" > /dev/null
@@ -24,7 +25,7 @@ for name in fashion_mnist mnist; do
   rm -rf "$h5" "$h5.checkpoints"
   /usr/bin/time -f "%e s wall, %U s user CPU, %S s system CPU" -o "$OUT/$name.time" \
     mpirun -np "$NP" --oversubscribe --bind-to none "$SWEEP" run "grids/${name}_quality.ini" \
-    --threads "$THREADS" --keep-best 1 -o "$h5" > "$OUT/$name.log" 2>&1
+    --threads "$THREADS" --keep-best 1 -o "$h5" ${KEYS:-} > "$OUT/$name.log" 2>&1
   data=$(grep '^data_dir' "grids/${name}_quality.ini" | sed 's/.*= *//')
   "$SWEEP" predict --from "$h5" --data "$data" > "$OUT/$name.predict.log"
   echo "== $name: $(cat "$OUT/$name.time")"

@@ -38,6 +38,19 @@ def idx(data, name):
     raise SystemExit(f"no {name} in {data}")
 
 
+def load_data(data, subset):
+    """The first `subset` training images and all test images of the IDX set in `data`, normalized
+    with the training images' mean and std: (x, y, x_test, y_test)."""
+    xs = idx(data, "train-images-idx3-ubyte")[:subset]
+    ys = torch.from_numpy(idx(data, "train-labels-idx1-ubyte")[:subset].copy())
+    x = torch.from_numpy(xs.astype(np.float32) / 255.0)
+    mean, std = x.mean(), x.std()
+    x = (x - mean) / std
+    xt = (torch.from_numpy(idx(data, "t10k-images-idx3-ubyte").astype(np.float32) / 255.0) - mean) / std
+    yt = torch.from_numpy(idx(data, "t10k-labels-idx1-ubyte").copy())
+    return x, ys, xt, yt
+
+
 class Cnn(nn.Module):
     def __init__(self, filters, dense, classes=10, dropout=0.25):
         super().__init__()
@@ -75,13 +88,7 @@ def main():
     torch.set_num_interop_threads(1)
     torch.manual_seed(o.seed)
     t_start = time.perf_counter()
-    xs = idx(o.data, "train-images-idx3-ubyte")[: o.subset]
-    ys = torch.from_numpy(idx(o.data, "train-labels-idx1-ubyte")[: o.subset].copy())
-    x = torch.from_numpy(xs.astype(np.float32) / 255.0)
-    mean, std = x.mean(), x.std()
-    x = (x - mean) / std
-    xt = (torch.from_numpy(idx(o.data, "t10k-images-idx3-ubyte").astype(np.float32) / 255.0) - mean) / std
-    yt = torch.from_numpy(idx(o.data, "t10k-labels-idx1-ubyte").copy())
+    x, ys, xt, yt = load_data(o.data, o.subset)
     x, ys, xt, yt = x.to(dev), ys.to(dev), xt.to(dev), yt.to(dev)
     for lr in [float(v) for v in o.lrs.split(",")] if o.lrs else [o.lr]:
         trial(o, lr, x, ys, xt, yt, dev, t_start)

@@ -66,11 +66,16 @@ kept = sorted(os.path.basename(p) for p in glob.glob("models.h5.checkpoints/*"))
 want = sorted(f"{r['trial_id']:016x}.pt" for r in order[:2])
 assert kept == want, (kept, want)
 best = order[0]
-open("best.txt", "w").write(f"{best['trial_id']:016x} {best['test_acc']:.4f}\n")
+# auto: cnn in channels-last, a resnet of width 0.0625 (too narrow for it), vit and a TorchScript
+# backbone contiguous.
+layout = {r["model"].decode(): r["memory_format"].decode() for r in t}
+assert layout == {"cnn": "channels_last", "resnet": "contiguous", "vit": "contiguous",
+                  "torchscript": "contiguous"}, layout
+open("best.txt", "w").write(f"{best['trial_id']:016x} {best['test_acc']:.4f} {best['memory_format'].decode()}\n")
 print("models: 4 models trained;", ", ".join(f"{r['model'].decode()} {r['test_acc']:.3f}" for r in t),
       "; kept", kept)
 PY
-read -r best_id best_acc < best.txt
+read -r best_id best_acc best_layout < best.txt
 
 # predict --from: the best kept trial, on the IDX test set: the stored test accuracy again.
 "$SWEEP" predict --from models.h5 --data "$MNIST" --threads 1 -o preds.csv > predict.log 2>&1 ||
@@ -78,6 +83,7 @@ read -r best_id best_acc < best.txt
 grep -q "trial $best_id" predict.log || { cat predict.log; fail "predict used another trial than $best_id"; }
 grep -q "^accuracy $best_acc " predict.log || { cat predict.log; fail "predict accuracy is not the stored $best_acc"; }
 grep -q "confusion (rows: true label" predict.log || fail "no confusion matrix printed"
+grep -q "^memory format: $best_layout$" predict.log || { cat predict.log; fail "predict ran another layout than the trial's $best_layout"; }
 [ "$(head -1 preds.csv)" = "ImageId,Label,Confidence,TrueLabel" ] || fail "labelled CSV header"
 [ "$(wc -l < preds.csv)" -eq 1997 ] || fail "expected 1996 prediction rows"
 
@@ -120,6 +126,10 @@ expect_exit 2 "$SWEEP" run base.ini --conv_blocks=5 -o bad.h5
 expect_err "key 'conv_blocks': 5 blocks halve a 28x28 image to nothing"
 expect_exit 2 "$SWEEP" run base.ini --model=resnet --depth=50 -o bad.h5
 expect_err "key 'depth': resnet has depth 18 or 34"
+expect_exit 2 "$SWEEP" run base.ini --model=resnet --width=0.125 --memory_format=channels_last -o bad.h5
+expect_err "key 'memory_format': channels_last with resnet width 0.125 (a first stage of 8 channels) would crash"
+expect_exit 2 "$SWEEP" run base.ini --memory_format=nhwc -o bad.h5
+expect_err "memory_format"
 expect_exit 2 "$SWEEP" run base.ini --model=torchscript --backbone=missing.pt -o bad.h5
 expect_err "key 'backbone': no such file 'missing.pt'"
 expect_exit 2 "$SWEEP" run base.ini --keep-best 1 --keep-by accuracy -o bad.h5

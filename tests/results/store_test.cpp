@@ -54,6 +54,7 @@ TrialResult ok_result(std::uint64_t id) {
   r.threads = 1;
   r.host = "node7";
   r.device = "cpu";
+  r.memory_format = "channels_last";
   r.started_unix = 1700000000;
   r.finished_unix = 1700000004.5;
   return r;
@@ -105,6 +106,7 @@ TEST(Store, RoundTripOfTrialsEpochsConfusionAndAttributes) {
   EXPECT_EQ(a.epochs[1].val_acc, 0.8);
   EXPECT_EQ(a.epochs[1].seconds, 2.1);
   EXPECT_EQ(a.host, "node7");
+  EXPECT_EQ(a.memory_format, "channels_last");
   EXPECT_EQ(a.rank, 2);
   EXPECT_EQ(a.train_samples_per_s, 1234.5);
   EXPECT_EQ(a.sync_seconds, 2.5);

@@ -81,6 +81,25 @@ TEST_F(TrainerTest, SameTrialSameMetricsAndDataLoadedOnce) {
   EXPECT_NE(a.epochs[0].train_loss, b.epochs[0].train_loss);  // another seed, another trial
 }
 
+TEST_F(TrainerTest, TheMemoryFormatIsRecordedAndKeepsTrialsReproducible) {
+  DataCache cache;
+  const TrialSpec cl = trials({{"memory_format", "channels_last"}, {"epochs", "3"}}).front();
+  const TrialSpec nchw = trials({{"memory_format", "contiguous"}, {"epochs", "3"}}).front();
+  EXPECT_EQ(cl.trial_id, nchw.trial_id);  // not part of what a trial means
+  const TrialResult a = run_trial(cl, cache, {});
+  const TrialResult a2 = run_trial(cl, cache, {});
+  const TrialResult b = run_trial(nchw, cache, {});
+  ASSERT_EQ(a.status, Status::kOk) << a.message;
+  ASSERT_EQ(b.status, Status::kOk) << b.message;
+  EXPECT_EQ(a.memory_format, "channels_last");
+  EXPECT_EQ(b.memory_format, "contiguous");
+  EXPECT_EQ(a.test_loss, a2.test_loss);  // same trial, same threads, same setting
+  EXPECT_EQ(a.epochs[1].train_loss, a2.epochs[1].train_loss);
+  EXPECT_NEAR(a.epochs[0].train_loss, b.epochs[0].train_loss, 1e-3);  // sums in another order
+  EXPECT_NEAR(a.test_acc, b.test_acc, 0.05);  // the same trial, trained as well
+  EXPECT_GT(a.test_acc, 0.9);
+}
+
 TEST_F(TrainerTest, SubsetAndNoValidation) {
   DataCache cache;
   TrialResult r = run_trial(trials({{"train_subset", "90"}, {"val_split", "0"}}).front(), cache,
@@ -261,7 +280,11 @@ TEST_F(TrainerTest, KeptCheckpointPredictsTheStoredTestMetrics) {
   DataCache cache;
   TrainSpan span;
   span.checkpoint_to = *dir_ + "/kept/best.pt";
-  const TrialResult r = run_trial(trials({{"epochs", "3"}}).front(), cache, {}, nullptr, span);
+  // In channels-last, as the trial trained: predict rebuilds the model in the same layout.
+  const TrialResult r =
+      run_trial(trials({{"epochs", "3"}, {"memory_format", "channels_last"}}).front(), cache, {},
+                nullptr, span);
+  EXPECT_EQ(r.memory_format, "channels_last");
   ASSERT_EQ(r.status, Status::kOk) << r.message;
   EXPECT_EQ(r.checkpoint, span.checkpoint_to);
   const Predictions p = predict_data(span.checkpoint_to, *dir_);

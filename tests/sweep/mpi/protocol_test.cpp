@@ -42,6 +42,7 @@ TEST(Protocol, ResultRoundTripKeepsEveryField) {
   r.threads = 2;
   r.host = "node01";
   r.device = "cpu";
+  r.memory_format = "channels_last";
   r.started_unix = 1.5e9;
   r.finished_unix = 1.5e9 + 3;
   TrialResult b = decode_result(encode_result(r));
@@ -64,6 +65,7 @@ TEST(Protocol, ResultRoundTripKeepsEveryField) {
   EXPECT_EQ(b.threads, 2);
   EXPECT_EQ(b.train_samples_per_s, 999);
   EXPECT_EQ(b.sync_seconds, 0.125);
+  EXPECT_EQ(b.memory_format, "channels_last");
   EXPECT_EQ(b.host, "node01");
   EXPECT_EQ(b.finished_unix, r.finished_unix);
 }
