@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark: a results file of many trials (model = noop, each result as large as a real
-# 10-class trial's: 3 epoch rows, 100 confusion cells, 10 per-class rows). For each size, one
+# 10-class trial's: 3 epoch rows, its confusion matrix's nonzero cells (10-20 of 100), 10 per-class
+# rows). For each size, one
 # grid of seed x batch_size x train_subset, then every command a user runs on such a file:
 #   run (mpirun -np 3, the coordinator storing), run again on the complete file (the resume
 #   index, nothing to run), rank --top 3, export --format csv, status, plan (no file);
 # each with its wall time and the peak resident memory of its largest process (GNU time), and
 # the file's bytes per trial.
 #   tests/bench/scale.sh              (builds first; SKIP_BUILD=1 uses build/bin/sweep as is)
-# Environment: SIZES="10000 100000" (add 1000000 on a machine with the memory), SWEEP
+# Environment: SIZES="10000 100000" (1000000 takes about 8 minutes and 13 GB), SWEEP
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 [ "${SKIP_BUILD:-0}" = 1 ] || "$root/jobscripts/build.sh" > /dev/null

@@ -119,6 +119,29 @@ TEST(Store, RoundTripOfTrialsEpochsConfusionAndAttributes) {
             (std::map<std::uint64_t, Status>{{11, Status::kOk}, {12, Status::kFailed}}));
 }
 
+TEST(Store, OnlyConfusionCellsThatAreNotZeroAreStoredAndTheMatrixReadsWhole) {
+  const std::string path = temp_path("r.h5");
+  TrialResult r = ok_result(1);
+  r.num_classes = 3;
+  r.confusion = {9, 0, 1, 0, 10, 0, 0, 2, 8};
+  TrialResult empty = ok_result(2);
+  empty.num_classes = 2;
+  empty.confusion = {0, 0, 0, 0};  // no test images: no rows, and still a 2x2 matrix
+  {
+    Store s = Store::create(path, StoreInfo{});
+    s.append(spec_with(1, "8"), r);
+    s.append(spec_with(2, "16"), empty);
+  }
+  {
+    Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+    EXPECT_EQ(row_count(f.get(), "confusion"), 5u);
+  }
+  const std::vector<StoredTrial> trials = Store::open_read(path).read_trials();
+  ASSERT_EQ(trials.size(), 2u);
+  EXPECT_EQ(trials[0].result.confusion, r.confusion);
+  EXPECT_EQ(trials[1].result.confusion, empty.confusion);
+}
+
 TEST(Store, AppendAfterReopen) {
   const std::string path = temp_path("r.h5");
   Store::create(path, StoreInfo{}).append(spec_with(1, "8"), ok_result(1));
@@ -295,6 +318,25 @@ TEST(Store, NoObjectHeaderStraddlesAPageOfThePageCache) {
     ASSERT_GT(size, 0u) << table;
     EXPECT_EQ(addr / 4096, (addr + size - 1) / 4096)
         << table << ": header at " << addr << ", " << size << " bytes";
+  }
+}
+
+TEST(Store, AMillionTrialsFitTheChunkCountThatKeepsTheChunkIndexInPages) {
+  // Up to 8,180 chunks a table, HDF5's extensible-array chunk index keeps its blocks under the
+  // 4 KiB page (the kill -9 protection above). A million 10-class trials: 3 epoch rows, 10
+  // per-class rows, 32 mistakes and the confusion matrix's nonzero cells, counted at 32 (its
+  // diagonal and its common confusions).
+  const std::string path = temp_path("r.h5");
+  Store::create(path, StoreInfo{}).append(spec_with(1, "8"), ok_result(1));
+  Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+  const std::pair<const char*, double> rows_per_trial[] = {
+      {"trials", 1}, {"epochs", 3}, {"per_class", 10}, {"confusion", 32}, {"mistakes", 32}};
+  for (const auto& [table, per_trial] : rows_per_trial) {
+    Handle d(H5Dopen2(f.get(), table, H5P_DEFAULT), H5Dclose, "open table");
+    Handle plist(H5Dget_create_plist(d.get()), H5Pclose, "creation properties");
+    hsize_t chunk = 0;
+    ASSERT_EQ(H5Pget_chunk(plist.get(), 1, &chunk), 1) << table;
+    EXPECT_GE(8180.0 * static_cast<double>(chunk) / per_trial, 1e6) << table << ": " << chunk;
   }
 }
 
