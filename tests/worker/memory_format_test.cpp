@@ -78,7 +78,9 @@ TEST(MemoryFormat, AChannelsLastModelHoldsAndComputesTheSameFunction) {
       ++four_d;
       EXPECT_TRUE(pb[i].is_contiguous(at::MemoryFormat::ChannelsLast)) << model;
       // A real change of layout (a 1x1 kernel's is the same in both).
-      if (pb[i].size(2) > 1) EXPECT_FALSE(pb[i].is_contiguous()) << model;
+      if (pb[i].size(2) > 1) {
+        EXPECT_FALSE(pb[i].is_contiguous()) << model;
+      }
     }
     EXPECT_GT(four_d, 0) << model;
     a->eval();
@@ -92,7 +94,9 @@ TEST(MemoryFormat, AChannelsLastModelHoldsAndComputesTheSameFunction) {
     for (std::size_t i = 0; i < pa.size(); ++i) {  // the same gradients, in each one's layout
       EXPECT_TRUE(torch::allclose(pa[i].grad(), pb[i].grad(), 1e-3, 1e-5))
           << model << " gradient " << i;
-      if (pb[i].dim() == 4) EXPECT_TRUE(pb[i].grad().is_contiguous(at::MemoryFormat::ChannelsLast));
+      if (pb[i].dim() == 4) {
+        EXPECT_TRUE(pb[i].grad().is_contiguous(at::MemoryFormat::ChannelsLast));
+      }
     }
   }
 }

@@ -58,7 +58,9 @@ TEST_F(TrainerTest, LearnsAndRecordsEverything) {
     EXPECT_NE(m.true_label, m.predicted);
     EXPECT_TRUE(m.row >= 0 && m.row < 150) << m.row;
     EXPECT_GT(m.probability, 1.0 / 3 - 1e-9);  // the largest of 3 probabilities
-    if (i > 0) EXPECT_LE(m.probability, r.mistakes[i - 1].probability);
+    if (i > 0) {
+      EXPECT_LE(m.probability, r.mistakes[i - 1].probability);
+    }
   }
   EXPECT_FALSE(std::isnan(r.macro_f1));
   EXPECT_GT(r.train_samples_per_s, 0);
