@@ -46,12 +46,25 @@ std::vector<std::string> swept_keys(const std::vector<StoredTrial>& trials) {
 
 std::vector<GroupStats> group_stats(const std::vector<StoredTrial>& trials, const std::string& key,
                                     const std::string& metric, bool higher) {
+  std::vector<std::string> values;
+  std::vector<std::pair<std::size_t, double>> items;
+  std::map<std::string, std::size_t> index;
+  for (const auto& t : trials) {
+    auto [it, added] = index.emplace(trial_value(t, key), values.size());
+    if (added) values.push_back(it->first);
+    items.emplace_back(it->second, ranked_value(t, metric));
+  }
+  return group_stats_of(values, items, higher);
+}
+
+std::vector<GroupStats> group_stats_of(const std::vector<std::string>& group_values,
+                                       const std::vector<std::pair<std::size_t, double>>& items,
+                                       bool higher) {
   std::map<std::string, std::vector<double>> values;
   std::map<std::string, std::size_t> counts;
-  for (const auto& t : trials) {
-    const std::string v = trial_value(t, key);
+  for (const auto& [g, m] : items) {
+    const std::string& v = group_values[g];
     ++counts[v];
-    const double m = ranked_value(t, metric);
     if (!std::isnan(m)) values[v].push_back(m);
   }
   std::vector<GroupStats> out;

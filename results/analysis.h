@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "results/store.h"
@@ -31,6 +32,12 @@ struct GroupStats {
 // `higher`: whether higher is better (for `best`).
 std::vector<GroupStats> group_stats(const std::vector<StoredTrial>& trials, const std::string& key,
                                     const std::string& metric, bool higher);
+
+// group_stats over trials given as (group, metric) items: the trial's value of the key is
+// group_values[group], its metric NaN unless it is ok and has one.
+std::vector<GroupStats> group_stats_of(const std::vector<std::string>& group_values,
+                                       const std::vector<std::pair<std::size_t, double>>& items,
+                                       bool higher);
 
 // The share of the metric's variance (over ok trials with a value of it) that the main effect
 // of a key explains: the between-group sum of squares of its values over the total sum of

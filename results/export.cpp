@@ -1,13 +1,18 @@
 #include "results/export.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <ostream>
 #include <sstream>
 
 #include "core/errors.h"
 #include "core/keys.h"
 #include "core/trial_id.h"
+#include "results/store_schema.h"
+#include "results/trial_digest.h"
 
 namespace sweep::results {
 namespace {
@@ -35,38 +40,109 @@ json param_value(const KeySpec& k, const std::string& text) {
   return text;
 }
 
+// The columns after the grid keys, in their order, and how each is written: a metric (NaN is
+// missing), an integer, any number, or text. result_field gives their values.
+enum class Kind { kMetric, kInt, kNumber, kText };
+struct ResultColumn {
+  const char* name;
+  Kind kind;
+};
+constexpr ResultColumn kResultColumns[] = {{"val_loss", Kind::kMetric},
+                                           {"val_acc", Kind::kMetric},
+                                           {"test_loss", Kind::kMetric},
+                                           {"test_acc", Kind::kMetric},
+                                           {"macro_f1", Kind::kMetric},
+                                           {"auc", Kind::kMetric},
+                                           {"qwk", Kind::kMetric},
+                                           {"num_classes", Kind::kInt},
+                                           {"eval_split", Kind::kText},
+                                           {"epochs_run", Kind::kInt},
+                                           {"rung", Kind::kInt},
+                                           {"best_epoch", Kind::kInt},
+                                           {"checkpoint", Kind::kText},
+                                           {"wall_seconds", Kind::kNumber},
+                                           {"train_samples_per_s", Kind::kNumber},
+                                           {"sync_seconds", Kind::kNumber},
+                                           {"rank", Kind::kInt},
+                                           {"threads", Kind::kInt},
+                                           {"host", Kind::kText},
+                                           {"device", Kind::kText},
+                                           {"memory_format", Kind::kText},
+                                           {"started_unix", Kind::kNumber},
+                                           {"finished_unix", Kind::kNumber}};
+constexpr std::size_t kResultColumnCount = sizeof kResultColumns / sizeof kResultColumns[0];
+
+// The value of kResultColumns[i] in `r`.
+json result_field(const TrialResult& r, std::size_t i) {
+  switch (i) {
+    case 0:
+      return number_or_null(r.val_loss);
+    case 1:
+      return number_or_null(r.val_acc);
+    case 2:
+      return number_or_null(r.test_loss);
+    case 3:
+      return number_or_null(r.test_acc);
+    case 4:
+      return number_or_null(r.macro_f1);
+    case 5:
+      return number_or_null(r.auc);
+    case 6:
+      return number_or_null(r.qwk);
+    case 7:
+      return r.num_classes;
+    case 8:
+      return r.eval_split;
+    case 9:
+      return r.epochs_run;
+    case 10:
+      return r.rung;
+    case 11:
+      return r.best_epoch;
+    case 12:
+      return r.checkpoint;
+    case 13:
+      return r.wall_seconds;
+    case 14:
+      return r.train_samples_per_s;
+    case 15:
+      return r.sync_seconds;
+    case 16:
+      return r.rank;
+    case 17:
+      return r.threads;
+    case 18:
+      return r.host;
+    case 19:
+      return r.device;
+    case 20:
+      return r.memory_format;
+    case 21:
+      return r.started_unix;
+    case 22:
+      return r.finished_unix;
+    default:
+      return nullptr;
+  }
+}
+static_assert(kResultColumnCount == 23, "result_field gives one value per result column");
+
 std::vector<Field> fields_of(const StoredTrial& t) {
   const TrialResult& r = t.result;
   std::vector<Field> f = {{"trial_id", trial_id_hex(r.trial_id)},
                           {"status", status_name(r.status)},
                           {"message", r.message}};
-  for (const auto& k : known_keys()) {
-    if (k.column) f.push_back({k.name, param_value(k, t.param(k.name))});
+  const auto& keys = known_keys();
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (!keys[i].column) continue;
+    // Rows read from a file hold every key in the schema's order: no search by name.
+    const bool in_order = i < t.params.size() && t.params[i].first == keys[i].name;
+    f.push_back({keys[i].name,
+                 param_value(keys[i], in_order ? t.params[i].second : t.param(keys[i].name))});
   }
-  const std::pair<const char*, double> metrics[] = {{"val_loss", r.val_loss},
-                                                    {"val_acc", r.val_acc},
-                                                    {"test_loss", r.test_loss},
-                                                    {"test_acc", r.test_acc},
-                                                    {"macro_f1", r.macro_f1},
-                                                    {"auc", r.auc},
-                                                    {"qwk", r.qwk}};
-  for (const auto& [name, v] : metrics) f.push_back({name, number_or_null(v)});
-  f.push_back({"num_classes", r.num_classes});
-  f.push_back({"eval_split", r.eval_split});
-  f.push_back({"epochs_run", r.epochs_run});
-  f.push_back({"rung", r.rung});
-  f.push_back({"best_epoch", r.best_epoch});
-  f.push_back({"checkpoint", r.checkpoint});
-  f.push_back({"wall_seconds", r.wall_seconds});
-  f.push_back({"train_samples_per_s", r.train_samples_per_s});
-  f.push_back({"sync_seconds", r.sync_seconds});
-  f.push_back({"rank", r.rank});
-  f.push_back({"threads", r.threads});
-  f.push_back({"host", r.host});
-  f.push_back({"device", r.device});
-  f.push_back({"memory_format", r.memory_format});
-  f.push_back({"started_unix", r.started_unix});
-  f.push_back({"finished_unix", r.finished_unix});
+  for (std::size_t i = 0; i < kResultColumnCount; ++i) {
+    f.push_back({kResultColumns[i].name, result_field(r, i)});
+  }
   return f;
 }
 
@@ -101,39 +177,143 @@ std::string csv_cell(const json& v) {
   return q + "\"";
 }
 
-void csv_row(std::ostringstream& os, const std::vector<Field>& fields, bool header) {
+void csv_row(std::ostream& os, const std::vector<Field>& fields, bool header) {
+  std::string line;  // written whole: one call into the stream a row
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    os << (i ? "," : "") << (header ? fields[i].name : csv_cell(fields[i].value));
+    if (i > 0) line += ',';
+    line += header ? fields[i].name : csv_cell(fields[i].value);
   }
-  os << "\n";
+  line += '\n';
+  os.write(line.data(), static_cast<std::streamsize>(line.size()));
 }
 
-std::string to_csv(const std::vector<StoredTrial>& trials, bool curves) {
-  std::ostringstream os;
-  if (!curves) {
-    csv_row(os, fields_of(StoredTrial{}), true);
-    for (const auto& t : trials) csv_row(os, fields_of(t), false);
-    return os.str();
+// Appends `text` to `line` as a CSV cell: quoted when it holds a comma, quote or line break.
+void append_csv_text(std::string& line, const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) {
+    line += text;
+    return;
   }
-  std::vector<Field> head = fields_of(EpochMetrics{});
-  head.insert(head.begin(), Field{"trial_id", ""});
-  csv_row(os, head, true);
-  for (const auto& t : trials) {
-    for (const auto& m : t.result.epochs) {
-      std::vector<Field> row = fields_of(m);
-      row.insert(row.begin(), Field{"trial_id", trial_id_hex(t.result.trial_id)});
-      csv_row(os, row, false);
+  line += '"';
+  for (char c : text) line += c == '"' ? std::string("\"\"") : std::string(1, c);
+  line += '"';
+}
+
+void append_double(std::string& line, double v) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  line.append(buf, r.ptr);
+}
+
+// CSV rows written straight from the trials table's rows, as csv_row(fields_of(t)) writes
+// them from the StoredTrial of the row, without building it: the columns are looked up once
+// per layout and each cell is formatted from the stored bytes.
+class RawCsvRows {
+ public:
+  explicit RawCsvRows(const TrialRowReader& reader) : layout_(reader.layout()) {
+    const auto& keys = known_keys();
+    id_ = layout_.index_of("trial_id");
+    status_ = layout_.index_of("status");
+    message_ = layout_.index_of("message");
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      if (keys[k].column) key_cells_.emplace_back(&keys[k], reader.key_column(k));
     }
+    for (const auto& c : kResultColumns) result_cols_.push_back(layout_.index_of(c.name));
   }
-  return os.str();
-}
 
-std::string to_json(const std::vector<StoredTrial>& trials, bool curves) {
-  json out = json::array();
-  for (const auto& t : trials) {
+  // Appends the CSV row of `row` (ending in a line break) to `line`.
+  void append(const char* row, std::string& line) const {
+    line += trial_id_hex(layout_.get_u64(row, id_));
+    line += ',';
+    Status status = Status::kFailed;
+    try {
+      status = status_from_name(text(row, status_));
+    } catch (const std::invalid_argument&) {
+    }
+    line += status_name(status);
+    line += ',';
+    append_csv_text(line, text(row, message_));
+    for (const auto& [key, col] : key_cells_) {
+      line += ',';
+      if (col < 0) continue;  // no such column in this file: missing
+      switch (key->type) {
+        case KeyType::kInt:
+          line += std::to_string(layout_.get_i64(row, col));
+          break;
+        case KeyType::kFloat:
+          append_double(line, layout_.get_f64(row, col));
+          break;
+        case KeyType::kFloatList: {  // its numbers, each in the shortest exact text
+          std::istringstream in(layout_.get_text(row, col));
+          bool first = true;
+          for (double v = 0; in >> v; first = false) {
+            if (!first) line += ' ';
+            append_double(line, v);
+          }
+          break;
+        }
+        default:
+          append_csv_text(line, layout_.get_text(row, col));
+      }
+    }
+    for (std::size_t i = 0; i < kResultColumnCount; ++i) {
+      line += ',';
+      const int col = result_cols_[i];
+      switch (kResultColumns[i].kind) {
+        case Kind::kMetric: {  // absent from the file, or NaN: missing
+          const double v = col < 0 ? NAN : layout_.get_f64(row, col);
+          if (!std::isnan(v)) append_double(line, v);
+          break;
+        }
+        case Kind::kInt:
+          line +=
+              std::to_string(col < 0 ? 0 : static_cast<std::int32_t>(layout_.get_f64(row, col)));
+          break;
+        case Kind::kNumber:
+          append_double(line, col < 0 ? 0.0 : layout_.get_f64(row, col));
+          break;
+        case Kind::kText:
+          append_csv_text(line, text(row, col));
+          break;
+      }
+    }
+    line += '\n';
+  }
+
+ private:
+  std::string text(const char* row, int col) const {
+    return col < 0 ? std::string() : layout_.get_text(row, col);
+  }
+
+  const RowLayout& layout_;
+  int id_ = -1, status_ = -1, message_ = -1;
+  std::vector<std::pair<const KeySpec*, int>> key_cells_;  // every key with a column
+  std::vector<int> result_cols_;                           // per kResultColumns
+};
+
+// Writes trials one at a time: CSV rows, or the elements of one JSON array (as
+// json::dump(1) of the whole array writes them).
+class TrialWriter {
+ public:
+  TrialWriter(std::ostream& os, ExportFormat format, bool curves)
+      : os_(os), format_(format), curves_(curves) {
+    if (format_ == ExportFormat::kJson) return;
+    if (!curves_) {
+      csv_row(os_, fields_of(StoredTrial{}), true);
+      return;
+    }
+    std::vector<Field> head = fields_of(EpochMetrics{});
+    head.insert(head.begin(), Field{"trial_id", ""});
+    csv_row(os_, head, true);
+  }
+
+  void write(const StoredTrial& t) {
+    if (format_ == ExportFormat::kCsv) {
+      write_csv(t);
+      return;
+    }
     json o = json::object();
     for (auto& f : fields_of(t)) o[f.name] = std::move(f.value);
-    if (curves) {
+    if (curves_) {
       o["epochs"] = json::array();
       for (const auto& m : t.result.epochs) {
         json e = json::object();
@@ -141,10 +321,41 @@ std::string to_json(const std::vector<StoredTrial>& trials, bool curves) {
         o["epochs"].push_back(std::move(e));
       }
     }
-    out.push_back(std::move(o));
+    // An element of the array, indented one more level.
+    os_ << (written_ == 0 ? "[\n " : ",\n ");
+    for (char c : o.dump(1)) {
+      os_ << c;
+      if (c == '\n') os_ << ' ';
+    }
+    ++written_;
   }
-  return out.dump(1) + "\n";
-}
+
+  // Ends the output (the JSON array's bracket).
+  void finish() {
+    if (format_ == ExportFormat::kJson) os_ << (written_ == 0 ? "[]\n" : "\n]\n");
+  }
+
+ private:
+  void write_csv(const StoredTrial& t) {
+    if (!curves_) {
+      csv_row(os_, fields_of(t), false);
+      return;
+    }
+    for (const auto& m : t.result.epochs) {
+      std::vector<Field> row = fields_of(m);
+      row.insert(row.begin(), Field{"trial_id", trial_id_hex(t.result.trial_id)});
+      csv_row(os_, row, false);
+    }
+  }
+
+  std::ostream& os_;
+  ExportFormat format_;
+  bool curves_;
+  std::size_t written_ = 0;
+};
+
+// Trials read whole at a time by export_files when it streams.
+constexpr std::size_t kExportBlock = 4096;
 
 }  // namespace
 
@@ -155,8 +366,67 @@ ExportFormat parse_export_format(const std::string& name) {
 }
 
 std::string export_trials(const std::vector<StoredTrial>& all, ExportFormat format, bool curves) {
-  const std::vector<StoredTrial> trials = best_per_trial(all);
-  return format == ExportFormat::kCsv ? to_csv(trials, curves) : to_json(trials, curves);
+  std::ostringstream os;
+  TrialWriter writer(os, format, curves);
+  for (const auto& t : best_per_trial(all)) writer.write(t);
+  writer.finish();
+  return os.str();
+}
+
+void export_files(const std::vector<std::string>& files, ExportFormat format, bool curves,
+                  std::ostream& out) {
+  if (curves) {  // the epoch rows are read with the trials, whole
+    std::vector<StoredTrial> all;
+    for (const auto& f : files) {
+      for (auto& t : Store::open_read(f).read_trials(Store::Details::kAll)) {
+        all.push_back(std::move(t));
+      }
+    }
+    out << export_trials(all, format, curves);
+    return;
+  }
+  const std::vector<Store> stores = open_all(files);
+  const DigestScan scan = scan_digests(pointers_to(stores), {}, "");
+  const std::vector<TrialDigest> trials = best_digests(scan.digests);
+  TrialWriter writer(out, format, curves);
+  const bool in_file_order =
+      std::is_sorted(trials.begin(), trials.end(),
+                     [](const TrialDigest& a, const TrialDigest& b) { return a.ref < b.ref; });
+  if (in_file_order) {     // no retried trial's later copy moved ahead: one more pass in blocks
+    std::size_t next = 0;  // the next trial to write
+    StoredTrial t;
+    std::string lines;
+    for (std::size_t f = 0; f < stores.size(); ++f) {
+      stores[f].scan_trials([&](const Store::TrialBlock& b) {
+        // CSV goes from the stored bytes to text; JSON through the row's StoredTrial.
+        const std::optional<RawCsvRows> csv =
+            format == ExportFormat::kCsv ? std::optional<RawCsvRows>(*b.reader) : std::nullopt;
+        lines.clear();
+        for (std::size_t j = 0; j < b.count && next < trials.size(); ++j) {
+          if (trials[next].ref != digest_ref(f, b.first + j)) continue;
+          ++next;
+          if (csv) {
+            csv->append(b.row(j), lines);
+            continue;
+          }
+          t = StoredTrial{};
+          b.reader->read(b.row(j), t);
+          writer.write(t);
+        }
+        out.write(lines.data(), static_cast<std::streamsize>(lines.size()));
+      });
+    }
+    writer.finish();
+    return;
+  }
+  for (std::size_t first = 0; first < trials.size(); first += kExportBlock) {
+    std::vector<std::size_t> refs;
+    for (std::size_t i = first; i < std::min(trials.size(), first + kExportBlock); ++i) {
+      refs.push_back(trials[i].ref);
+    }
+    for (const auto& t : fetch_rows(scan, refs)) writer.write(t);
+  }
+  writer.finish();
 }
 
 }  // namespace sweep::results

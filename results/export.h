@@ -1,6 +1,7 @@
 // `sweep export`: the trials of results files as CSV or JSON for pandas, R or a spreadsheet.
 #pragma once
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -19,5 +20,12 @@ ExportFormat parse_export_format(const std::string& name);
 // With `curves`, CSV has one row per trial and epoch instead (trial_id, epoch, train_loss,
 // train_acc, val_loss, val_acc, seconds) and each JSON trial gets an "epochs" array.
 std::string export_trials(const std::vector<StoredTrial>& trials, ExportFormat format, bool curves);
+
+// export_trials of the trials of `files` (in that order), written to `out` as they are read:
+// without curves the files are read twice, first the ids and statuses, then the rows kept a
+// block at a time, so that memory stays bounded (about 100 bytes a trial) whatever the files'
+// size; with curves every trial and its epochs are read first. Throws StoreError.
+void export_files(const std::vector<std::string>& files, ExportFormat format, bool curves,
+                  std::ostream& out);
 
 }  // namespace sweep::results

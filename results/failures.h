@@ -25,6 +25,16 @@ struct FailureGroup {
 std::vector<FailureGroup> failed_trials(const std::vector<StoredTrial>& rows,
                                         const std::function<bool(std::uint64_t)>& in_sweep);
 
+// failed_trials of the rows of `stores` (in that order), read block by block: memory about
+// 100 bytes a row, and the failed trials' rows. Throws StoreError.
+std::vector<FailureGroup> failed_in_stores(const std::vector<const Store*>& stores,
+                                           const std::function<bool(std::uint64_t)>& in_sweep);
+
+// failed_in_stores of an earlier scan of them. Throws StoreError.
+struct DigestScan;  // results/trial_digest.h
+std::vector<FailureGroup> failed_in_scan(const DigestScan& scan,
+                                         const std::function<bool(std::uint64_t)>& in_sweep);
+
 // The stderr lines for `groups` (N failed trials of `total` in `file`): the count, then one
 // line per message with its count and an example trial, at most `max_groups` lines and the
 // rest counted. "" when there is no group.

@@ -45,6 +45,14 @@ bool ranks_before(const TrialResult& a, const TrialResult& b, const std::string&
 // the part that is not key=value or the unknown key.
 std::vector<std::pair<std::string, std::string>> parse_where(const std::string& text);
 
+// Whether stored text `stored` is `wanted`: as numbers when both are (0.001 is 1e-3), else as
+// text.
+bool same_value(const std::string& stored, const std::string& wanted);
+
+// Whether `t`'s parameters (or status) equal every `where` value (as same_value says).
+bool matches_where(const StoredTrial& t,
+                   const std::vector<std::pair<std::string, std::string>>& where);
+
 // The trials whose parameters (or status) equal every `where` value; numbers compare as numbers
 // (0.001 matches 1e-3).
 std::vector<StoredTrial> filter_trials(
@@ -57,9 +65,23 @@ std::vector<StoredTrial> filter_trials(
 // Filters by options.where first. Throws UsageError on an unknown metric.
 std::string rank_table(const std::vector<StoredTrial>& trials, const RankOptions& options);
 
+// rank_table of the trials of `files` (in that order), read block by block: the same table,
+// in memory proportional to the number of trials (about 100 bytes each) instead of their
+// rows; only the rows shown are read whole. Throws UsageError, StoreError.
+std::string rank_files(const std::vector<std::string>& files, const RankOptions& options);
+// rank_files of open stores (also one open for writing: the end of `sweep run`).
+std::string rank_stores(const std::vector<const Store*>& stores, const RankOptions& options);
+// rank_files of an earlier scan of stores (made with options.where; results/trial_digest.h).
+struct DigestScan;
+std::string rank_scan(const DigestScan& scan, const RankOptions& options);
+
 // The --group-by table: for each value of options.group_by among the (filtered) trials, the
 // number of finished trials with the metric and its best, mean and standard deviation, best
 // value first. Throws UsageError on an unknown metric or key.
 std::string group_table(const std::vector<StoredTrial>& trials, const RankOptions& options);
+
+// group_table of the trials of `files`, read block by block as rank_files does. Throws
+// UsageError, StoreError.
+std::string group_files(const std::vector<std::string>& files, const RankOptions& options);
 
 }  // namespace sweep::results

@@ -309,28 +309,94 @@ std::vector<StoredTrial> Store::read_trials(Details details) const {
   return written();
 }
 
-std::map<std::uint64_t, Status> Store::stored_status() const {
-  const RowLayout cols(
-      {{"trial_id", ColType::kU64, 0, 0}, {"status", ColType::kStr, kShortLen, 0}});
-  std::size_t n = 0;
-  std::vector<char> rows = read_rows(file_->get(), "trials", cols, &n);
-  std::map<std::uint64_t, Status> best;
-  for (std::size_t i = 0; i < n; ++i) {
-    const char* row = rows.data() + i * cols.row_size();
-    if (cols.get_text(row, 1).empty()) continue;  // left unwritten by an interrupted append
-    Status s = Status::kFailed;
-    try {
-      s = status_from_name(cols.get_text(row, 1));
-    } catch (const std::invalid_argument&) {
+const char* Store::TrialBlock::row(std::size_t j) const { return rows + j * layout->row_size(); }
+
+void Store::scan_trials(const std::function<void(const TrialBlock&)>& visit) const {
+  const std::optional<RowLayout> native = native_layout(file_->get(), "trials");
+  const RowLayout& layout = native ? *native : trials_layout();
+  // Files of earlier versions lack auc and qwk: absent, not 0.
+  const TrialRowReader reader(layout, has_column(file_->get(), "trials", "auc"));
+  const std::size_t n = row_count(file_->get(), "trials");
+  std::vector<char> rows;  // one block, reused
+  for (std::size_t first = 0; first < n; first += kReadBlockRows) {
+    std::size_t got = 0;
+    if (native) {
+      read_native_row_range(file_->get(), "trials", layout, first, kReadBlockRows, rows, &got);
+    } else {
+      rows = read_row_range(file_->get(), "trials", layout, first, kReadBlockRows, &got);
     }
-    auto it = best.find(cols.get_u64(row, 0));
-    if (it == best.end()) {
-      best.emplace(cols.get_u64(row, 0), s);
-    } else if (status_preference(s) < status_preference(it->second)) {
-      it->second = s;
-    }
+    if (got == 0) break;
+    visit(TrialBlock{&layout, &reader, rows.data(), got, first, n});
   }
-  return best;
+}
+
+std::vector<StoredTrial> Store::read_trial_rows(const std::vector<std::size_t>& rows) const {
+  std::vector<std::size_t> sorted = rows;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  const RowLayout& tl = trials_layout();
+  const TrialRowReader reader(has_column(file_->get(), "trials", "auc"));
+  const std::size_t n = row_count(file_->get(), "trials");
+  std::vector<StoredTrial> got_rows(sorted.size());  // by position in `sorted`
+  // In runs: one read for the wanted rows within a block of kReadBlockRows from the first.
+  for (std::size_t i = 0; i < sorted.size() && sorted[i] < n;) {
+    const std::size_t first = sorted[i];
+    std::size_t last = i;
+    while (last + 1 < sorted.size() && sorted[last + 1] < first + kReadBlockRows) ++last;
+    std::size_t got = 0;
+    const std::vector<char> block =
+        read_row_range(file_->get(), "trials", tl, first, sorted[last] - first + 1, &got);
+    for (; i <= last && sorted[i] - first < got; ++i) {
+      StoredTrial t;
+      if (reader.read(block.data() + (sorted[i] - first) * tl.row_size(), t)) {
+        got_rows[i] = std::move(t);
+      }
+    }
+    i = last + 1;
+  }
+  std::vector<StoredTrial> out;
+  out.reserve(rows.size());
+  auto position = [&](std::size_t r) {
+    return static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), r) -
+                                    sorted.begin());
+  };
+  std::vector<std::size_t> uses(sorted.size(), 0);
+  for (std::size_t r : rows) ++uses[position(r)];
+  for (std::size_t r : rows) {
+    const std::size_t at = position(r);
+    // A row's last use (its only one, usually) takes it; earlier ones copy it.
+    out.push_back(--uses[at] == 0 ? std::move(got_rows[at]) : got_rows[at]);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::uint64_t, Status>> Store::stored_status() const {
+  std::vector<std::pair<std::uint64_t, Status>> rows;
+  rows.reserve(row_count(file_->get(), "trials"));
+  scan_trials([&](const TrialBlock& b) {
+    const RowLayout& l = *b.layout;
+    const int id_col = l.index_of("trial_id"), status_col = l.index_of("status");
+    if (id_col < 0 || status_col < 0) throw StoreError(path_ + ": the trials table has no ids");
+    for (std::size_t j = 0; j < b.count; ++j) {
+      const std::string name = l.get_text(b.row(j), status_col);
+      if (name.empty()) continue;  // left unwritten by an interrupted append
+      Status s = Status::kFailed;
+      try {
+        s = status_from_name(name);
+      } catch (const std::invalid_argument&) {
+      }
+      rows.emplace_back(l.get_u64(b.row(j), id_col), s);
+    }
+  });
+  // By id, the preferred status first: the first row of each id is its best.
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first
+                              : status_preference(a.second) < status_preference(b.second);
+  });
+  rows.erase(std::unique(rows.begin(), rows.end(),
+                         [](const auto& a, const auto& b) { return a.first == b.first; }),
+             rows.end());
+  return rows;
 }
 
 int status_preference(Status s) {

@@ -5,16 +5,21 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "core/trial.h"
 
 namespace sweep::results {
+
+class RowLayout;       // results/table.h
+class TrialRowReader;  // results/store_schema.h
 
 // Root attributes of a results file.
 struct StoreInfo {
@@ -72,8 +77,27 @@ class Store {
   };
   // All trials, with their details as `details` says, in file order. Throws StoreError.
   std::vector<StoredTrial> read_trials(Details details = Details::kAll) const;
-  // Every stored trial id with its best stored status (see best_per_trial). Throws StoreError.
-  std::map<std::uint64_t, Status> stored_status() const;
+  // Reads the trials table block by block in the rows' own layout (no conversion where the
+  // file allows), calling `visit` for each block, which holds rows `first` .. first + count - 1,
+  // including any that an interrupted append left unwritten (TrialRowReader::read says so).
+  // Memory: one block, whatever the file's size. Throws StoreError.
+  struct TrialBlock {
+    const RowLayout* layout;       // the rows' columns (results/table.h)
+    const TrialRowReader* reader;  // reads a row into a StoredTrial (results/store_schema.h)
+    const char* rows;
+    std::size_t count = 0, first = 0;
+    std::size_t total = 0;  // rows in the table
+    // Row j of the block (0 <= j < count).
+    const char* row(std::size_t j) const;
+  };
+  void scan_trials(const std::function<void(const TrialBlock&)>& visit) const;
+  // Reads each row of `rows` (indices into the trials table) whole, without details, in the
+  // order given; an index past the end or a row left unwritten gives a StoredTrial with trial
+  // id 0 and no params. Throws StoreError.
+  std::vector<StoredTrial> read_trial_rows(const std::vector<std::size_t>& rows) const;
+  // Every stored trial id once with its best stored status (see best_per_trial), ascending by
+  // id. Throws StoreError.
+  std::vector<std::pair<std::uint64_t, Status>> stored_status() const;
   // True when open_append found the file as a killed writer left it (and repaired it).
   bool recovered() const;
   // Root attributes. Throws StoreError.

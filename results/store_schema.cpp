@@ -1,5 +1,7 @@
 #include "results/store_schema.h"
 
+#include <algorithm>
+
 #include "core/keys.h"
 #include "core/trial.h"
 
@@ -8,8 +10,26 @@ namespace {
 
 Column col(const std::string& name, ColType t, std::size_t len = 0) { return {name, t, len, 0}; }
 
+// Bytes a status needs: "ok", "failed" or "diverged" (files before 0.2 used 32).
+constexpr std::size_t kStatusLen = 16;
+
+}  // namespace
+
+std::size_t choice_width(const KeySpec& k) {
+  std::size_t longest = 1;
+  for (const auto& c : k.choices) longest = std::max(longest, c.size());
+  for (const auto& a : k.aliases) {  // "alias=canonical": either side may be stored
+    const auto eq = a.find('=');
+    longest = std::max({longest, a.substr(0, eq).size(),
+                        eq == std::string::npos ? std::size_t{0} : a.size() - eq - 1});
+  }
+  return (longest + 7) / 8 * 8;
+}
+
+namespace {
+
 RowLayout build_trials() {
-  std::vector<Column> c = {col("trial_id", ColType::kU64), col("status", ColType::kStr, kShortLen),
+  std::vector<Column> c = {col("trial_id", ColType::kU64), col("status", ColType::kStr, kStatusLen),
                            col("message", ColType::kStr, kMessageLen)};
   for (const auto& k : known_keys()) {
     if (!k.column) continue;
@@ -20,8 +40,8 @@ RowLayout build_trials() {
       case KeyType::kFloat:
         c.push_back(col(k.name, ColType::kF64));
         break;
-      case KeyType::kChoice:
-        c.push_back(col(k.name, ColType::kStr, kShortLen));
+      case KeyType::kChoice:  // only its choices: as wide as the longest
+        c.push_back(col(k.name, ColType::kStr, choice_width(k)));
         break;
       case KeyType::kString:
         c.push_back(col(k.name, ColType::kStr, kPathLen));
@@ -133,8 +153,13 @@ void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const 
   l.set_str(row, l.index_of("memory_format"), r.memory_format);
 }
 
-TrialRowReader::TrialRowReader(bool has_metrics_v2) : has_metrics_v2_(has_metrics_v2) {
-  const RowLayout& l = trials_layout();
+TrialRowReader::TrialRowReader(bool has_metrics_v2)
+    : TrialRowReader(trials_layout(), has_metrics_v2) {}
+
+TrialRowReader::TrialRowReader(const RowLayout& layout, bool has_metrics_v2)
+    : layout_(&layout), has_metrics_v2_(has_metrics_v2) {
+  const RowLayout& l = layout;
+  trial_id_ = l.index_of("trial_id");
   for (const auto& k : known_keys()) key_cols_.push_back(l.index_of(k.name));
   status_ = l.index_of("status");
   message_ = l.index_of("message");
@@ -164,23 +189,34 @@ TrialRowReader::TrialRowReader(bool has_metrics_v2) : has_metrics_v2_(has_metric
 }
 
 bool TrialRowReader::read(const char* row, StoredTrial& t) const {
-  const RowLayout& l = trials_layout();
-  TrialResult& r = t.result;
-  auto f = [&](int col) { return l.get_f64(row, col); };
-  auto s = [&](int col) { return l.get_text(row, col); };
-  r.trial_id = l.get_u64(row, 0);
-  try {
-    r.status = status_from_name(s(status_));
-  } catch (const std::invalid_argument&) {
-    r.status = Status::kFailed;
-  }
-  r.message = s(message_);
+  const bool written = read_result(row, t.result);
+  const RowLayout& l = *layout_;
   t.params.reserve(key_cols_.size());
   for (std::size_t k = 0; k < key_cols_.size(); ++k) {
     // A key that is not a column (e.g. mistakes) has no stored value: "".
     t.params.emplace_back(known_keys()[k].name,
                           key_cols_[k] < 0 ? std::string() : l.get_text(row, key_cols_[k]));
   }
+  return written;
+}
+
+std::string TrialRowReader::param(const char* row, std::size_t k) const {
+  return key_cols_[k] < 0 ? std::string() : layout_->get_text(row, key_cols_[k]);
+}
+
+bool TrialRowReader::read_result(const char* row, TrialResult& r, bool texts) const {
+  const RowLayout& l = *layout_;
+  // A column the file lacks reads as zero or empty, as a converting read leaves it.
+  auto f = [&](int col) { return col < 0 ? 0.0 : l.get_f64(row, col); };
+  auto s = [&](int col) { return col < 0 ? std::string() : l.get_text(row, col); };
+  r.trial_id = trial_id_ < 0 ? 0 : l.get_u64(row, trial_id_);
+  const std::string status = s(status_);
+  try {
+    r.status = status_from_name(status);
+  } catch (const std::invalid_argument&) {
+    r.status = Status::kFailed;
+  }
+  if (texts) r.message = s(message_);
   r.val_loss = f(val_loss_);
   r.val_acc = f(val_acc_);
   r.test_loss = f(test_loss_);
@@ -189,7 +225,7 @@ bool TrialRowReader::read(const char* row, StoredTrial& t) const {
   r.auc = has_metrics_v2_ ? f(auc_) : TrialResult::kNaN;
   r.qwk = has_metrics_v2_ ? f(qwk_) : TrialResult::kNaN;
   r.best_epoch = static_cast<std::int32_t>(f(best_epoch_));
-  r.checkpoint = s(checkpoint_);
+  if (texts) r.checkpoint = s(checkpoint_);
   r.num_classes = static_cast<std::int32_t>(f(num_classes_));
   r.eval_split = s(eval_split_);
   r.epochs_run = static_cast<std::int32_t>(f(epochs_run_));
@@ -199,12 +235,12 @@ bool TrialRowReader::read(const char* row, StoredTrial& t) const {
   r.sync_seconds = f(sync_seconds_);  // 0 in files of earlier versions
   r.rank = static_cast<std::int32_t>(f(rank_));
   r.threads = static_cast<std::int32_t>(f(threads_));
-  r.host = s(host_);
-  r.device = s(device_);
-  r.memory_format = s(memory_format_);  // "" in files of earlier versions
+  if (texts) r.host = s(host_);
+  if (texts) r.device = s(device_);
+  if (texts) r.memory_format = s(memory_format_);  // "" in files of earlier versions
   r.started_unix = f(started_unix_);
   r.finished_unix = f(finished_unix_);
-  return !s(status_).empty();
+  return !status.empty();
 }
 
 }  // namespace sweep::results

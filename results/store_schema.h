@@ -11,6 +11,7 @@
 
 #include <vector>
 
+#include "core/keys.h"
 #include "core/trial.h"
 #include "results/store.h"
 #include "results/table.h"
@@ -30,6 +31,11 @@ constexpr std::size_t kShortLen = 32;
 constexpr std::size_t kListLen = 128;  // kFloatList keys: 4 numbers of up to 24 characters
 constexpr std::size_t kHostLen = 64;
 
+// The width of a choice key's column: its longest choice or alias (either side of
+// "alias=canonical"), rounded up to 8 bytes, so that every value it can hold fits (files of
+// earlier versions used 32 bytes; they read the same).
+std::size_t choice_width(const KeySpec& k);
+
 // Fills the trials-table row `row` (zeroed, of layout `l`) with `spec`'s column keys and `r`.
 void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const TrialResult& r);
 
@@ -40,12 +46,26 @@ class TrialRowReader {
   // `has_metrics_v2`: the file has the auc and qwk columns (files of earlier versions lack
   // them: NaN, not 0).
   explicit TrialRowReader(bool has_metrics_v2);
+  // Reads rows of `layout` (a file's own, see native_layout; it must outlive the reader), by
+  // column name: a column it lacks reads as zero or empty.
+  TrialRowReader(const RowLayout& layout, bool has_metrics_v2);
   // Fills `t` (params: every known key, in order) from `row`. Returns false for a row that an
   // append cut short by a kill left unwritten (no status).
   bool read(const char* row, StoredTrial& t) const;
+  // As read, the result only (no params): cheaper, for scans of many rows. Without `texts`,
+  // of the text fields only status and eval_split are read (message, checkpoint, host, device
+  // and memory_format are left as they were).
+  bool read_result(const char* row, TrialResult& r, bool texts = true) const;
+  // The stored text of known_keys()[k] in `row` ("" when the file has no such column).
+  std::string param(const char* row, std::size_t k) const;
+  // The row layout's column of known_keys()[k], or -1.
+  int key_column(std::size_t k) const { return key_cols_[k]; }
+  const RowLayout& layout() const { return *layout_; }
 
  private:
+  const RowLayout* layout_;
   bool has_metrics_v2_;
+  int trial_id_ = -1;
   std::vector<int> key_cols_;
   int status_ = -1;
   int message_ = -1;

@@ -67,6 +67,9 @@ RowLayout::RowLayout(std::vector<Column> cols) : cols_(std::move(cols)) {
   }
 }
 
+RowLayout::RowLayout(std::vector<Column> cols, std::size_t row_size)
+    : cols_(std::move(cols)), size_(row_size) {}
+
 int RowLayout::index_of(const std::string& name) const {
   for (std::size_t i = 0; i < cols_.size(); ++i) {
     if (cols_[i].name == name) return static_cast<int>(i);
@@ -244,6 +247,79 @@ std::vector<char> read_row_range(hid_t file, const std::string& name, const RowL
   }
   rows.resize(*got * layout.row_size());
   return rows;
+}
+
+std::optional<RowLayout> native_layout(hid_t file, const std::string& name) {
+  const std::uint16_t probe = 1;
+  std::uint8_t first_byte = 0;
+  std::memcpy(&first_byte, &probe, 1);
+  if (first_byte != 1) return std::nullopt;  // a big-endian machine: convert
+  Handle ds = open_dataset(file, name);
+  Handle ftype(H5Dget_type(ds.get()), H5Tclose, "get type of " + name);
+  if (H5Tget_class(ftype.get()) != H5T_COMPOUND) return std::nullopt;
+  const int n = H5Tget_nmembers(ftype.get());
+  if (n < 0) throw StoreError("cannot read the columns of table " + name);
+  std::vector<Column> cols;
+  for (int i = 0; i < n; ++i) {
+    char* raw_name = H5Tget_member_name(ftype.get(), static_cast<unsigned>(i));
+    if (raw_name == nullptr) throw StoreError("cannot read a column name of table " + name);
+    Column c;
+    c.name = raw_name;
+    H5free_memory(raw_name);
+    c.offset = H5Tget_member_offset(ftype.get(), static_cast<unsigned>(i));
+    Handle m(H5Tget_member_type(ftype.get(), static_cast<unsigned>(i)), H5Tclose,
+             "get type of column " + c.name);
+    const std::size_t size = H5Tget_size(m.get());
+    switch (H5Tget_class(m.get())) {
+      case H5T_INTEGER:
+        if (H5Tget_order(m.get()) != H5T_ORDER_LE) return std::nullopt;
+        if (size == 8) {
+          c.type = H5Tget_sign(m.get()) == H5T_SGN_NONE ? ColType::kU64 : ColType::kI64;
+        } else if (size == 4 && H5Tget_sign(m.get()) == H5T_SGN_2) {
+          c.type = ColType::kI32;
+        } else {
+          return std::nullopt;
+        }
+        break;
+      case H5T_FLOAT:
+        if (size != 8 || H5Tget_order(m.get()) != H5T_ORDER_LE) return std::nullopt;
+        c.type = ColType::kF64;
+        break;
+      case H5T_STRING:
+        if (H5Tis_variable_str(m.get()) != 0) return std::nullopt;
+        c.type = ColType::kStr;
+        c.str_len = size;
+        break;
+      default:
+        return std::nullopt;
+    }
+    cols.push_back(c);
+  }
+  return RowLayout(std::move(cols), H5Tget_size(ftype.get()));
+}
+
+void read_native_row_range(hid_t file, const std::string& name, const RowLayout& native,
+                           std::size_t first, std::size_t count, std::vector<char>& rows,
+                           std::size_t* got) {
+  Handle ds = open_dataset(file, name);
+  Handle ftype(H5Dget_type(ds.get()), H5Tclose, "get type of " + name);
+  if (H5Tget_size(ftype.get()) != native.row_size()) {
+    throw StoreError("table " + name + ": its rows changed size while being read");
+  }
+  const std::size_t total = row_count(file, name);
+  first = std::min(first, total);
+  *got = std::min(count, total - first);
+  rows.resize(*got * native.row_size());
+  if (*got > 0) {
+    Handle space(H5Dget_space(ds.get()), H5Sclose, "get space of " + name);
+    const hsize_t start[1] = {first}, n[1] = {*got};
+    check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, n, nullptr),
+          "select rows of " + name);
+    Handle memory(H5Screate_simple(1, n, nullptr), H5Sclose, "memory space for " + name);
+    // The file's own type in memory: HDF5 copies the bytes as they are.
+    check(H5Dread(ds.get(), ftype.get(), memory.get(), space.get(), H5P_DEFAULT, rows.data()),
+          "read table " + name);
+  }
 }
 
 }  // namespace sweep::results

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,8 @@ struct Column {
 class RowLayout {
  public:
   explicit RowLayout(std::vector<Column> cols);
+  // Columns at the offsets they carry, in rows of `row_size` bytes (a file's own layout).
+  RowLayout(std::vector<Column> cols, std::size_t row_size);
   std::size_t row_size() const { return size_; }
   const std::vector<Column>& columns() const { return cols_; }
   // Index of column `name`, or -1.
@@ -85,6 +88,19 @@ std::vector<char> read_rows(hid_t file, const std::string& name, const RowLayout
 // how many were read.
 std::vector<char> read_row_range(hid_t file, const std::string& name, const RowLayout& layout,
                                  std::size_t first, std::size_t count, std::size_t* got);
+
+// The rows of dataset `name` as the file stores them, when they can be used without
+// conversion: every column a little-endian integer (4 or 8 bytes) or double, or a fixed-length
+// string, on a little-endian machine; nullopt otherwise. Throws StoreError when the dataset is
+// missing or unreadable.
+std::optional<RowLayout> native_layout(hid_t file, const std::string& name);
+
+// Reads rows first .. first + count - 1 of dataset `name` (clamped; `*got` is how many) in the
+// layout native_layout returned, without conversion, into `rows` (resized; reusing it across
+// calls saves the kernel zeroing fresh pages). Throws StoreError.
+void read_native_row_range(hid_t file, const std::string& name, const RowLayout& native,
+                           std::size_t first, std::size_t count, std::vector<char>& rows,
+                           std::size_t* got);
 
 // Number of rows in dataset `name`. Throws StoreError.
 std::size_t row_count(hid_t file, const std::string& name);

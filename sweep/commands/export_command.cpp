@@ -4,22 +4,19 @@
 #include "core/errors.h"
 #include "results/export.h"
 #include "sweep/commands/commands.h"
-#include "sweep/commands/stored_trials.h"
 #include "sweep/commands/whole_file.h"
 
 namespace sweep {
 
 int export_command(const CliCommand& cmd) {
   const results::ExportFormat format = results::parse_export_format(cmd.format);
-  const std::string text =
-      results::export_trials(read_all(cmd.files, cmd.curves ? results::Store::Details::kAll
-                                                            : results::Store::Details::kNone),
-                             format, cmd.curves);
   if (cmd.out.empty() || cmd.out == "-") {
-    std::cout << text;
+    results::export_files(cmd.files, format, cmd.curves, std::cout);
     return kExitOk;
   }
-  write_whole_file(cmd.out, text);
+  write_whole_file_with(cmd.out, [&](std::ostream& out) {
+    results::export_files(cmd.files, format, cmd.curves, out);
+  });
   std::cerr << "exported " << cmd.files.size() << " file(s) to " << cmd.out << "\n";
   return kExitOk;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
+#include <unordered_map>
 
 #include "core/errors.h"
 #include "core/keys.h"
@@ -27,17 +28,59 @@ std::string gib(double bytes) {
   return buf;
 }
 
+// Trials that differ only in their seed train the same model on the same data for as long:
+// their checks and cost estimates are the same, so they are made once per such group, on its
+// first trial. `first[g]` is group g's first trial, `of[i]` trial i's group, `size[g]` how many.
+struct SeedGroups {
+  std::vector<std::size_t> first;
+  std::vector<std::uint32_t> of;
+  std::vector<std::size_t> size;
+};
+
+SeedGroups seed_groups(const TrialSet& trials) {
+  const std::size_t seed = static_cast<std::size_t>(find_key("seed") - known_keys().data());
+  std::vector<std::size_t> keys;
+  for (std::size_t k : trials.varying_keys()) {
+    if (k != seed) keys.push_back(k);
+  }
+  struct Hash {
+    std::size_t operator()(const std::vector<std::uint32_t>& v) const {
+      std::size_t h = 0;
+      for (std::uint32_t x : v) h = h * 1000003u ^ x;
+      return h;
+    }
+  };
+  std::unordered_map<std::vector<std::uint32_t>, std::uint32_t, Hash> group;
+  SeedGroups g;
+  g.of.resize(trials.size());
+  std::vector<std::uint32_t> sig(keys.size());
+  for (std::size_t i = 0; i < trials.size(); ++i) {
+    for (std::size_t j = 0; j < keys.size(); ++j) sig[j] = trials.value_index(i, keys[j]);
+    auto [it, added] = group.emplace(sig, static_cast<std::uint32_t>(g.first.size()));
+    if (added) {
+      g.first.push_back(i);
+      g.size.push_back(0);
+    }
+    g.of[i] = it->second;
+    ++g.size[it->second];
+  }
+  return g;
+}
+
 // Refuses the trials whose memory floor exceeds `budget` bytes, naming the first with the
-// values of the grid's axes and counting the others.
-void check_memory(const Plan& p, double budget) {
+// values of the grid's axes and counting the others. `firsts` are the seed groups' first
+// trials (in trial order), `sizes` their sizes.
+void check_memory(const Plan& p, const std::vector<TrialSpec>& firsts,
+                  const std::vector<std::size_t>& sizes, double budget) {
   if (budget <= 0) return;
   std::size_t over = 0;
   const TrialSpec* first = nullptr;
   double need = 0;
-  for (const auto& t : p.trials) {
-    const double floor = worker::training_memory_floor(t, p.data);
+  for (std::size_t g = 0; g < firsts.size(); ++g) {
+    const double floor = worker::training_memory_floor(firsts[g], p.data);
     if (floor <= budget) continue;
-    if (over++ == 0) first = &t, need = floor;
+    if (over == 0) first = &firsts[g], need = floor;
+    over += sizes[g];
   }
   if (over == 0) return;
   std::string axes;
@@ -75,18 +118,22 @@ Plan make_plan(const std::string& grid_path,
   }
   check_consistency(p.grid);
   p.trials = expand(p.grid);
-  const bool all_noop = std::all_of(p.trials.begin(), p.trials.end(),
+  const SeedGroups groups = seed_groups(p.trials);
+  std::vector<TrialSpec> firsts;
+  firsts.reserve(groups.first.size());
+  for (std::size_t i : groups.first) firsts.push_back(p.trials.spec(i));
+  const bool all_noop = std::all_of(firsts.begin(), firsts.end(),
                                     [](const TrialSpec& t) { return t.get("model") == "noop"; });
   try {
     if (all_noop) {
       p.data.description = "none (model = noop loads no data)";
     } else {
-      p.data = check_data_sets(p.trials, checks.data, &p.data_check_seconds);
+      p.data = check_data_sets(firsts, checks.data, &p.data_check_seconds);
     }
   } catch (const DataError& e) {
     throw DataError(grid_path + ": data set: " + e.what());
   }
-  for (const auto& t : p.trials) {
+  for (const auto& t : firsts) {
     try {
       worker::check_trial_settings(t, p.data);
     } catch (const std::invalid_argument& e) {
@@ -95,19 +142,22 @@ Plan make_plan(const std::string& grid_path,
   }
   if (!all_noop && checks.data == DataCheck::kWhole) {  // each backbone run on one image
     try {
-      worker::check_backbone_inputs(p.trials, p.data);
+      worker::check_backbone_inputs(firsts, p.data);
     } catch (const std::invalid_argument& e) {
       throw GridError(grid_path + ": " + e.what());
     }
   }
-  check_memory(p, checks.memory_per_rank);
+  check_memory(p, firsts, groups.size, checks.memory_per_rank);
+  std::vector<double> group_cost;
   double lo = 0;
-  for (const auto& t : p.trials) {
-    double c = estimate_cost(t, p.data);
-    p.costs.push_back(c);
+  for (const auto& t : firsts) {
+    const double c = estimate_cost(t, p.data);
+    group_cost.push_back(c);
     lo = lo == 0 ? c : std::min(lo, c);
   }
-  for (double& c : p.costs) c = lo > 0 ? c / lo : 1.0;
+  for (double& c : group_cost) c = lo > 0 ? c / lo : 1.0;
+  p.costs.resize(p.trials.size());
+  for (std::size_t i = 0; i < p.trials.size(); ++i) p.costs[i] = group_cost[groups.of[i]];
   return p;
 }
 
@@ -209,11 +259,11 @@ std::string describe_plan(const Plan& plan, const Target& target,
   const std::size_t n = std::min(show, order.size());
   if (n > 0) os << "first " << n << " in run order (longest first):\n";
   for (std::size_t j = 0; j < n; ++j) {
-    const TrialSpec& t = plan.trials[order[j]];
+    const std::size_t i = order[j];
     char cost[32];
-    std::snprintf(cost, sizeof cost, "%6.2fx", plan.costs[order[j]]);
-    os << "  " << trial_id_hex(t.trial_id) << "  cost " << cost;
-    for (const auto* a : axes) os << "  " << a->key << "=" << t.get(a->key);
+    std::snprintf(cost, sizeof cost, "%6.2fx", plan.costs[i]);
+    os << "  " << trial_id_hex(plan.trials.id(i)) << "  cost " << cost;
+    for (const auto* a : axes) os << "  " << a->key << "=" << plan.trials.get(i, a->key);
     os << "\n";
   }
   return os.str();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/trial.h"
+#include "core/trial_set.h"
 #include "sweep/commands/cli.h"
 #include "sweep/data/data_check.h"
 #include "sweep/grid/grid.h"
@@ -18,7 +19,7 @@ namespace sweep {
 
 struct Plan {
   Grid grid;
-  std::vector<TrialSpec> trials;
+  TrialSet trials;
   std::vector<double> costs;  // relative to the cheapest trial (which is 1.0)
   worker::DataInfo data;
   double data_check_seconds = 0;  // reading and checking the data sets

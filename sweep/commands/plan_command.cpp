@@ -57,12 +57,12 @@ int plan_command(const CliCommand& cmd) {
   PlanChecks checks;
   checks.memory_per_rank = training_memory_per_rank(std::max(1, cmd.ranks - 1));
   Plan plan = make_plan(cmd.grid, cmd.overrides, checks);
-  std::set<std::uint64_t> done;
+  std::vector<std::uint64_t> done;
   if (results::file_exists(target.out)) {
     done = ids_to_skip(results::Store::open_read(target.out).stored_status(), cmd.retry_failed);
   }
   const std::vector<std::size_t> members = shard_members(plan, target.shard);
-  std::vector<std::size_t> order = pending_order(plan.trials, plan.costs, done, &members);
+  std::vector<std::size_t> order = pending_order(plan.trials.ids(), plan.costs, done, &members);
   std::cout << describe_plan(plan, target, order, members.size() - order.size(), cmd.show);
   std::cout << describe_layout(cores_of_this_process(), cmd.ranks, cmd.threads) << "\n";
   const int per_trial = std::stoi(plan.trials.front().get("ranks_per_trial"));

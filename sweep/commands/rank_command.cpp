@@ -4,7 +4,6 @@
 #include "core/errors.h"
 #include "results/rank.h"
 #include "sweep/commands/commands.h"
-#include "sweep/commands/stored_trials.h"
 
 namespace sweep {
 
@@ -14,8 +13,9 @@ int rank_command(const CliCommand& cmd) {
   o.top = cmd.top;
   o.where = results::parse_where(cmd.where);
   o.group_by = cmd.group_by;
-  const std::vector<results::StoredTrial> all = read_all(cmd.files);
-  std::cout << (o.group_by.empty() ? results::rank_table(all, o) : results::group_table(all, o));
+  // Read block by block: a file of a million trials is ranked without holding its rows.
+  std::cout << (o.group_by.empty() ? results::rank_files(cmd.files, o)
+                                   : results::group_files(cmd.files, o));
   return kExitOk;
 }
 

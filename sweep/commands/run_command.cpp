@@ -8,12 +8,14 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <unordered_set>
 
 #include "core/errors.h"
 #include "core/version.h"
 #include "results/failures.h"
 #include "results/rank.h"
 #include "results/store.h"
+#include "results/trial_digest.h"
 #include "sweep/commands/commands.h"
 #include "sweep/commands/kept_checkpoints.h"
 #include "sweep/commands/plan.h"
@@ -82,7 +84,7 @@ Prepared prepare(const CliCommand& cmd, const NodeFacts& facts, int world_size) 
       p.keep.emplace(checkpoint_dir_of(p.target.out), static_cast<std::size_t>(cmd.keep_best),
                      cmd.keep_by);
     }
-    std::set<std::uint64_t> done;
+    std::vector<std::uint64_t> done;
     const std::string parameters = parameter_set(p.plan->grid);
     if (results::file_exists(p.target.out)) {
       // Checked before the file is opened for writing, which may tidy it.
@@ -101,7 +103,7 @@ Prepared prepare(const CliCommand& cmd, const NodeFacts& facts, int world_size) 
     }
     if (!p.asha) {
       p.members = shard_members(*p.plan, p.target.shard);
-      p.order = pending_order(p.plan->trials, p.plan->costs, done, &p.members);
+      p.order = pending_order(p.plan->trials.ids(), p.plan->costs, done, &p.members);
       p.in_shard = p.members.size();
       p.skipped = p.members.size() - p.order.size();
     } else {
@@ -136,14 +138,20 @@ Prepared prepare(const CliCommand& cmd, const NodeFacts& facts, int world_size) 
 
 // The exit code of a sweep that ran to its end: 3 when a trial of it is stored as failed
 // (unless --allow-failed), with the failures grouped by message on stderr.
-int finished_code(const CliCommand& cmd, const Prepared& p,
-                  const std::vector<results::StoredTrial>& rows) {
-  std::set<std::uint64_t> ids;
-  for (std::size_t i : p.members) ids.insert(p.plan->trials[i].trial_id);
-  const std::vector<results::FailureGroup> groups =
-      results::failed_trials(rows, [&](std::uint64_t id) { return ids.count(id) > 0; });
+int finished_code(const CliCommand& cmd, const Prepared& p, const results::DigestScan& scan) {
+  // The sweep's ids, collected when a failed trial is first looked up (most sweeps have none).
+  std::optional<std::unordered_set<std::uint64_t>> ids;
+  auto in_sweep = [&](std::uint64_t id) {
+    if (!ids) {
+      ids.emplace();
+      ids->reserve(p.members.size());
+      for (std::size_t i : p.members) ids->insert(p.plan->trials.id(i));
+    }
+    return ids->count(id) > 0;
+  };
+  const std::vector<results::FailureGroup> groups = results::failed_in_scan(scan, in_sweep);
   if (groups.empty()) return kExitOk;
-  std::cerr << "\n" << results::failure_summary(groups, ids.size(), p.target.out);
+  std::cerr << "\n" << results::failure_summary(groups, p.members.size(), p.target.out);
   if (cmd.allow_failed) {
     std::cerr << "sweep: exit code 0 (--allow-failed); without it a sweep with failed trials "
                  "exits 3\n";
@@ -305,9 +313,10 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
     }
   }
   std::printf("\n");
-  const std::vector<results::StoredTrial> rows =
-      p.store->read_trials(results::Store::Details::kNone);
-  std::cout << results::rank_table(rows, results::RankOptions{}) << std::flush;
+  // Read block by block, once for the table and the failures: a million-trial file without
+  // holding its rows.
+  const results::DigestScan scan = results::scan_digests({&*p.store}, {}, "");
+  std::cout << results::rank_scan(scan, results::RankOptions{}) << std::flush;
   if (outcome.stopped() && (asha ? !asha->exhausted() : done < total)) {
     if (asha) {
       std::cout << "\nstopped by " << signal_name(outcome.signal) << ": " << done
@@ -325,7 +334,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
               << std::flush;
     return kExitInterrupted;
   }
-  return finished_code(cmd, p, rows);
+  return finished_code(cmd, p, scan);
 }
 
 }  // namespace sweep

@@ -1,8 +1,8 @@
 #include "sweep/commands/status.h"
 
+#include <algorithm>
 #include <cstdio>
-#include <map>
-#include <set>
+#include <optional>
 
 #include "sweep/search/shard.h"
 
@@ -25,33 +25,48 @@ bool parse_tag(const std::string& tag, int* index, int* count) {
 GridStatus grid_status(const Plan& plan, const std::vector<FileTrials>& files) {
   GridStatus s;
   s.total = plan.trials.size();
-  std::map<std::uint64_t, std::size_t> index_of;
-  for (std::size_t i = 0; i < plan.trials.size(); ++i) index_of[plan.trials[i].trial_id] = i;
-  std::map<std::uint64_t, Status> best;  // per grid trial: ok/diverged beats failed
+  // The grid's trials by id, to look the files' ids up by binary search.
+  std::vector<std::size_t> by_id(plan.trials.size());
+  for (std::size_t i = 0; i < by_id.size(); ++i) by_id[i] = i;
+  std::sort(by_id.begin(), by_id.end(),
+            [&](std::size_t a, std::size_t b) { return plan.trials.id(a) < plan.trials.id(b); });
+  auto index_of = [&](std::uint64_t id) -> std::optional<std::size_t> {
+    auto it = std::lower_bound(by_id.begin(), by_id.end(), id, [&](std::size_t i, std::uint64_t v) {
+      return plan.trials.id(i) < v;
+    });
+    if (it == by_id.end() || plan.trials.id(*it) != id) return std::nullopt;
+    return *it;
+  };
+  // Per grid trial, by index: its best status over the files (ok/diverged beats failed).
+  constexpr std::int8_t kNone = -1;
+  std::vector<std::int8_t> best(plan.trials.size(), kNone);
   for (const auto& f : files) {
     FileStatus fs;
     fs.path = f.path;
     fs.shard = f.shard;
-    std::set<std::uint64_t> held;
+    std::vector<bool> held(plan.trials.size(), false);
     for (const auto& [id, st] : f.trials) {
-      if (index_of.count(id) == 0) {
+      const std::optional<std::size_t> at = index_of(id);
+      if (!at) {
         ++fs.foreign;
         continue;
       }
-      held.insert(id);
+      held[*at] = true;
       (st == Status::kFailed ? fs.failed : fs.done)++;
-      auto it = best.find(id);
-      if (it == best.end() || it->second == Status::kFailed) best[id] = st;
+      std::int8_t& b = best[*at];
+      if (b == kNone || static_cast<Status>(b) == Status::kFailed) b = static_cast<std::int8_t>(st);
     }
     int index = 0, count = 1;
     std::optional<Shard> shard;
     if (parse_tag(f.shard, &index, &count)) shard = Shard{index, count, "file"};
     for (std::size_t i : shard_members(plan, shard)) {
-      if (held.count(plan.trials[i].trial_id) == 0) ++fs.missing;
+      if (!held[i]) ++fs.missing;
     }
     s.files.push_back(fs);
   }
-  for (const auto& [id, st] : best) (st == Status::kFailed ? s.failed : s.done)++;
+  for (std::int8_t b : best) {
+    if (b != kNone) (static_cast<Status>(b) == Status::kFailed ? s.failed : s.done)++;
+  }
   s.missing = s.total - s.done - s.failed;
   return s;
 }

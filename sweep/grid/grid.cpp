@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "core/errors.h"
 #include "core/keys.h"
@@ -250,52 +251,91 @@ void check_consistency(const Grid& grid) {
 
 namespace {
 
-// Every known key at its fixed value (or default), with `values` of the axes set over it.
-TrialSpec make_spec(const Grid& grid, const std::vector<const GridEntry*>& axes,
-                    const std::vector<std::string>& values) {
-  TrialSpec spec;
-  for (const auto& k : known_keys()) {
-    std::string v = grid.fixed_value(k.name);
+// Builds the trials of a grid from the values of its axes: each known key at its fixed value
+// (or default), the axes' values over them, the keys a trial does not use back at their
+// defaults, and the id; all with the keys' positions looked up once.
+class Expander {
+ public:
+  Expander(const Grid& grid, const std::vector<const GridEntry*>& axes)
+      : keys_(known_keys()), axis_of_(keys_.size(), -1), used_if_(keys_.size()) {
+    base_.reserve(keys_.size());
+    for (const auto& k : keys_) base_.push_back(grid.fixed_value(k.name));
     for (std::size_t a = 0; a < axes.size(); ++a) {
-      if (axes[a]->key == k.name) v = values[a];
+      const KeySpec* k = find_key(axes[a]->key);
+      if (k != nullptr) axis_of_[static_cast<std::size_t>(k - keys_.data())] = static_cast<int>(a);
     }
-    spec.params.emplace_back(k.name, v);
-  }
-  // A key this trial does not use holds its default, so that trials differing only in unused
-  // keys are one trial (one id), trained once.
-  auto value_of = [&](const std::string& key) { return spec.get(key); };
-  for (std::size_t i = 0; i < known_keys().size(); ++i) {
-    const KeySpec& k = known_keys()[i];
-    if (!key_is_used(k, value_of)) spec.params[i].second = k.default_value;
-  }
-  spec.trial_id = trial_id_of(spec.params);
-  return spec;
-}
-
-std::vector<TrialSpec> sample(const Grid& grid, const std::vector<const GridEntry*>& axes) {
-  const SearchSettings& s = grid.search;
-  std::vector<TrialSpec> trials;
-  std::set<std::uint64_t> seen;
-  for (std::uint64_t i = 0; trials.size() < s.samples && i < 100 * s.samples; ++i) {
-    std::vector<std::string> values;
-    for (const auto* a : axes) {
-      const double u = sample_uniform(s.seed, i, a->key);
-      if (a->dist) {
-        values.push_back(draw(*find_key(a->key), *a->dist, u));
-      } else {
-        const auto n = a->values.size();
-        values.push_back(a->values[std::min(n - 1, static_cast<std::size_t>(u * n))]);
+    for (std::size_t k = 0; k < keys_.size(); ++k) {
+      for (const auto& [key, values] : keys_[k].used_if) {
+        const KeySpec* on = find_key(key);
+        if (on != nullptr)
+          used_if_[k].push_back({static_cast<std::size_t>(on - keys_.data()), &values});
       }
     }
-    TrialSpec spec = make_spec(grid, axes, values);
-    if (seen.insert(spec.trial_id).second) trials.push_back(std::move(spec));
+    values_.resize(keys_.size());
+  }
+
+  // Adds the trial whose axes take `axis_values` (one per axis, in the axes' order) to `out`,
+  // unless a trial with its id is there already (`seen` holds their ids).
+  void add(const std::vector<const std::string*>& axis_values, TrialSet& out,
+           std::unordered_set<std::uint64_t>& seen) {
+    for (std::size_t k = 0; k < keys_.size(); ++k) {
+      values_[k] = axis_of_[k] < 0 ? &base_[k] : axis_values[static_cast<std::size_t>(axis_of_[k])];
+    }
+    // A key this trial does not use holds its default, so that trials differing only in
+    // unused keys are one trial (one id), trained once. In key order: a key's condition sees
+    // the earlier keys as they ended up.
+    for (std::size_t k = 0; k < keys_.size(); ++k) {
+      for (const Condition& c : used_if_[k]) {
+        const std::string& v = *values_[c.key];
+        if (std::find(c.values->begin(), c.values->end(), v) == c.values->end()) {
+          values_[k] = &keys_[k].default_value;
+          break;
+        }
+      }
+    }
+    const std::uint64_t id = id_of_(values_);
+    if (seen.insert(id).second) out.add(id, values_);
+  }
+
+ private:
+  struct Condition {
+    std::size_t key;                         // index into known_keys()
+    const std::vector<std::string>* values;  // the values under which the key is used
+  };
+  const std::vector<KeySpec>& keys_;
+  std::vector<std::string> base_;  // per key: its fixed value or default
+  std::vector<int> axis_of_;       // per key: its axis, or -1
+  std::vector<std::vector<Condition>> used_if_;
+  std::vector<const std::string*> values_;  // the trial being built
+  TrialIdOfValues id_of_;
+};
+
+TrialSet sample(const Grid& grid, const std::vector<const GridEntry*>& axes) {
+  const SearchSettings& s = grid.search;
+  TrialSet trials;
+  Expander expander(grid, axes);
+  std::unordered_set<std::uint64_t> seen;
+  std::vector<std::string> drawn(axes.size());
+  std::vector<const std::string*> values(axes.size());
+  for (std::uint64_t i = 0; trials.size() < s.samples && i < 100 * s.samples; ++i) {
+    for (std::size_t a = 0; a < axes.size(); ++a) {
+      const double u = sample_uniform(s.seed, i, axes[a]->key);
+      if (axes[a]->dist) {
+        drawn[a] = draw(*find_key(axes[a]->key), *axes[a]->dist, u);
+        values[a] = &drawn[a];
+      } else {
+        const auto n = axes[a]->values.size();
+        values[a] = &axes[a]->values[std::min(n - 1, static_cast<std::size_t>(u * n))];
+      }
+    }
+    expander.add(values, trials, seen);
   }
   return trials;
 }
 
 }  // namespace
 
-std::vector<TrialSpec> expand(const Grid& grid) {
+TrialSet expand(const Grid& grid) {
   std::vector<const GridEntry*> axes;
   for (const auto& e : grid.entries) {
     if (e.axis) axes.push_back(&e);
@@ -315,15 +355,15 @@ std::vector<TrialSpec> expand(const Grid& grid) {
     }
     return sample(configs, config_axes);
   }
-  std::vector<TrialSpec> trials;
-  trials.reserve(grid.size());
-  std::set<std::uint64_t> seen;
+  TrialSet trials;
+  Expander expander(grid, axes);
+  std::unordered_set<std::uint64_t> seen;
+  seen.reserve(grid.size());
   std::vector<std::size_t> pos(axes.size(), 0);
+  std::vector<const std::string*> values(axes.size());
   while (true) {
-    std::vector<std::string> values;
-    for (std::size_t a = 0; a < axes.size(); ++a) values.push_back(axes[a]->values[pos[a]]);
-    TrialSpec spec = make_spec(grid, axes, values);
-    if (seen.insert(spec.trial_id).second) trials.push_back(std::move(spec));
+    for (std::size_t a = 0; a < axes.size(); ++a) values[a] = &axes[a]->values[pos[a]];
+    expander.add(values, trials, seen);
     // Odometer step: the last axis varies fastest.
     std::size_t a = axes.size();
     while (a > 0) {

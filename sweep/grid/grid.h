@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/trial.h"
+#include "core/trial_set.h"
 #include "sweep/grid/search_space.h"
 
 namespace sweep {
@@ -66,6 +67,6 @@ void check_consistency(const Grid& grid);
 // distinct trials; sample i takes each axis's value from sample_uniform(search_seed, i, key) (a
 // list axis: each value equally likely), and a sample equal to an earlier one is skipped (after 100
 // x samples draws, fewer trials are returned).
-std::vector<TrialSpec> expand(const Grid& grid);
+TrialSet expand(const Grid& grid);
 
 }  // namespace sweep

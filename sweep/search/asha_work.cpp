@@ -17,17 +17,16 @@ AshaSettings asha_settings(const SearchSettings& s, std::size_t configs) {
   return a;
 }
 
-AshaWork::AshaWork(const std::vector<TrialSpec>& configs, const SearchSettings& settings,
-                   std::string state_dir)
+AshaWork::AshaWork(const TrialSet& configs, const SearchSettings& settings, std::string state_dir)
     : configs_(configs),
       scheduler_(asha_settings(settings, configs.size())),
       state_dir_(std::move(state_dir)),
       eta_(settings.reduction_factor) {
-  for (std::size_t i = 0; i < configs.size(); ++i) index_[configs[i].trial_id] = i;
+  for (std::size_t i = 0; i < configs.size(); ++i) index_[configs.id(i)] = i;
 }
 
 std::string AshaWork::state_path(std::size_t config, int epoch) const {
-  return state_dir_ + "/" + trial_id_hex(configs_[config].trial_id) + "-e" + std::to_string(epoch) +
+  return state_dir_ + "/" + trial_id_hex(configs_.id(config)) + "-e" + std::to_string(epoch) +
          ".pt";
 }
 
@@ -46,7 +45,7 @@ std::optional<Job> AshaWork::next() {
   std::optional<AshaJob> a = scheduler_.next_job();
   if (!a) return std::nullopt;
   Job j;
-  j.spec = configs_[a->config];
+  j.spec = configs_.spec(a->config);
   j.rung = a->rung;
   j.from_epoch = a->from_epoch;
   j.to_epoch = a->to_epoch;

@@ -18,8 +18,7 @@ class AshaWork : public WorkSource {
   // `configs`: the sampled configurations (each with epochs = max_epochs); `state_dir`: where
   // the training states between rungs are written (it must exist and be visible to every
   // rank). Throws std::invalid_argument on bad settings (see rung_epochs).
-  AshaWork(const std::vector<TrialSpec>& configs, const SearchSettings& settings,
-           std::string state_dir);
+  AshaWork(const TrialSet& configs, const SearchSettings& settings, std::string state_dir);
 
   // Takes a row stored by an earlier run into account: an ok row as the rung result with its
   // val_acc, a failed or diverged row as a result that is never promoted (with retry_failed,
@@ -41,7 +40,7 @@ class AshaWork : public WorkSource {
  private:
   AshaJob to_asha(const Job& job) const;
 
-  const std::vector<TrialSpec>& configs_;
+  const TrialSet& configs_;
   std::map<std::uint64_t, std::size_t> index_;  // trial id -> config
   AshaScheduler scheduler_;
   std::string state_dir_;

@@ -31,26 +31,27 @@ std::vector<std::size_t> longest_first(const std::vector<double>& costs) {
   return idx;
 }
 
-std::vector<std::size_t> pending_order(const std::vector<TrialSpec>& trials,
+std::vector<std::size_t> pending_order(const std::vector<std::uint64_t>& ids,
                                        const std::vector<double>& costs,
-                                       const std::set<std::uint64_t>& done,
+                                       const std::vector<std::uint64_t>& done,
                                        const std::vector<std::size_t>* members) {
-  std::vector<bool> in(trials.size(), members == nullptr);
+  std::vector<bool> in(ids.size(), members == nullptr);
   if (members != nullptr) {
     for (std::size_t i : *members) in[i] = true;
   }
   std::vector<std::size_t> out;
   for (std::size_t i : longest_first(costs)) {
-    if (in[i] && done.count(trials[i].trial_id) == 0) out.push_back(i);
+    if (in[i] && !std::binary_search(done.begin(), done.end(), ids[i])) out.push_back(i);
   }
   return out;
 }
 
-std::set<std::uint64_t> ids_to_skip(const std::map<std::uint64_t, Status>& stored,
-                                    bool retry_failed) {
-  std::set<std::uint64_t> skip;
+std::vector<std::uint64_t> ids_to_skip(const std::vector<std::pair<std::uint64_t, Status>>& stored,
+                                       bool retry_failed) {
+  std::vector<std::uint64_t> skip;
+  skip.reserve(stored.size());
   for (const auto& [id, status] : stored) {
-    if (status != Status::kFailed || !retry_failed) skip.insert(id);
+    if (status != Status::kFailed || !retry_failed) skip.push_back(id);
   }
   return skip;
 }

@@ -2,8 +2,7 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
-#include <set>
+#include <utility>
 #include <vector>
 
 #include "core/trial.h"
@@ -18,16 +17,17 @@ double estimate_cost(const TrialSpec& spec, const worker::DataInfo& info);
 // Indices of `costs` ordered longest first; equal costs keep their original order.
 std::vector<std::size_t> longest_first(const std::vector<double>& costs);
 
-// The ids a resumed sweep skips, from the best stored status of each id: finished trials
-// (ok or diverged) always, failed ones unless `retry_failed`.
-std::set<std::uint64_t> ids_to_skip(const std::map<std::uint64_t, Status>& stored,
-                                    bool retry_failed);
+// The ids a resumed sweep skips, ascending, from the best stored status of each id (ascending
+// by id, as Store::stored_status gives them): finished trials (ok or diverged) always, failed
+// ones unless `retry_failed`.
+std::vector<std::uint64_t> ids_to_skip(const std::vector<std::pair<std::uint64_t, Status>>& stored,
+                                       bool retry_failed);
 
-// The trials still to run: those whose id is not in `done` (and, when `members` is given,
-// whose index is in it), ordered longest first by `costs` (one per trial).
-std::vector<std::size_t> pending_order(const std::vector<TrialSpec>& trials,
+// The trials still to run: those whose id is not in `done` (ascending) and, when `members` is
+// given, whose index is in it, ordered longest first by `costs` (one per trial).
+std::vector<std::size_t> pending_order(const std::vector<std::uint64_t>& ids,
                                        const std::vector<double>& costs,
-                                       const std::set<std::uint64_t>& done,
+                                       const std::vector<std::uint64_t>& done,
                                        const std::vector<std::size_t>* members = nullptr);
 
 }  // namespace sweep

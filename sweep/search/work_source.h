@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/trial.h"
+#include "core/trial_set.h"
 #include "sweep/search/job.h"
 
 namespace sweep {
@@ -26,12 +27,12 @@ class WorkSource {
 // The whole trials `order` (indices into `trials`), in that order, each once.
 class TrialList : public WorkSource {
  public:
-  TrialList(const std::vector<TrialSpec>& trials, const std::vector<std::size_t>& order)
+  TrialList(const TrialSet& trials, const std::vector<std::size_t>& order)
       : trials_(trials), order_(order) {}
   std::optional<Job> next() override {
     if (next_ >= order_.size()) return std::nullopt;
     Job j;
-    j.spec = trials_[order_[next_++]];
+    j.spec = trials_.spec(order_[next_++]);
     return j;
   }
   bool exhausted() const override { return next_ >= order_.size(); }
@@ -39,7 +40,7 @@ class TrialList : public WorkSource {
   void abandoned(const Job&) override {}  // abandoned trials run on resume
 
  private:
-  const std::vector<TrialSpec>& trials_;
+  const TrialSet& trials_;
   const std::vector<std::size_t>& order_;
   std::size_t next_ = 0;
 };

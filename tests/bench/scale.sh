@@ -8,7 +8,7 @@
 # each with its wall time and the peak resident memory of its largest process (GNU time), and
 # the file's bytes per trial.
 #   tests/bench/scale.sh              (builds first; SKIP_BUILD=1 uses build/bin/sweep as is)
-# Environment: SIZES="10000 100000" (1000000 takes about 8 minutes and 13 GB), SWEEP
+# Environment: SIZES="10000 100000" (1000000 takes about 4 minutes and 5 GB of disk), SWEEP
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 [ "${SKIP_BUILD:-0}" = 1 ] || "$root/jobscripts/build.sh" > /dev/null

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/keys.h"
 #include "sweep/grid/grid.h"
 
 namespace sweep {
@@ -41,6 +42,38 @@ TEST(TrialId, StableAcrossBuildsAndMachines) {
             trial_id_hex(id_of("filters = 8\n")));
   EXPECT_EQ(trial_id_hex(id_of("filters = 8\n")), "b74eb0b806d168ea");
   EXPECT_EQ(trial_id_hex(0x1234), "0000000000001234");
+}
+
+TEST(TrialId, PiecewiseHashIsTheWholeHash) {
+  Hash64 h;
+  h.add("sweep-trial-v1\n");
+  h.add("filters");
+  h.add("=8\n");
+  EXPECT_EQ(h.finish(), hash64("sweep-trial-v1\nfilters=8\n"));
+  EXPECT_EQ(Hash64().finish(), hash64(""));
+}
+
+TEST(TrialId, IdOfValuesIsTheCanonicalId) {
+  // The expander's fast path must give the ids canonical_text defines, for defaults, changed
+  // keys in and out of the id, and keys out of alphabetical order.
+  const TrialIdOfValues id_of_values;
+  for (const std::vector<std::pair<std::string, std::string>>& changes :
+       std::vector<std::vector<std::pair<std::string, std::string>>>{
+           {},
+           {{"filters", "8"}},
+           {{"seed", "3"}, {"epochs", "2"}, {"data_dir", "/x"}},
+           {{"learning_rate", "0.01"}, {"batch_size", "32"}, {"dropout", "0.25"}}}) {
+    std::vector<std::pair<std::string, std::string>> params;
+    for (const auto& k : known_keys()) params.emplace_back(k.name, k.default_value);
+    for (const auto& [key, value] : changes) {
+      for (auto& kv : params) {
+        if (kv.first == key) kv.second = value;
+      }
+    }
+    std::vector<const std::string*> values;
+    for (const auto& kv : params) values.push_back(&kv.second);
+    EXPECT_EQ(id_of_values(values), trial_id_of(params)) << canonical_text(params);
+  }
 }
 
 }  // namespace

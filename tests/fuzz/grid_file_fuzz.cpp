@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     sweep::apply_overrides(grid, overrides);
     sweep::check_consistency(grid);
     if (grid.size() > 2000) return 0;  // large grids are fine; expanding them is slow here
-    const std::vector<sweep::TrialSpec> trials = sweep::expand(grid);
+    const std::vector<sweep::TrialSpec> trials = sweep::expand(grid).specs();
     std::vector<std::uint64_t> ids;
     for (const auto& t : trials) {
       if (t.params.size() != sweep::known_keys().size()) __builtin_trap();

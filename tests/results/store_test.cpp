@@ -115,8 +115,8 @@ TEST(Store, RoundTripOfTrialsEpochsConfusionAndAttributes) {
   EXPECT_EQ(b.message, std::string(256, 'x'));
   EXPECT_TRUE(std::isnan(b.test_acc));
   EXPECT_TRUE(b.epochs.empty());
-  EXPECT_EQ(s.stored_status(),
-            (std::map<std::uint64_t, Status>{{11, Status::kOk}, {12, Status::kFailed}}));
+  EXPECT_EQ(s.stored_status(), (std::vector<std::pair<std::uint64_t, Status>>{
+                                   {11, Status::kOk}, {12, Status::kFailed}}));
 }
 
 TEST(Store, OnlyConfusionCellsThatAreNotZeroAreStoredAndTheMatrixReadsWhole) {
@@ -142,12 +142,43 @@ TEST(Store, OnlyConfusionCellsThatAreNotZeroAreStoredAndTheMatrixReadsWhole) {
   EXPECT_EQ(trials[1].result.confusion, empty.confusion);
 }
 
+TEST(Store, EveryValueOfAChoiceKeyFitsItsColumn) {
+  // Choice columns are as wide as their longest choice or alias: none is ever cut.
+  const std::string path = temp_path("c.h5");
+  Store s = Store::create(path, StoreInfo{});
+  std::uint64_t id = 0;
+  std::vector<std::pair<std::string, std::string>> written;
+  for (const auto& k : known_keys()) {
+    if (k.type != KeyType::kChoice || !k.column) continue;
+    std::vector<std::string> values = k.choices;
+    for (const auto& a : k.aliases) {
+      values.push_back(a.substr(0, a.find('=')));
+      values.push_back(a.substr(a.find('=') + 1));
+    }
+    for (const auto& v : values) {
+      TrialSpec spec = spec_with(++id, "8");
+      for (auto& kv : spec.params) {
+        if (kv.first == k.name) kv.second = v;
+      }
+      s.append(spec, ok_result(id));
+      written.emplace_back(k.name, v);
+    }
+  }
+  ASSERT_GT(written.size(), 30u);
+  const std::vector<StoredTrial> rows = s.read_trials(Store::Details::kNone);
+  ASSERT_EQ(rows.size(), written.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i].param(written[i].first), written[i].second) << written[i].first;
+  }
+  EXPECT_EQ(choice_width(*find_key("model")), 16u);  // "torchscript"
+}
+
 TEST(Store, AppendAfterReopen) {
   const std::string path = temp_path("r.h5");
   Store::create(path, StoreInfo{}).append(spec_with(1, "8"), ok_result(1));
   Store::open_append(path).append(spec_with(2, "16"), ok_result(2));
   EXPECT_EQ(Store::open_read(path).stored_status(),
-            (std::map<std::uint64_t, Status>{{1, Status::kOk}, {2, Status::kOk}}));
+            (std::vector<std::pair<std::uint64_t, Status>>{{1, Status::kOk}, {2, Status::kOk}}));
 }
 
 TEST(Store, RetriedTrialKeepsItsOwnDetailsAndTheBestCopyWins) {
@@ -171,7 +202,7 @@ TEST(Store, RetriedTrialKeepsItsOwnDetailsAndTheBestCopyWins) {
   const std::vector<StoredTrial> best = best_per_trial(rows);
   ASSERT_EQ(best.size(), 1u);
   EXPECT_EQ(best[0].result.status, Status::kOk);
-  EXPECT_EQ(s.stored_status(), (std::map<std::uint64_t, Status>{{5, Status::kOk}}));
+  EXPECT_EQ(s.stored_status(), (std::vector<std::pair<std::uint64_t, Status>>{{5, Status::kOk}}));
 }
 
 TEST(Store, BestPerTrialPrefersOkThenTheLatestCopy) {

@@ -26,7 +26,7 @@ class TrainerTest : public ::testing::Test {
                                  "val_split = 0.2\nlearning_rate = 0.003\n",
                              "t.ini");
     apply_overrides(g, overrides);
-    return expand(g);
+    return expand(g).specs();
   }
   static std::string* dir_;
 };

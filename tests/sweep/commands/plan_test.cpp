@@ -39,10 +39,10 @@ TEST(ParameterSet, CheckRefusesAnotherSetAndAcceptsUnknown) {
 }
 
 TEST(IdsToSkip, FailedTrialsRunAgainOnlyWhenAsked) {
-  const std::map<std::uint64_t, Status> stored = {
+  const std::vector<std::pair<std::uint64_t, Status>> stored = {
       {1, Status::kOk}, {2, Status::kFailed}, {3, Status::kDiverged}};
-  EXPECT_EQ(ids_to_skip(stored, false), (std::set<std::uint64_t>{1, 2, 3}));
-  EXPECT_EQ(ids_to_skip(stored, true), (std::set<std::uint64_t>{1, 3}));
+  EXPECT_EQ(ids_to_skip(stored, false), (std::vector<std::uint64_t>{1, 2, 3}));
+  EXPECT_EQ(ids_to_skip(stored, true), (std::vector<std::uint64_t>{1, 3}));
 }
 
 }  // namespace

@@ -186,7 +186,7 @@ TEST(GridConsistency, AGridTooBigToExpandIsRefusedBeforeExpanding) {
 TEST(GridExpand, TrialsDifferingOnlyInUnusedKeysAreOne) {
   // filters matters to cnn only: the vit trials hold its default and are one trial each.
   Grid g = parse_grid_text("[grid]\nmodel = cnn, vit\nfilters = 8, 16\n", "g.ini");
-  std::vector<TrialSpec> t = expand(g);
+  std::vector<TrialSpec> t = expand(g).specs();
   ASSERT_EQ(t.size(), 3u);
   EXPECT_EQ(t[0].get("model"), "cnn");
   EXPECT_EQ(t[1].get("filters"), "16");
@@ -199,7 +199,7 @@ TEST(GridExpand, TrialsDifferingOnlyInUnusedKeysAreOne) {
 
 TEST(GridExpand, CartesianProductLastAxisFastest) {
   Grid g = parse_grid_text("[grid]\nfilters = 8, 16\ndense_units = 32, 64, 128\n", "g.ini");
-  std::vector<TrialSpec> t = expand(g);
+  std::vector<TrialSpec> t = expand(g).specs();
   ASSERT_EQ(t.size(), 6u);
   EXPECT_EQ(t[0].get("filters"), "8");
   EXPECT_EQ(t[0].get("dense_units"), "32");

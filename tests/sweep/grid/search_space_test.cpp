@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/errors.h"
+#include "core/trial_id.h"
 #include "sweep/grid/grid.h"
 
 namespace sweep {
@@ -37,7 +38,7 @@ std::string grid_error(const std::string& text,
 std::vector<TrialSpec> trials_of(const std::string& text) {
   Grid g = parse_grid_text(text, "g.ini");
   check_consistency(g);
-  return expand(g);
+  return expand(g).specs();
 }
 
 TEST(Distribution, ParsesEachKindToCanonicalText) {
@@ -119,6 +120,7 @@ TEST(RandomSearch, DrawsDistinctReproducibleTrialsWithinTheSpace) {
   std::set<std::string> filters;
   for (const auto& t : a) {
     ids.insert(t.trial_id);
+    EXPECT_EQ(t.trial_id, trial_id_of(t.params));  // the expander's id is the canonical one
     const double lr = std::stod(t.get("learning_rate"));
     EXPECT_GE(lr, 1e-4);
     EXPECT_LE(lr, 0.1);

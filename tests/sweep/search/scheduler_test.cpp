@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "sweep/grid/grid.h"
 
 namespace sweep {
@@ -34,9 +36,10 @@ TEST(Scheduler, SmallBatchesCostMore) {
 TEST(Scheduler, PendingSkipsDoneAndKeepsTiesInOrder) {
   auto trials = expand(parse_grid_text("[grid]\nseed = 1, 2, 3, 4\n", "g.ini"));
   std::vector<double> costs = {1, 5, 1, 5};
-  EXPECT_EQ(pending_order(trials, costs, {}), (std::vector<std::size_t>{1, 3, 0, 2}));
-  EXPECT_EQ(pending_order(trials, costs, {trials[3].trial_id, trials[0].trial_id}),
-            (std::vector<std::size_t>{1, 2}));
+  EXPECT_EQ(pending_order(trials.ids(), costs, {}), (std::vector<std::size_t>{1, 3, 0, 2}));
+  std::vector<std::uint64_t> done = {trials[3].trial_id, trials[0].trial_id};
+  std::sort(done.begin(), done.end());
+  EXPECT_EQ(pending_order(trials.ids(), costs, done), (std::vector<std::size_t>{1, 2}));
 }
 
 }  // namespace
