@@ -215,6 +215,12 @@ std::string describe_plan(const Plan& plan, const Target& target,
   if (search.method == SearchSettings::Method::kRandom) {
     os << " (random search: " << search.samples << " samples asked, search_seed " << search.seed
        << ")";
+  } else if (search.method == SearchSettings::Method::kTpe) {
+    os << " (tpe: " << search.samples << " trials asked, the first " << search.startup_trials
+       << " at random and the rest suggested from the results as they come, search_seed "
+       << search.seed
+       << "; below, random draws of the space, checked and costed as a sample of "
+          "it)";
   } else if (search.method == SearchSettings::Method::kAsha) {
     os << " (successive halving (asha): " << search.samples << " configurations asked, search_seed "
        << search.seed << ", rungs at";

@@ -29,6 +29,7 @@
 #include "sweep/mpi/signals.h"
 #include "sweep/search/asha_work.h"
 #include "sweep/search/scheduler.h"
+#include "sweep/search/tpe_work.h"
 
 namespace sweep {
 namespace {
@@ -50,7 +51,8 @@ struct Prepared {
   std::vector<std::size_t> order;            // grid and random search: the trials to run
   std::vector<std::size_t> members;          // the trials of this sweep (its shard's)
   bool asha = false;                         // successive halving: jobs come from AshaWork
-  std::vector<results::StoredTrial> stored;  // asha, --keep-best: the rows already in the file
+  bool tpe = false;                          // search = tpe: jobs come from TpeWork
+  std::vector<results::StoredTrial> stored;  // asha, tpe, --keep-best: the rows in the file
   std::optional<KeptCheckpoints> keep;       // --keep-best
   Target target;
   std::size_t skipped = 0, in_shard = 0;
@@ -76,8 +78,10 @@ Prepared prepare(const CliCommand& cmd, const NodeFacts& facts, int world_size) 
                        std::to_string(p.per_trial + 1) + " or more (rank 0 coordinates)");
     }
     p.asha = p.plan->grid.search.method == SearchSettings::Method::kAsha;
-    if (p.asha && p.target.shard) {
-      throw UsageError("search = asha runs as one MPI job and cannot be split into shards (" +
+    p.tpe = p.plan->grid.search.method == SearchSettings::Method::kTpe;
+    if ((p.asha || p.tpe) && p.target.shard) {
+      throw UsageError(std::string("search = ") + (p.asha ? "asha" : "tpe") +
+                       " runs as one MPI job and cannot be split into shards (" +
                        p.target.shard->source + "); run it without --shard or an array job");
     }
     if (cmd.keep_best > 0) {
@@ -96,12 +100,16 @@ Prepared prepare(const CliCommand& cmd, const NodeFacts& facts, int world_size) 
                   << " was not closed cleanly (its writer was killed); repaired, every stored "
                      "trial kept\n";
       }
-      if (p.asha || p.keep) p.stored = p.store->read_trials(results::Store::Details::kNone);
-      if (!p.asha) {
+      if (p.asha || p.tpe || p.keep) {
+        p.stored = p.store->read_trials(results::Store::Details::kNone);
+      }
+      if (!p.asha && !p.tpe) {
         done = ids_to_skip(p.store->stored_status(), cmd.retry_failed);
       }
     }
-    if (!p.asha) {
+    if (p.tpe) {
+      // The sweep's trials are chosen as it runs (TpeWork).
+    } else if (!p.asha) {
       p.members = shard_members(*p.plan, p.target.shard);
       p.order = pending_order(p.plan->trials.ids(), p.plan->costs, done, &p.members);
       p.in_shard = p.members.size();
@@ -138,10 +146,12 @@ Prepared prepare(const CliCommand& cmd, const NodeFacts& facts, int world_size) 
 
 // The exit code of a sweep that ran to its end: 3 when a trial of it is stored as failed
 // (unless --allow-failed), with the failures grouped by message on stderr.
-int finished_code(const CliCommand& cmd, const Prepared& p, const results::DigestScan& scan) {
+int finished_code(const CliCommand& cmd, const Prepared& p, const results::DigestScan& scan,
+                  const TpeWork* tpe) {
   // The sweep's ids, collected when a failed trial is first looked up (most sweeps have none).
   std::optional<std::unordered_set<std::uint64_t>> ids;
   auto in_sweep = [&](std::uint64_t id) {
+    if (tpe != nullptr) return tpe->contains(id);
     if (!ids) {
       ids.emplace();
       ids->reserve(p.members.size());
@@ -151,7 +161,9 @@ int finished_code(const CliCommand& cmd, const Prepared& p, const results::Diges
   };
   const std::vector<results::FailureGroup> groups = results::failed_in_scan(scan, in_sweep);
   if (groups.empty()) return kExitOk;
-  std::cerr << "\n" << results::failure_summary(groups, p.members.size(), p.target.out);
+  std::cerr << "\n"
+            << results::failure_summary(groups, tpe != nullptr ? tpe->trials() : p.members.size(),
+                                        p.target.out);
   if (cmd.allow_failed) {
     std::cerr << "sweep: exit code 0 (--allow-failed); without it a sweep with failed trials "
                  "exits 3\n";
@@ -224,8 +236,18 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
     asha.emplace(p.plan->trials, p.plan->grid.search, state_dir_of(p.target.out));
     for (const auto& t : p.stored) restored += asha->restore(t.result, cmd.retry_failed);
   }
+  std::optional<TpeWork> tpe;
+  if (p.tpe) {
+    tpe.emplace(p.plan->grid);
+    for (const auto& t : p.stored) tpe->restore(t.params, t.result, cmd.retry_failed);
+    restored = tpe->trials();
+  }
+  const std::size_t samples = p.plan->grid.search.samples;
   const std::size_t expected = asha ? asha->expected_jobs() : 0;
-  const std::size_t total = asha ? (expected > restored ? expected - restored : 1) : p.order.size();
+  const std::size_t total = asha  ? (expected > restored ? expected - restored : 1)
+                            : tpe ? (samples > restored ? samples - restored : 0) +
+                                        (cmd.retry_failed ? tpe->retries() : 0)
+                                  : p.order.size();
   const int workers = mpi.size() == 1  ? 1
                       : per_trial == 1 ? mpi.size() - 1
                                        : static_cast<int>(groups.groups.size());
@@ -236,6 +258,9 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
     std::cout << asha_header(asha->scheduler(), p.plan->trials.size(), cmd.grid,
                              p.plan->grid.search.reduction_factor, expected, restored, p.target.out,
                              on)
+              << "\n";
+  } else if (tpe) {
+    std::cout << tpe_header(p.plan->grid.search, cmd.grid, restored, total, p.target.out, on)
               << "\n";
   } else {
     std::cout << p.plan->trials.size() << " trials in " << cmd.grid;
@@ -282,7 +307,9 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   stop.note = [&](const std::string& text) { display.print("sweep: " + text, stderr); };
   SweepOutcome outcome;
   TrialList list(p.plan->trials, p.order);
-  WorkSource& inner = asha ? static_cast<WorkSource&>(*asha) : list;
+  WorkSource& inner = asha  ? static_cast<WorkSource&>(*asha)
+                      : tpe ? static_cast<WorkSource&>(*tpe)
+                            : list;
   CheckpointingWork checkpointing(inner, checkpoint_dir_of(p.target.out));
   WorkSource& work = p.keep ? static_cast<WorkSource&>(checkpointing) : inner;
   if (mpi.size() == 1) {
@@ -312,6 +339,10 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
       std::filesystem::remove_all(state_dir_of(p.target.out), ignored);
     }
   }
+  if (tpe)
+    std::cout << tpe_summary(tpe->trials(), samples, tpe->from_model(), tpe->repeats(),
+                             tpe->space_exhausted())
+              << "\n";
   std::printf("\n");
   // Read block by block, once for the table and the failures: a million-trial file without
   // holding its rows.
@@ -334,7 +365,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
               << std::flush;
     return kExitInterrupted;
   }
-  return finished_code(cmd, p, scan);
+  return finished_code(cmd, p, scan, tpe ? &*tpe : nullptr);
 }
 
 }  // namespace sweep

@@ -60,4 +60,26 @@ std::string asha_summary(const AshaScheduler& a, std::size_t configs) {
   return buf;
 }
 
+std::string tpe_header(const SearchSettings& s, const std::string& grid, std::size_t restored,
+                       std::size_t to_run, const std::string& out, const std::string& on) {
+  return "TPE over " + std::to_string(s.samples) + " trials in " + grid + " (the first " +
+         std::to_string(s.startup_trials) +
+         " drawn at random, then suggested from the results as they come; search_seed " +
+         std::to_string(s.seed) + "), " + std::to_string(restored) + " already in " + out + ", " +
+         std::to_string(to_run) + " to run on " + on;
+}
+
+std::string tpe_summary(std::size_t trials, std::size_t samples, std::size_t from_model,
+                        std::size_t repeats, bool exhausted) {
+  std::string s = "TPE: " + std::to_string(trials) + " of " + std::to_string(samples) +
+                  " trials in the file, " + std::to_string(from_model) +
+                  " suggested by the model in this run (" + std::to_string(repeats) +
+                  " repeated suggestions dropped)";
+  if (exhausted) {
+    s += "; no new trial was found in 100 draws: the space holds no more distinct trials that "
+         "the search reaches (widen it, or lower samples)";
+  }
+  return s;
+}
+
 }  // namespace sweep

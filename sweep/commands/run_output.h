@@ -31,4 +31,14 @@ std::string asha_header(const AshaScheduler& a, std::size_t configs, const std::
 // all, against N*E for all of them to E epochs".
 std::string asha_summary(const AshaScheduler& a, std::size_t configs);
 
+// "TPE over S trials in GRID (the first T drawn at random, then suggested from the results as
+// they come; search_seed X), K already in OUT, N to run on ON".
+std::string tpe_header(const SearchSettings& s, const std::string& grid, std::size_t restored,
+                       std::size_t to_run, const std::string& out, const std::string& on);
+
+// "TPE: K of S trials in the file, M suggested by the model in this run (R repeated
+// suggestions dropped)", and when the space ran out, that no new trial could be found.
+std::string tpe_summary(std::size_t trials, std::size_t samples, std::size_t from_model,
+                        std::size_t repeats, bool exhausted);
+
 }  // namespace sweep

@@ -22,7 +22,40 @@ bool parse_tag(const std::string& tag, int* index, int* count) {
 
 }  // namespace
 
+namespace {
+
+// search = tpe chooses its trials as results come in: every trial in the files is one of the
+// sweep's, out of `samples`.
+GridStatus tpe_status(const Plan& plan, const std::vector<FileTrials>& files) {
+  GridStatus s;
+  s.total = plan.grid.search.samples;
+  std::vector<std::pair<std::uint64_t, Status>> all;
+  for (const auto& f : files) {
+    FileStatus fs;
+    fs.path = f.path;
+    fs.shard = f.shard;
+    for (const auto& [id, st] : f.trials) (st == Status::kFailed ? fs.failed : fs.done)++;
+    fs.missing = s.total > fs.done + fs.failed ? s.total - fs.done - fs.failed : 0;
+    s.files.push_back(fs);
+    all.insert(all.end(), f.trials.begin(), f.trials.end());
+  }
+  // Each id once, ok or diverged in some file beating failed.
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return (a.second != Status::kFailed) > (b.second != Status::kFailed);
+  });
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (i > 0 && all[i].first == all[i - 1].first) continue;
+    (all[i].second == Status::kFailed ? s.failed : s.done)++;
+  }
+  s.missing = s.total > s.done + s.failed ? s.total - s.done - s.failed : 0;
+  return s;
+}
+
+}  // namespace
+
 GridStatus grid_status(const Plan& plan, const std::vector<FileTrials>& files) {
+  if (plan.grid.search.method == SearchSettings::Method::kTpe) return tpe_status(plan, files);
   GridStatus s;
   s.total = plan.trials.size();
   // The grid's trials by id, to look the files' ids up by binary search.

@@ -32,7 +32,9 @@ struct GridStatus {
 
 // Counts, per file and over all files, the grid's trials that are done (ok or diverged in some
 // file), failed (only failed copies) or missing (in no file). A file whose shard is "I-of-N"
-// is compared with that shard of the grid (split as `run --shard I/N` splits it).
+// is compared with that shard of the grid (split as `run --shard I/N` splits it). With search
+// = tpe, whose trials are chosen as results come in, every trial in the files counts as the
+// sweep's, out of `samples` (none is foreign).
 GridStatus grid_status(const Plan& plan, const std::vector<FileTrials>& files);
 
 // The status as a table and a summary line.

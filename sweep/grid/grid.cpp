@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 #include <unordered_set>
 
 #include "core/errors.h"
@@ -189,6 +190,22 @@ void check_consistency(const Grid& grid) {
                     ": min_epochs, max_epochs and reduction_factor are only used with search = "
                     "asha");
   }
+  if (s.method != SearchSettings::Method::kTpe && !s.tpe_origin.empty()) {
+    throw GridError(s.tpe_origin +
+                    ": startup_trials and ei_candidates are only used with search = tpe");
+  }
+  if (s.method == SearchSettings::Method::kTpe) {
+    if (std::none_of(grid.entries.begin(), grid.entries.end(),
+                     [](const GridEntry& e) { return e.axis; })) {
+      throw GridError(search_at +
+                      ": search = tpe needs a [grid] section with at least one key to search");
+    }
+    if (may_be(grid, "val_split", "0")) {
+      const GridEntry* vs = grid.find("val_split");
+      throw GridError((vs != nullptr ? vs->origin : search_at) +
+                      ": search = tpe learns from validation accuracy; val_split must be above 0");
+    }
+  }
   if (s.method == SearchSettings::Method::kAsha) {
     if (s.max_epochs == 0) {
       throw GridError(search_at + ": search = asha needs max_epochs = N (the top rung's epochs)");
@@ -244,7 +261,9 @@ void check_consistency(const Grid& grid) {
     }
   } else if (s.samples == 0) {
     throw GridError(search_at + ": search = " +
-                    (s.method == SearchSettings::Method::kAsha ? "asha" : "random") +
+                    (s.method == SearchSettings::Method::kAsha  ? "asha"
+                     : s.method == SearchSettings::Method::kTpe ? "tpe"
+                                                                : "random") +
                     " needs samples = N (how many trials to draw)");
   }
 }
@@ -335,12 +354,48 @@ TrialSet sample(const Grid& grid, const std::vector<const GridEntry*>& axes) {
 
 }  // namespace
 
+struct TrialBuilder::Impl {
+  explicit Impl(const Grid& grid) : axes(axes_of(grid)), expander(grid, axes) {}
+  static std::vector<const GridEntry*> axes_of(const Grid& grid) {
+    std::vector<const GridEntry*> out;
+    for (const auto& e : grid.entries) {
+      if (e.axis) out.push_back(&e);
+    }
+    return out;
+  }
+  std::vector<const GridEntry*> axes;
+  Expander expander;
+};
+
+TrialBuilder::TrialBuilder(const Grid& grid) : impl_(std::make_unique<Impl>(grid)) {}
+TrialBuilder::~TrialBuilder() = default;
+
+const std::vector<const GridEntry*>& TrialBuilder::axes() const { return impl_->axes; }
+
+TrialSpec TrialBuilder::build(const std::vector<std::string>& axis_values) {
+  if (axis_values.size() != impl_->axes.size()) {
+    throw std::invalid_argument("TrialBuilder::build: " + std::to_string(axis_values.size()) +
+                                " values for " + std::to_string(impl_->axes.size()) + " axes");
+  }
+  std::vector<const std::string*> values;
+  for (const auto& v : axis_values) values.push_back(&v);
+  TrialSet one;
+  std::unordered_set<std::uint64_t> seen;
+  impl_->expander.add(values, one, seen);
+  return one.spec(0);
+}
+
 TrialSet expand(const Grid& grid) {
   std::vector<const GridEntry*> axes;
   for (const auto& e : grid.entries) {
     if (e.axis) axes.push_back(&e);
   }
-  if (grid.search.method == SearchSettings::Method::kRandom) return sample(grid, axes);
+  // TPE: the trials random search would draw, which the plan checks and costs as a sample of
+  // the space; the run suggests its trials as results come in (sweep/search/tpe_work.h).
+  if (grid.search.method == SearchSettings::Method::kRandom ||
+      grid.search.method == SearchSettings::Method::kTpe) {
+    return sample(grid, axes);
+  }
   if (grid.search.method == SearchSettings::Method::kAsha) {
     // Configurations as for random search, each trained (at most) to max_epochs.
     Grid configs = grid;

@@ -2,6 +2,7 @@
 // command line, expanded into trials.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -68,5 +69,26 @@ void check_consistency(const Grid& grid);
 // list axis: each value equally likely), and a sample equal to an earlier one is skipped (after 100
 // x samples draws, fewer trials are returned).
 TrialSet expand(const Grid& grid);
+
+// Builds single trials of a grid from values of its axes, as expand() does (unused keys at
+// their defaults, the id from the values): for searches that choose their trials as results
+// come in. `grid` must outlive the builder.
+class TrialBuilder {
+ public:
+  explicit TrialBuilder(const Grid& grid);
+  ~TrialBuilder();
+  TrialBuilder(const TrialBuilder&) = delete;
+  TrialBuilder& operator=(const TrialBuilder&) = delete;
+
+  // The grid's axes, in the order they were written.
+  const std::vector<const GridEntry*>& axes() const;
+  // The trial whose axes take `axis_values` (canonical values, one per axis, in axes() order).
+  // Throws std::invalid_argument when the count differs from the axes'.
+  TrialSpec build(const std::vector<std::string>& axis_values);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace sweep

@@ -125,9 +125,13 @@ std::string draw(const KeySpec& spec, const Distribution& d, double u) {
     case Distribution::Kind::kLogUniform:
       break;
   }
-  double v = d.kind == Distribution::Kind::kUniform
-                 ? d.low + u * (d.high - d.low)
-                 : std::exp(std::log(d.low) + u * (std::log(d.high) - std::log(d.low)));
+  return value_text(spec, d,
+                    d.kind == Distribution::Kind::kUniform
+                        ? d.low + u * (d.high - d.low)
+                        : std::exp(std::log(d.low) + u * (std::log(d.high) - std::log(d.low))));
+}
+
+std::string value_text(const KeySpec& spec, const Distribution& d, double v) {
   v = spec.type == KeyType::kInt ? std::round(v) : round_significant(v, 6);
   v = std::clamp(v, d.low, d.high);
   if (spec.type == KeyType::kInt) return std::to_string(static_cast<long long>(v));
@@ -136,7 +140,8 @@ std::string draw(const KeySpec& spec, const Distribution& d, double u) {
 
 bool is_search_setting(const std::string& key) {
   return key == "search" || key == "samples" || key == "search_seed" || key == "min_epochs" ||
-         key == "max_epochs" || key == "reduction_factor";
+         key == "max_epochs" || key == "reduction_factor" || key == "startup_trials" ||
+         key == "ei_candidates";
 }
 
 void set_search_setting(SearchSettings& s, const std::string& key, const std::string& raw,
@@ -159,9 +164,11 @@ void set_search_setting(SearchSettings& s, const std::string& key, const std::st
       s.method = SearchSettings::Method::kRandom;
     } else if (value == "asha") {
       s.method = SearchSettings::Method::kAsha;
+    } else if (value == "tpe") {
+      s.method = SearchSettings::Method::kTpe;
     } else {
       throw GridError("key 'search': '" + value +
-                      "' is not a known value; expected grid, random or asha");
+                      "' is not a known value; expected grid, random, asha or tpe");
     }
     s.origin = origin;
   } else if (key == "samples") {
@@ -169,6 +176,12 @@ void set_search_setting(SearchSettings& s, const std::string& key, const std::st
     s.samples_origin = origin;
   } else if (key == "search_seed") {
     s.seed = static_cast<std::uint64_t>(integer(0, 2147483647));
+  } else if (key == "startup_trials") {
+    s.startup_trials = static_cast<std::size_t>(integer(0, 10000000));
+    s.tpe_origin = origin;
+  } else if (key == "ei_candidates") {
+    s.ei_candidates = static_cast<std::size_t>(integer(1, 10000));
+    s.tpe_origin = origin;
   } else {
     const int v =
         static_cast<int>(key == "reduction_factor" ? integer(2, 100) : integer(1, 100000));

@@ -34,26 +34,34 @@ std::optional<Distribution> parse_distribution(const KeySpec& spec, const std::s
 // chance; choice each value.
 std::string draw(const KeySpec& spec, const Distribution& d, double u);
 
+// The canonical value of `spec` for the number `v` of a uniform, loguniform or int
+// distribution `d`: rounded as draw() rounds and kept within the bounds.
+std::string value_text(const KeySpec& spec, const Distribution& d, double v);
+
 // How the trials of a grid file are chosen.
 struct SearchSettings {
-  enum class Method { kGrid, kRandom, kAsha };
+  enum class Method { kGrid, kRandom, kAsha, kTpe };
   Method method = Method::kGrid;
-  std::size_t samples = 0;   // random, asha: how many distinct trials (configurations) to draw
+  std::size_t samples = 0;   // random, asha, tpe: how many distinct trials (configurations) to draw
   std::uint64_t seed = 0;    // search_seed: which trials are drawn
   int min_epochs = 1;        // asha: the bottom rung's budget
   int max_epochs = 0;        // asha: the top rung's budget (required)
   int reduction_factor = 3;  // asha: eta
-  std::string origin;        // where `search` was set ("" = default), for messages
+  std::size_t startup_trials = 10;          // tpe: trials drawn at random before the model is used
+  std::size_t ei_candidates = 24;           // tpe: candidates scored per parameter and suggestion
+  std::string origin;                       // where `search` was set ("" = default), for messages
   std::string samples_origin, asha_origin;  // where samples / an asha setting was set
+  std::string tpe_origin;                   // where a tpe setting was set
 };
 
 // True for the names of the search settings: search, samples, search_seed, min_epochs,
-// max_epochs, reduction_factor.
+// max_epochs, reduction_factor, startup_trials, ei_candidates.
 bool is_search_setting(const std::string& key);
 
 // Sets the search setting `key` of `s` from `value`. Throws GridError (naming the key, not
 // where it was set) on an unknown method, a sample count outside [1, 10000000], a bad seed,
-// epochs outside [1, 100000] or a reduction factor outside [2, 100].
+// epochs outside [1, 100000], a reduction factor outside [2, 100], startup_trials outside
+// [0, 10000000] or ei_candidates outside [1, 10000].
 void set_search_setting(SearchSettings& s, const std::string& key, const std::string& value,
                         const std::string& origin);
 

@@ -183,7 +183,7 @@ TEST(RandomSearch, ErrorsSayWhatToDo) {
   EXPECT_EQ(grid_error("[grid]\nsearch = random\n"),
             "g.ini:2: key 'search' is a search setting; set it once at the top of the file");
   EXPECT_EQ(grid_error("search = bayes\n"),
-            "g.ini:1: key 'search': 'bayes' is not a known value; expected grid, random or asha");
+            "g.ini:1: key 'search': 'bayes' is not a known value; expected grid, random, asha or tpe");
   EXPECT_EQ(grid_error("search = asha\nsamples = 3\n"),
             "g.ini:1: search = asha needs max_epochs = N (the top rung's epochs)");
   EXPECT_EQ(grid_error("search = asha\nsamples = 3\nmax_epochs = 3\nmin_epochs = 4\n"),

@@ -1,0 +1,76 @@
+// search = tpe as a WorkSource: each free worker gets the trial the TPE model suggests from the
+// results so far (the running trials imputed as the worst, so that workers do not crowd one
+// point), trials made from the grid's axes by TrialBuilder, and resume from stored rows.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "sweep/grid/grid.h"
+#include "sweep/search/tpe.h"
+#include "sweep/search/work_source.h"
+
+namespace sweep {
+
+// The TPE dimension of each axis of `grid`, in TrialBuilder's axis order: a list or choice()
+// is categorical; uniform/loguniform of an integer key and int() are integers; of a float key,
+// floats (log-scaled for loguniform).
+std::vector<TpeParam> tpe_space(const std::vector<const GridEntry*>& axes);
+
+class TpeWork : public WorkSource {
+ public:
+  // `grid` (search = tpe, at least one axis) must outlive this. Throws std::invalid_argument
+  // on a grid without axes.
+  explicit TpeWork(const Grid& grid);
+
+  // Takes a row stored by an earlier run (call in the file's order, before the first next()):
+  // an ok or diverged row is a result the model learns from (a diverged one as the worst), a
+  // failed row counts against `samples` and is not learned from (with retry_failed it is run
+  // again before anything new). A later row of the same trial replaces an earlier one.
+  // `params`: the row's key values. Returns whether the row was taken.
+  bool restore(const std::vector<std::pair<std::string, std::string>>& params,
+               const TrialResult& stored, bool retry_failed);
+
+  std::optional<Job> next() override;
+  bool exhausted() const override;
+  void finished(const Job& job, const TrialResult& result) override;
+  void abandoned(const Job& job) override;
+
+  // Trials of the sweep so far: restored, running and finished this run (at most `samples`).
+  std::size_t trials() const { return seen_.size(); }
+  // Of the trials handed out this run, how many the model suggested (the rest were random).
+  std::size_t from_model() const { return from_model_; }
+  // Failed trials queued to run again (restore with retry_failed) and not yet handed out.
+  std::size_t retries() const { return retry_.size(); }
+  // Suggestions dropped because they repeated a trial of the sweep.
+  std::size_t repeats() const { return repeats_; }
+  // True when no new trial could be found (100 draws in a row repeated earlier ones).
+  bool space_exhausted() const { return gave_up_; }
+  // True when `id` is a trial of this sweep.
+  bool contains(std::uint64_t id) const { return seen_.count(id) > 0; }
+  // The observations the next suggestion is made from: finished results in the order they
+  // came, then the running trials in the order they were handed out.
+  std::vector<TpeObservation> history() const;
+
+ private:
+  // The model's coordinates of a trial's axis values; NaN where a value is outside its axis.
+  std::vector<double> coordinates(const std::vector<std::string>& values) const;
+  std::vector<std::string> values_of(const std::vector<double>& x) const;
+  void learn(std::uint64_t id, const std::vector<double>& x, const TrialResult& r);
+
+  const Grid& grid_;
+  TrialBuilder builder_;
+  TpeSampler sampler_;
+  std::vector<std::pair<std::uint64_t, TpeObservation>> done_;          // finished, in order
+  std::vector<std::pair<std::uint64_t, std::vector<double>>> running_;  // handed out
+  std::unordered_set<std::uint64_t> seen_;                              // every trial of the sweep
+  std::deque<TrialSpec> retry_;  // failed trials to run again first
+  std::size_t from_model_ = 0, repeats_ = 0;
+  bool gave_up_ = false;
+};
+
+}  // namespace sweep
