@@ -21,6 +21,8 @@ const char* status_name(Status s) {
       return "diverged";
     case Status::kAbandoned:
       return "abandoned";
+    case Status::kPruned:
+      return "pruned";
   }
   return "failed";
 }
@@ -30,6 +32,7 @@ Status status_from_name(const std::string& name) {
   if (name == "failed") return Status::kFailed;
   if (name == "diverged") return Status::kDiverged;
   if (name == "abandoned") return Status::kAbandoned;
+  if (name == "pruned") return Status::kPruned;
   throw std::invalid_argument("unknown trial status '" + name + "'");
 }
 

@@ -21,9 +21,17 @@ struct TrialSpec {
 };
 
 // kAbandoned: cut short because the sweep was stopped; never stored, so it runs again on resume.
-enum class Status : std::int8_t { kOk = 0, kFailed = 1, kDiverged = 2, kAbandoned = 3 };
+// kPruned: stopped early by the sweep's stopping rule (stopping = median), its best epoch so far
+// evaluated as a finished trial's; stored, and not run again.
+enum class Status : std::int8_t {
+  kOk = 0,
+  kFailed = 1,
+  kDiverged = 2,
+  kAbandoned = 3,
+  kPruned = 4
+};
 
-// "ok", "failed", "diverged" or "abandoned".
+// "ok", "failed", "diverged", "abandoned" or "pruned".
 const char* status_name(Status s);
 // Inverse of status_name; throws std::invalid_argument on an unknown name.
 Status status_from_name(const std::string& name);

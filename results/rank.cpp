@@ -146,10 +146,11 @@ std::string format_rank(
   const auto [by, higher] = resolve_metric_of(trials, options.by);
   const std::size_t m = metric_index(by);
   std::vector<const TrialDigest*> ok;
-  int failed = 0, diverged = 0, without = 0;
+  int failed = 0, diverged = 0, pruned = 0, without = 0;
   for (const auto& d : trials) {
     if (d.status == Status::kFailed) ++failed;
     if (d.status == Status::kDiverged) ++diverged;
+    if (d.status == Status::kPruned) ++pruned;
     if (d.status == Status::kOk && std::isnan(d.metrics[m])) ++without;
     if (d.status == Status::kOk && !std::isnan(d.metrics[m])) ok.push_back(&d);
   }
@@ -188,6 +189,7 @@ std::string format_rank(
   os << render_columns(cells);
   if (without > 0) os << without << " finished trial(s) without " << by << " (not ranked)\n";
   if (failed + diverged > 0) os << failed << " failed, " << diverged << " diverged (not ranked)\n";
+  if (pruned > 0) os << pruned << " stopped early by the stopping rule, pruned (not ranked)\n";
   const std::string note = selection_note_of(trials, by);
   if (!note.empty()) os << note << "\n";
   return os.str();

@@ -1,10 +1,13 @@
 #include "results/report_data.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/trial_id.h"
 #include "results/analysis.h"
@@ -49,21 +52,21 @@ ordered_json trial_entry(const StoredTrial& t, const std::vector<std::string>& k
 }
 
 ordered_json summary(const std::vector<StoredTrial>& trials) {
-  std::size_t ok = 0, failed = 0, diverged = 0;
+  std::size_t ok = 0, failed = 0, diverged = 0, pruned = 0;
   double seconds = 0, core_seconds = 0;
   long long epochs = 0;
   for (const auto& t : trials) {
     ok += t.result.status == Status::kOk;
     failed += t.result.status == Status::kFailed;
     diverged += t.result.status == Status::kDiverged;
+    pruned += t.result.status == Status::kPruned;
     seconds += t.result.wall_seconds;
     core_seconds += t.result.wall_seconds * std::max(1, t.result.threads);
     epochs += t.result.epochs_run;
   }
-  return {{"trials", trials.size()},  {"ok", ok},
-          {"failed", failed},         {"diverged", diverged},
-          {"trial_seconds", seconds}, {"core_seconds", core_seconds},
-          {"epochs", epochs}};
+  return {{"trials", trials.size()},      {"ok", ok},         {"failed", failed},
+          {"diverged", diverged},         {"pruned", pruned}, {"trial_seconds", seconds},
+          {"core_seconds", core_seconds}, {"epochs", epochs}};
 }
 
 // Every stored row as a bar of the timeline: which file, host and rank ran it (a group's
@@ -95,6 +98,96 @@ ordered_json timeline(const std::vector<ReportSource>& sources) {
     }
   }
   return {{"start_unix", num(t0)}, {"bars", bars}};
+}
+
+std::string trimmed(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r") + 1 - b);
+}
+
+// The `key = value` lines of a grid text: (section, key, value), comments dropped.
+std::vector<std::array<std::string, 3>> grid_lines(const std::string& text) {
+  std::vector<std::array<std::string, 3>> out;
+  std::string section;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(at, end - at);
+    at = end + 1;
+    line = trimmed(line.substr(0, line.find_first_of("#;")));
+    if (line.size() > 1 && line.front() == '[' && line.back() == ']') {
+      section = trimmed(line.substr(1, line.size() - 2));
+      continue;
+    }
+    const auto eq = line.find('=');
+    if (eq != std::string::npos) {
+      out.push_back({section, trimmed(line.substr(0, eq)), trimmed(line.substr(eq + 1))});
+    }
+  }
+  return out;
+}
+
+// The swept keys that some file's grid samples log-uniformly: drawn on log axes.
+ordered_json log_keys(const std::vector<ReportSource>& sources,
+                      const std::vector<std::string>& keys) {
+  std::set<std::string> found;
+  for (const auto& s : sources) {
+    for (const auto& [section, key, value] : grid_lines(s.info.grid_text)) {
+      if (value.rfind("loguniform(", 0) == 0 &&
+          std::find(keys.begin(), keys.end(), key) != keys.end()) {
+        found.insert(key);
+      }
+    }
+  }
+  return ordered_json(std::vector<std::string>(found.begin(), found.end()));
+}
+
+// The search as it went: each trial (its best row) in the order it finished, with the metric,
+// the time since the first start and, for search = tpe, whether it started after the startup
+// phase (once startup_trials had finished: the model suggested it) or in it (drawn at random).
+ordered_json history(const std::vector<ReportSource>& sources,
+                     const std::vector<StoredTrial>& trials, const std::string& metric) {
+  std::string search = "grid";
+  long long startup = 10;
+  for (const auto& s : sources) {
+    for (const auto& [section, key, value] : grid_lines(s.info.grid_text)) {
+      if (!section.empty()) continue;
+      if (key == "search") search = value;
+      if (key == "startup_trials") startup = std::atoll(value.c_str());
+    }
+  }
+  std::vector<const StoredTrial*> done;
+  double t0 = std::numeric_limits<double>::infinity();
+  for (const auto& t : trials) {
+    if (t.result.started_unix > 0 && t.result.finished_unix >= t.result.started_unix) {
+      done.push_back(&t);
+      t0 = std::min(t0, t.result.started_unix);
+    }
+  }
+  std::stable_sort(done.begin(), done.end(), [](const StoredTrial* a, const StoredTrial* b) {
+    return a->result.finished_unix < b->result.finished_unix;
+  });
+  std::vector<double> ends;
+  for (const StoredTrial* t : done) ends.push_back(t->result.finished_unix);
+  ordered_json points = ordered_json::array();
+  for (const StoredTrial* t : done) {
+    const TrialResult& r = t->result;
+    ordered_json p = {{"id", trial_id_hex(r.trial_id)},
+                      {"status", status_name(r.status)},
+                      {"end", r.finished_unix - t0},
+                      {"metric", num(r.status == Status::kOk ? metric_value(r, metric) : NAN)}};
+    if (search == "tpe") {
+      const auto finished_before = static_cast<long long>(
+          std::upper_bound(ends.begin(), ends.end(), r.started_unix) - ends.begin());
+      p["phase"] = finished_before >= std::max(startup, 1LL) ? "model" : "startup";
+    }
+    points.push_back(p);
+  }
+  return {{"search", search},
+          {"startup_trials", search == "tpe" ? ordered_json(startup) : ordered_json(nullptr)},
+          {"points", points}};
 }
 
 // Every epoch row of each trial over all its stored rows (the rungs of successive halving
@@ -202,6 +295,7 @@ std::string report_json(const std::vector<ReportSource>& sources, const ReportOp
                    {"on_test", selects_on_test(trials, metric)}};
   doc["summary"] = summary(trials);
   doc["keys"] = keys;
+  doc["log_keys"] = log_keys(sources, keys);
   doc["trials"] = ordered_json::array();
   for (const auto& t : trials) doc["trials"].push_back(trial_entry(t, keys, metric));
   doc["best"] = ranked.empty() ? ordered_json(nullptr) : trial_entry(*ranked[0], keys, metric);
@@ -238,6 +332,7 @@ std::string report_json(const std::vector<ReportSource>& sources, const ReportOp
     doc["mistakes"].push_back(gallery(*ranked[i], options));
   }
   doc["timeline"] = timeline(sources);
+  doc["history"] = history(sources, trials, metric);
   return doc.dump();
 }
 

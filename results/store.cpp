@@ -403,14 +403,16 @@ int status_preference(Status s) {
   switch (s) {
     case Status::kOk:
       return 0;
-    case Status::kDiverged:
+    case Status::kPruned:
       return 1;
-    case Status::kFailed:
+    case Status::kDiverged:
       return 2;
-    case Status::kAbandoned:
+    case Status::kFailed:
       return 3;
+    case Status::kAbandoned:
+      return 4;
   }
-  return 3;
+  return 4;
 }
 
 std::vector<StoredTrial> best_per_trial(std::vector<StoredTrial> trials) {

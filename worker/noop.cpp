@@ -41,7 +41,8 @@ bool sleep_unless_stopped(double ms, const StopCheck& stop) {
 
 bool is_noop(const TrialSpec& spec) { return spec.get("model") == "noop"; }
 
-void run_noop(const TrialSpec& spec, const StopCheck& stop, const TrainSpan& span, TrialResult& r) {
+void run_noop(const TrialSpec& spec, const StopCheck& stop, const TrainSpan& span, TrialResult& r,
+              const EpochHook& hook) {
   const int epochs = std::stoi(spec.get("epochs"));
   const double sleep_ms = std::stod(spec.get("sleep_ms"));
   const int last = span.to_epoch > 0 ? span.to_epoch : epochs;
@@ -64,6 +65,10 @@ void run_noop(const TrialSpec& spec, const StopCheck& stop, const TrainSpan& spa
     m.seconds = sleep_ms / 1000;
     r.epochs.push_back(m);
     r.epochs_run = e;
+    if (hook && e < last) {
+      r.message = hook(m);
+      if (!r.message.empty()) break;
+    }
   }
   const EpochMetrics& final = r.epochs.back();
   r.best_epoch = final.epoch;
@@ -86,7 +91,7 @@ void run_noop(const TrialSpec& spec, const StopCheck& stop, const TrainSpan& spa
   r.eval_split = "test";
   r.macro_f1 = macro_f1(r.confusion, kClasses);
   r.qwk = quadratic_weighted_kappa(r.confusion, kClasses);
-  r.status = Status::kOk;
+  r.status = r.message.empty() ? Status::kOk : Status::kPruned;
 }
 
 }  // namespace sweep::worker

@@ -11,9 +11,11 @@ namespace sweep::worker {
 
 // Fills `r` (status ok, epochs of `span`, metrics, confusion) for the noop trial `spec`,
 // sleeping sleep_ms per epoch; status abandoned when `stop` returns true (checked every 10 ms
-// of sleep and before each epoch). Writes no training state or checkpoint. Throws
+// of sleep and before each epoch); status pruned when `hook` (optional) answers an epoch
+// before the last with a reason. Writes no training state or checkpoint. Throws
 // std::out_of_range when `spec` lacks the keys epochs or sleep_ms.
-void run_noop(const TrialSpec& spec, const StopCheck& stop, const TrainSpan& span, TrialResult& r);
+void run_noop(const TrialSpec& spec, const StopCheck& stop, const TrainSpan& span, TrialResult& r,
+              const EpochHook& hook = nullptr);
 
 // True when `spec` asks for model = noop.
 bool is_noop(const TrialSpec& spec);

@@ -40,7 +40,8 @@ void set_eval_metrics(const EvalResult& e, std::int64_t classes, TrialResult& r)
 // runs this in step; a member's local failure is recorded with t.fail() and thrown on every
 // member at the next agreement point, never left to hang the others in a sum.
 void train_and_evaluate(TrialTraining& t, const TrialSpec& spec, const LoadedData& d, bool group,
-                        const StopCheck& stop, const TrainSpan& span, int last, TrialResult& r) {
+                        const StopCheck& stop, const TrainSpan& span, int last,
+                        const EpochHook& hook, TrialResult& r) {
   // Alone a local failure throws at once; in a group it waits for the next agreement point.
   auto local = [&](const auto& fn) {
     if (!group) return fn();
@@ -53,6 +54,7 @@ void train_and_evaluate(TrialTraining& t, const TrialSpec& spec, const LoadedDat
   r.num_classes = static_cast<std::int32_t>(d.classes);
   double train_seconds = 0;
   std::int64_t trained = 0;
+  std::string pruned;  // why the epoch hook ended the trial
   int e = span.from_epoch;
   while (e < last) {
     ++e;
@@ -85,6 +87,10 @@ void train_and_evaluate(TrialTraining& t, const TrialSpec& spec, const LoadedDat
     local([&] { early = t.end_epoch(e, m); });
     t.check_members_agree(e);  // a group's agreement point of the epoch (nothing alone)
     if (early) break;
+    if (hook && !group && e < last) {
+      pruned = hook(m);
+      if (!pruned.empty()) break;
+    }
   }
   if (!span.save_to.empty()) local([&] { t.save(span.save_to, e); });
   r.train_samples_per_s = train_seconds > 0 ? trained / train_seconds : 0;
@@ -109,7 +115,8 @@ void train_and_evaluate(TrialTraining& t, const TrialSpec& spec, const LoadedDat
     r.checkpoint = span.checkpoint_to;
   }
   if (group) t.sync();
-  r.status = Status::kOk;
+  r.status = pruned.empty() ? Status::kOk : Status::kPruned;
+  r.message = pruned;
 }
 
 // The last epoch a span trains to. Throws DataError on an empty span.
@@ -152,7 +159,7 @@ std::unique_ptr<TrialTraining> set_up(const TrialSpec& spec, DataCache& cache,
 }  // namespace
 
 TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerContext& ctx,
-                      const StopCheck& stop, const TrainSpan& span) {
+                      const StopCheck& stop, const TrainSpan& span, const EpochHook& epoch_hook) {
   TrialResult r;
   r.trial_id = spec.trial_id;
   r.rank = ctx.rank;
@@ -163,12 +170,12 @@ TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerConte
   try {
     if (is_noop(spec)) {
       r.device = "cpu";
-      run_noop(spec, stop, span, r);
+      run_noop(spec, stop, span, r, ctx.group == nullptr ? epoch_hook : nullptr);
     } else {
       const int last = last_epoch(spec, span);
       const LoadedData* data = nullptr;
       std::unique_ptr<TrialTraining> t = set_up(spec, cache, ctx, span, data, r);
-      train_and_evaluate(*t, spec, *data, ctx.group != nullptr, stop, span, last, r);
+      train_and_evaluate(*t, spec, *data, ctx.group != nullptr, stop, span, last, epoch_hook, r);
     }
   } catch (const std::exception& e) {
     r.status = Status::kFailed;

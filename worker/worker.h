@@ -52,6 +52,11 @@ class DataCache {
 // Asked between training batches: true ends the trial at once as abandoned.
 using StopCheck = std::function<bool()>;
 
+// Called after each epoch a trial trains, with that epoch's metrics: "" lets it go on; any
+// other text ends the trial there as pruned (its best epoch so far evaluated as at a normal
+// end), the text its message. Not called for a data-parallel group's trials.
+using EpochHook = std::function<std::string(const EpochMetrics&)>;
+
 // A part of a trial's training, for schedulers that train in steps (successive halving):
 // epochs from_epoch + 1 .. to_epoch. Each epoch's shuffling and dropout are seeded by the trial
 // and the epoch alone, so training in steps gives the same weights as training in one go.
@@ -68,13 +73,15 @@ struct TrainSpan {
 // Trains and evaluates one trial (or the span of it). Never throws for a failing trial: an
 // exception, a data error, a missing or mismatched state file or a non-finite loss is returned
 // as a result with status failed or diverged and its message; when `stop` (optional) returns
-// true between batches the trial ends with status abandoned. `ctx` fills rank, threads and host
+// true between batches the trial ends with status abandoned; `epoch_hook` (optional, alone
+// only) is told each epoch and may end the trial as pruned. `ctx` fills rank, threads and host
 // of the result. With a span, the result holds that span's epochs and epochs_run = to_epoch.
 // With ctx.group, every member calls it for the same trial at the same time and trains its
 // share (data parallel); they fail, diverge or stop together (on the leader's `stop`), and
 // every member returns the same result.
 TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerContext& ctx,
-                      const StopCheck& stop = nullptr, const TrainSpan& span = {});
+                      const StopCheck& stop = nullptr, const TrainSpan& span = {},
+                      const EpochHook& epoch_hook = nullptr);
 
 // CUDA devices this process sees (0 with Debian's CPU-only LibTorch or without a GPU).
 int visible_gpus();

@@ -64,11 +64,13 @@
   function numericKey(key) {
     return data.effects[key].every((g) => g.value !== "" && isFinite(Number(g.value)));
   }
-  function logSpaced(values) {
+  // A key sampled log-uniformly, or whose values span a decade or more, is drawn on log axes.
+  function logSpaced(values, key) {
+    if (key !== undefined && data.log_keys.includes(key)) return true;
     const v = values.map(Number);
     const lo = Math.min(...v);
     const hi = Math.max(...v);
-    return lo > 0 && hi / lo >= 20;
+    return lo > 0 && hi / lo >= 10;
   }
   const byId = new Map(data.trials.map((t) => [t.id, t]));
   const ranked = data.trials.filter((t) => t.metric !== null);
@@ -95,6 +97,7 @@
   card("ok", s.ok);
   card("failed", s.failed);
   card("diverged", s.diverged);
+  if (s.pruned) card("pruned", s.pruned);
   card("training time (sum)", duration(s.trial_seconds));
   card("core-hours", (s.core_seconds / 3600).toFixed(2));
   card("epochs trained", s.epochs);
@@ -141,7 +144,7 @@
     const numeric = numericKey(key);
     const xs = (v) => (numeric ? Number(v) : v);
     const axis = { title: key };
-    if (numeric && logSpaced(data.effects[key].map((g) => g.value))) axis.type = "log";
+    if (numeric && logSpaced(data.effects[key].map((g) => g.value), key)) axis.type = "log";
     if (!numeric) { axis.type = "category"; axis.categoryarray = data.effects[key].map((g) => g.value); }
     plot(effects, "", (div) => Plotly.newPlot(div, [
       { type: "scatter", mode: "markers", name: "trials", x: ranked.map((t) => xs(t.params[key])),
@@ -151,6 +154,44 @@
         error_y: { type: "data", array: groups.map((g) => g.sd), visible: true, thickness: 1 } },
     ], { title: { text: metric + " by " + key, x: 0.01, xanchor: "left" }, xaxis: axis, yaxis: { title: metric },
          margin: { t: 40, r: 10, b: 50, l: 60 }, legend: { orientation: "h", y: -0.25 } }, config));
+  }
+
+  // --- the search as it went: best so far against trials and against time ---
+  const hist = data.history;
+  const tpe = hist.search === "tpe";
+  section("Search history",
+    !hist.points.some((p) => p.metric !== null) ? "No finished trial has a value of " + metric + "."
+      : "Each dot is a finished trial in the order trials finished; the line is the best " + metric +
+        " so far." + (tpe ? " Orange: trials TPE suggested (started once " + hist.startup_trials +
+        " trials had finished); grey: the random startup trials." : ""));
+  if (hist.points.some((p) => p.metric !== null)) {
+    const pts = hist.points;
+    const best = [];
+    let b = null;
+    for (const p of pts) {
+      if (p.metric !== null && (b === null || (higher ? p.metric > b : p.metric < b))) b = p.metric;
+      best.push(b);
+    }
+    const history = el("div", { class: "grid2" });
+    root.append(history);
+    for (const [xname, xs] of [["trials finished", pts.map((p, i) => i + 1)],
+                               ["seconds since the first trial started", pts.map((p) => p.end)]]) {
+      const traces = [];
+      const groups = tpe ? [["startup", "random (startup)", "#a0aec0"], ["model", "suggested by TPE", "#dd6b20"]]
+                         : [[undefined, "trials", "#2b6cb0"]];
+      for (const [phase, name, color] of groups) {
+        const idx = pts.map((p, i) => i).filter((i) => pts[i].metric !== null && pts[i].phase === phase);
+        traces.push({ type: "scatter", mode: "markers", name, x: idx.map((i) => xs[i]),
+                      y: idx.map((i) => pts[i].metric), text: idx.map((i) => pts[i].id),
+                      marker: { size: 7, opacity: 0.7, color } });
+      }
+      traces.push({ type: "scatter", mode: "lines", name: "best so far", x: xs, y: best,
+                    line: { shape: "hv", color: "#2f855a" } });
+      plot(history, "", (div) => Plotly.newPlot(div, traces, {
+        title: { text: "best " + metric + " against " + xname.split(" ")[0], x: 0.01, xanchor: "left" },
+        xaxis: { title: xname }, yaxis: { title: metric },
+        margin: { t: 40, r: 10, b: 50, l: 60 }, legend: { orientation: "h", y: -0.25 } }, config));
+    }
   }
 
   // --- parameter importance ---
@@ -186,7 +227,7 @@
     const dims = data.keys.map((key) => {
       const values = data.effects[key].map((g) => g.value);
       if (numericKey(key)) {
-        if (logSpaced(values)) {
+        if (logSpaced(values, key)) {
           return { label: key + " (log)", values: ranked.map((t) => Math.log10(Number(t.params[key]))),
                    tickvals: values.map((v) => Math.log10(Number(v))), ticktext: values };
         }
@@ -289,7 +330,7 @@
                 : "No trial has start and end times.");
   if (bars.length) {
     const lanes = Array.from(new Set(bars.map((b) => b.lane))).sort();
-    const colors = { ok: "#2b6cb0", failed: "#c53030", diverged: "#dd6b20" };
+    const colors = { ok: "#2b6cb0", failed: "#c53030", diverged: "#dd6b20", pruned: "#718096" };
     const traces = Object.keys(colors).map((status) => {
       const bs = bars.filter((b) => b.status === status);
       return { type: "bar", orientation: "h", name: status, y: bs.map((b) => b.lane),

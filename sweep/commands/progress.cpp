@@ -1,5 +1,6 @@
 #include "sweep/commands/progress.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/trial_id.h"
@@ -13,6 +14,18 @@ void ProgressTracker::finished(const TrialResult& r) {
   if (running_ > 0) --running_;
   if (r.status == Status::kFailed) ++failed_;
   if (r.status == Status::kDiverged) ++diverged_;
+  if (r.status == Status::kPruned) ++pruned_;
+  // Epochs it did not report (its last, or all when it trained in a group) count for the ETA.
+  const auto it = reporting_.find(r.trial_id);
+  const int reported = it == reporting_.end() ? 0 : it->second.done;
+  if (it != reporting_.end()) reporting_.erase(it);
+  for (const EpochMetrics& m : r.epochs) {
+    if (m.epoch > reported && m.seconds > 0) {
+      epoch_seconds_ += m.seconds;
+      ++epochs_seen_;
+    }
+  }
+  if (epochs_per_trial_ == 0 && r.epochs_run > 0) epochs_per_trial_ = r.epochs_run;
   if (r.status != Status::kOk) return;
   // Chosen on validation, as `sweep rank` does; test accuracy only when no trial validates.
   const bool has_val = !std::isnan(r.val_acc);
@@ -33,7 +46,35 @@ double ProgressTracker::trials_per_hour(double elapsed) const {
   return done_ == 0 || elapsed <= 0 ? 0 : 3600.0 * done_ / elapsed;
 }
 
+void ProgressTracker::epoch(std::uint64_t trial, int epochs, const EpochMetrics& m) {
+  Running& r = reporting_[trial];
+  r.epochs = epochs;
+  r.done = m.epoch;
+  r.val_acc = m.val_acc;
+  epochs_per_trial_ = epochs;
+  if (m.seconds > 0) {
+    epoch_seconds_ += m.seconds;
+    ++epochs_seen_;
+  }
+}
+
 double ProgressTracker::eta_seconds(double elapsed) const {
+  if (epochs_seen_ > 0 && epochs_per_trial_ > 0) {
+    double left = 0;
+    std::size_t started = 0;
+    for (const auto& [id, r] : reporting_) {
+      left += std::max(0, r.epochs - r.done);
+      ++started;
+    }
+    // Running trials that have not reported yet have all their epochs ahead.
+    const std::size_t silent = running_ > started ? running_ - started : 0;
+    const std::size_t pending = total_ > done_ + std::max(running_, started)
+                                    ? total_ - done_ - std::max(running_, started)
+                                    : 0;
+    left += static_cast<double>(silent + pending) * epochs_per_trial_;
+    const double share = static_cast<double>(std::max<std::size_t>(std::max(running_, started), 1));
+    return left * (epoch_seconds_ / static_cast<double>(epochs_seen_)) / share;
+  }
   if (done_ == 0 || elapsed <= 0) return -1;
   return elapsed / done_ * (total_ > done_ ? total_ - done_ : 0);
 }
@@ -66,14 +107,32 @@ std::string format_rate(double per_second) {
 
 std::string ProgressTracker::line(double elapsed) const {
   std::string s = std::to_string(done_) + "/" + std::to_string(total_) + " done";
-  if (failed_ + diverged_ > 0) {
-    s += " (";
-    if (failed_ > 0) s += std::to_string(failed_) + " failed";
-    if (failed_ > 0 && diverged_ > 0) s += ", ";
-    if (diverged_ > 0) s += std::to_string(diverged_) + " diverged";
-    s += ")";
+  std::string notes;
+  for (const auto& [n, what] : {std::pair{failed_, "failed"}, std::pair{diverged_, "diverged"},
+                                std::pair{pruned_, "pruned"}}) {
+    if (n > 0) notes += (notes.empty() ? "" : ", ") + std::to_string(n) + " " + what;
   }
-  s += ", " + std::to_string(running_) + " running | ";
+  if (!notes.empty()) s += " (" + notes + ")";
+  s += ", " + std::to_string(running_) + " running";
+  if (!reporting_.empty()) {
+    std::string each;
+    std::size_t shown = 0;
+    for (const auto& [id, r] : reporting_) {
+      if (shown++ == 3) {
+        each += ", ...";
+        break;
+      }
+      char buf[96];
+      if (std::isnan(r.val_acc)) {
+        std::snprintf(buf, sizeof buf, "epoch %d/%d", r.done, r.epochs);
+      } else {
+        std::snprintf(buf, sizeof buf, "epoch %d/%d val_acc %.4f", r.done, r.epochs, r.val_acc);
+      }
+      each += (each.empty() ? "" : ", ") + std::string(buf);
+    }
+    s += " (" + each + ")";
+  }
+  s += " | ";
   if (has_best()) {
     char buf[128];
     if (best_metric_ == "val_acc" && !std::isnan(best_test_)) {

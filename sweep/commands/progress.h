@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <string>
 
 #include "core/trial.h"
@@ -18,9 +19,13 @@ class ProgressTracker {
   // `total`: trials this run will train (those already stored are not counted).
   explicit ProgressTracker(std::size_t total);
 
-  // Records a finished (stored) trial, no longer running: ok, failed or diverged. The best is taken
-  // over ok trials by val_acc when the result has one, else by test_acc (as `sweep rank` does).
+  // Records a finished (stored) trial, no longer running: ok, pruned, failed or diverged. The
+  // best is taken over ok trials by val_acc when the result has one, else by test_acc (as
+  // `sweep rank` does).
   void finished(const TrialResult& r);
+  // Records an epoch that the running trial `trial` (of `epochs` epochs) reported: shown in the
+  // line (epochs done, latest val_acc) and the basis of the ETA from measured epoch times.
+  void epoch(std::uint64_t trial, int epochs, const EpochMetrics& m);
   // How many trials are being trained now.
   void set_running(std::size_t running) { running_ = running; }
 
@@ -28,6 +33,7 @@ class ProgressTracker {
   std::size_t done() const { return done_; }
   std::size_t failed() const { return failed_; }
   std::size_t diverged() const { return diverged_; }
+  std::size_t pruned() const { return pruned_; }
   std::size_t running() const { return running_; }
   bool has_best() const { return !best_metric_.empty(); }
   double best_value() const { return best_value_; }
@@ -35,17 +41,28 @@ class ProgressTracker {
 
   // Trials finished per hour over `elapsed` seconds; 0 before the first one.
   double trials_per_hour(double elapsed) const;
-  // Seconds still needed at the rate so far; negative when unknown (nothing finished yet).
+  // Seconds still needed; negative when unknown. Once an epoch was reported or a trial finished
+  // with epochs: the epochs left (of the running trials, and as many per trial as they have for
+  // those not started) times the mean epoch time, shared by the running trials. Before that,
+  // nothing is known.
   double eta_seconds(double elapsed) const;
-  // One line, e.g. "12/48 done (1 failed), 2 running | best val_acc 0.9050 (test_acc 0.9012,
-  // trial 0a1b...)
-  // | 3m12s elapsed, ETA 9m36s, 225 trials/h".
+  // One line, e.g. "12/48 done (1 failed), 2 running (epoch 3/20 val_acc 0.8412, epoch 5/20
+  // val_acc 0.8610) | best val_acc 0.9050 (test_acc 0.9012, trial 0a1b...) | 3m12s elapsed,
+  // ETA 9m36s, 225 trials/h".
   std::string line(double elapsed) const;
 
  private:
   std::size_t total_;
-  std::size_t done_ = 0, failed_ = 0, diverged_ = 0, running_ = 0;
-  std::string best_metric_;  // "" until an ok trial with a metric finishes
+  struct Running {
+    int epochs = 0, done = 0;
+    double val_acc = 0;
+  };
+  std::size_t done_ = 0, failed_ = 0, diverged_ = 0, pruned_ = 0, running_ = 0;
+  std::map<std::uint64_t, Running> reporting_;  // running trials that reported an epoch
+  double epoch_seconds_ = 0;                    // summed over the epochs seen
+  std::size_t epochs_seen_ = 0;
+  double epochs_per_trial_ = 0;  // the latest reporting trial's epochs
+  std::string best_metric_;      // "" until an ok trial with a metric finishes
   double best_value_ = 0;
   double best_test_ = 0;  // the best trial's test_acc (NaN without a test set)
   std::uint64_t best_trial_ = 0;

@@ -28,6 +28,7 @@
 #include "sweep/mpi/groups.h"
 #include "sweep/mpi/signals.h"
 #include "sweep/search/asha_work.h"
+#include "sweep/search/median_stopping.h"
 #include "sweep/search/scheduler.h"
 #include "sweep/search/tpe_work.h"
 
@@ -100,7 +101,9 @@ Prepared prepare(const CliCommand& cmd, const NodeFacts& facts, int world_size) 
                   << " was not closed cleanly (its writer was killed); repaired, every stored "
                      "trial kept\n";
       }
-      if (p.asha || p.tpe || p.keep) {
+      if (p.plan->grid.search.median_stopping) {  // the rule compares epochs
+        p.stored = p.store->read_trials(results::Store::Details::kAll);
+      } else if (p.asha || p.tpe || p.keep) {
         p.stored = p.store->read_trials(results::Store::Details::kNone);
       }
       if (!p.asha && !p.tpe) {
@@ -311,11 +314,24 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
                       : tpe ? static_cast<WorkSource&>(*tpe)
                             : list;
   CheckpointingWork checkpointing(inner, checkpoint_dir_of(p.target.out));
-  WorkSource& work = p.keep ? static_cast<WorkSource&>(checkpointing) : inner;
+  WorkSource& kept = p.keep ? static_cast<WorkSource&>(checkpointing) : inner;
+  const SearchSettings& search = p.plan->grid.search;
+  MedianStopping rule({search.stopping_warmup, search.stopping_min_trials});
+  for (const auto& t : p.stored) rule.add(t.result);
+  StoppingWork stopping(kept, rule);
+  WorkSource& work = search.median_stopping ? static_cast<WorkSource&>(stopping) : kept;
+  EpochReports epochs;
+  epochs.seen = [&](const Job& job, const EpochMetrics& m) {
+    progress.epoch(job.spec.trial_id,
+                   job.to_epoch > 0 ? job.to_epoch : std::stoi(job.spec.get("epochs")), m);
+  };
+  epochs.judge = [&](const Job&, const std::vector<EpochMetrics>& so_far) {
+    return rule.verdict(so_far);
+  };
   if (mpi.size() == 1) {
-    outcome = run_locally(work, cache, ctx, sink, stop, tick);
+    outcome = run_locally(work, cache, ctx, sink, stop, tick, epochs);
   } else {
-    outcome = coordinate(work, workers, sink, stop, tick, wait);
+    outcome = coordinate(work, workers, sink, stop, tick, wait, epochs);
     polled_barrier();
   }
   display.finish();

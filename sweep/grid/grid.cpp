@@ -194,6 +194,33 @@ void check_consistency(const Grid& grid) {
     throw GridError(s.tpe_origin +
                     ": startup_trials and ei_candidates are only used with search = tpe");
   }
+  if (!s.median_stopping && !s.stopping_setting_origin.empty()) {
+    throw GridError(s.stopping_setting_origin +
+                    ": stopping_warmup and stopping_min_trials are only used with stopping = "
+                    "median");
+  }
+  if (s.median_stopping) {
+    if (s.method == SearchSettings::Method::kAsha) {
+      throw GridError(s.stopping_origin +
+                      ": stopping = median cannot be used with search = asha, which stops "
+                      "trials early itself");
+    }
+    if (may_be(grid, "val_split", "0")) {
+      const GridEntry* vs = grid.find("val_split");
+      throw GridError((vs != nullptr ? vs->origin : s.stopping_origin) +
+                      ": stopping = median compares validation accuracy; val_split must be above "
+                      "0");
+    }
+    for (const std::string& v : possible_values(grid, "ranks_per_trial")) {
+      if (v != "1") {
+        const GridEntry* e = grid.find("ranks_per_trial");
+        throw GridError((e != nullptr ? e->origin : s.stopping_origin) +
+                        ": stopping = median cannot stop a trial trained by a group of ranks "
+                        "(ranks_per_trial = " +
+                        v + "); use ranks_per_trial = 1");
+      }
+    }
+  }
   if (s.method == SearchSettings::Method::kTpe) {
     if (std::none_of(grid.entries.begin(), grid.entries.end(),
                      [](const GridEntry& e) { return e.axis; })) {

@@ -141,7 +141,8 @@ std::string value_text(const KeySpec& spec, const Distribution& d, double v) {
 bool is_search_setting(const std::string& key) {
   return key == "search" || key == "samples" || key == "search_seed" || key == "min_epochs" ||
          key == "max_epochs" || key == "reduction_factor" || key == "startup_trials" ||
-         key == "ei_candidates";
+         key == "ei_candidates" || key == "stopping" || key == "stopping_warmup" ||
+         key == "stopping_min_trials";
 }
 
 void set_search_setting(SearchSettings& s, const std::string& key, const std::string& raw,
@@ -176,6 +177,19 @@ void set_search_setting(SearchSettings& s, const std::string& key, const std::st
     s.samples_origin = origin;
   } else if (key == "search_seed") {
     s.seed = static_cast<std::uint64_t>(integer(0, 2147483647));
+  } else if (key == "stopping") {
+    if (value != "none" && value != "median") {
+      throw GridError("key 'stopping': '" + value +
+                      "' is not a known value; expected none or median");
+    }
+    s.median_stopping = value == "median";
+    s.stopping_origin = origin;
+  } else if (key == "stopping_warmup") {
+    s.stopping_warmup = static_cast<int>(integer(0, 100000));
+    s.stopping_setting_origin = origin;
+  } else if (key == "stopping_min_trials") {
+    s.stopping_min_trials = static_cast<std::size_t>(integer(1, 1000000));
+    s.stopping_setting_origin = origin;
   } else if (key == "startup_trials") {
     s.startup_trials = static_cast<std::size_t>(integer(0, 10000000));
     s.tpe_origin = origin;

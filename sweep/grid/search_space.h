@@ -49,19 +49,26 @@ struct SearchSettings {
   int reduction_factor = 3;  // asha: eta
   std::size_t startup_trials = 10;          // tpe: trials drawn at random before the model is used
   std::size_t ei_candidates = 24;           // tpe: candidates scored per parameter and suggestion
+  bool median_stopping = false;             // stopping = median
+  int stopping_warmup = 0;                  // no trial stops at an epoch <= this
+  std::size_t stopping_min_trials = 5;      // completed trials before any stops
   std::string origin;                       // where `search` was set ("" = default), for messages
   std::string samples_origin, asha_origin;  // where samples / an asha setting was set
   std::string tpe_origin;                   // where a tpe setting was set
+  std::string stopping_origin;              // where `stopping` was set
+  std::string stopping_setting_origin;      // where stopping_warmup/stopping_min_trials was set
 };
 
 // True for the names of the search settings: search, samples, search_seed, min_epochs,
-// max_epochs, reduction_factor, startup_trials, ei_candidates.
+// max_epochs, reduction_factor, startup_trials, ei_candidates, stopping, stopping_warmup,
+// stopping_min_trials.
 bool is_search_setting(const std::string& key);
 
 // Sets the search setting `key` of `s` from `value`. Throws GridError (naming the key, not
 // where it was set) on an unknown method, a sample count outside [1, 10000000], a bad seed,
 // epochs outside [1, 100000], a reduction factor outside [2, 100], startup_trials outside
-// [0, 10000000] or ei_candidates outside [1, 10000].
+// [0, 10000000], ei_candidates outside [1, 10000], stopping other than none or median,
+// stopping_warmup outside [0, 100000] or stopping_min_trials outside [1, 1000000].
 void set_search_setting(SearchSettings& s, const std::string& key, const std::string& value,
                         const std::string& origin);
 

@@ -54,11 +54,13 @@ std::string stop_text(const StopControl& stop, std::size_t running) {
 }  // namespace
 
 SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
-                        const StopControl& stop, const Ticker& tick, const WaitPolicy& wait) {
+                        const StopControl& stop, const Ticker& tick, const WaitPolicy& wait,
+                        const EpochReports& epochs) {
   SweepOutcome out;
   StopState state(stop.grace_seconds);
-  std::map<int, Job> running;  // worker rank -> its job
-  std::vector<int> idle;       // workers waiting for a job to become ready
+  std::map<int, Job> running;                         // worker rank -> its job
+  std::map<int, std::vector<EpochMetrics>> reported;  // worker rank -> its job's epochs so far
+  std::vector<int> idle;                              // workers waiting for a job to become ready
   int active = workers;
   Outbox outbox;
   PollCeiling ceiling;
@@ -117,7 +119,24 @@ SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
     // (one write and one flush for all: what makes short trials cheap to store).
     std::vector<FinishedJob> finished;
     for (std::optional<Message> m = std::move(got); m; m = poll_message()) {
+      if (m->tag == Tag::kEpoch) {
+        auto it = running.find(m->source);
+        const EpochReport e = decode_epoch(m->body);
+        if (it == running.end() || e.trial_id != it->second.spec.trial_id) {
+          throw MpiError("rank " + std::to_string(m->source) +
+                         " reported an epoch of a trial it is not running");
+        }
+        std::vector<EpochMetrics>& so_far = reported[m->source];
+        so_far.push_back(e.metrics);
+        if (epochs.seen) epochs.seen(it->second, e.metrics);
+        if (it->second.await_verdict) {
+          const std::string verdict = epochs.judge ? epochs.judge(it->second, so_far) : "";
+          outbox.send(m->source, Tag::kVerdict, encode_text(verdict));
+        }
+        continue;  // the worker trains on: not idle
+      }
       if (m->tag == Tag::kResult) {
+        reported.erase(m->source);
         auto it = running.find(m->source);
         if (it == running.end())
           throw MpiError("rank " + std::to_string(m->source) + " sent a result it was never given");
@@ -166,19 +185,38 @@ void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx,
       if (group != nullptr) group->tell_members(Tag::kStop, {});
       return;
     }
-    if (m.tag == Tag::kAbandon) continue;  // came after the trial it meant had ended
+    // An abandon request or a verdict that came after the trial it meant had ended.
+    if (m.tag == Tag::kAbandon || m.tag == Tag::kVerdict) continue;
     if (m.tag != Tag::kTrial)
       throw MpiError("worker: unexpected message tag " + std::to_string(static_cast<int>(m.tag)));
     const Job job = decode_job(m.body);
     if (group != nullptr) group->tell_members(Tag::kTrial, m.body);
     bool abandon = false;
+    // Each epoch goes to rank 0; a job that awaits a verdict waits for it (an abandon request
+    // may come first: the trial then ends at its next batch).
+    const worker::EpochHook hook = [&](const EpochMetrics& m) -> std::string {
+      send_message(0, Tag::kEpoch, encode_epoch({job.spec.trial_id, m}));
+      if (!job.await_verdict || abandon) return "";
+      WaitPolicy answer = wait;
+      answer.soon_us = 100000;  // rank 0 answers at once
+      while (true) {
+        Message v = wait_message(0, answer);
+        if (v.tag == Tag::kVerdict) return decode_text(v.body);
+        if (v.tag == Tag::kAbandon) {
+          abandon = true;
+          return "";
+        }
+        throw MpiError("worker: unexpected message tag " + std::to_string(static_cast<int>(v.tag)) +
+                       " while waiting for a verdict");
+      }
+    };
     TrialResult r = worker::run_trial(
         job.spec, cache, ctx,
         [&] {
           if (!abandon) abandon = take_message(0, Tag::kAbandon);
           return abandon;
         },
-        span_of(job));
+        span_of(job), group == nullptr ? hook : nullptr);
     ceiling.observe(r.wall_seconds);
     send_message(0, Tag::kResult, encode_result(r));
   }
@@ -200,7 +238,7 @@ void serve_as_member(worker::DataCache& cache, const worker::WorkerContext& ctx,
 
 SweepOutcome run_locally(WorkSource& work, worker::DataCache& cache,
                          const worker::WorkerContext& ctx, const ResultSink& sink,
-                         const StopControl& stop, const Ticker& tick) {
+                         const StopControl& stop, const Ticker& tick, const EpochReports& epochs) {
   SweepOutcome out;
   StopState state(stop.grace_seconds);
   bool told = false;
@@ -223,7 +261,13 @@ SweepOutcome run_locally(WorkSource& work, worker::DataCache& cache,
     std::vector<FinishedJob> finished(1);
     FinishedJob& f = finished.front();
     f.job = std::move(*job);
-    f.result = worker::run_trial(f.job.spec, cache, ctx, check, span_of(f.job));
+    std::vector<EpochMetrics> so_far;
+    const worker::EpochHook hook = [&](const EpochMetrics& m) -> std::string {
+      so_far.push_back(m);
+      if (epochs.seen) epochs.seen(f.job, m);
+      return f.job.await_verdict && epochs.judge ? epochs.judge(f.job, so_far) : "";
+    };
+    f.result = worker::run_trial(f.job.spec, cache, ctx, check, span_of(f.job), hook);
     f.result.rung = f.job.rung;
     if (f.result.status == Status::kAbandoned) {
       ++out.abandoned;

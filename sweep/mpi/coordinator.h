@@ -33,6 +33,17 @@ using ResultSink = std::function<void(const std::vector<FinishedJob>&)>;
 // trains itself), with the number of trials running; for the progress display. May be empty.
 using Ticker = std::function<void(std::size_t running)>;
 
+// What rank 0 does with the epochs that running trials report (each epoch but the last; not
+// for trials trained by a group of ranks). Either may be empty.
+struct EpochReports {
+  // Every report, for the progress display: the job and the epoch it just finished.
+  std::function<void(const Job&, const EpochMetrics&)> seen;
+  // Asked for jobs whose await_verdict is set, with the epochs the trial reported so far (the
+  // one just finished last): "" lets it go on, else why it stops there (it is stored as
+  // pruned). The worker waits for the answer.
+  std::function<std::string(const Job&, const std::vector<EpochMetrics>&)> judge;
+};
+
 // How rank 0 reacts to stop signals.
 struct StopControl {
   const StopSignals* signals = nullptr;          // nullptr: never stops early
@@ -57,12 +68,15 @@ struct SweepOutcome {
 // `wait` says how rank 0 spins; its sleeps grow to a hundredth of a typical job's time
 // (sweep/mpi/poll_ceiling.h: 50 us to 50 ms), so that short trials are not slowed by rank 0's
 // sleeps and long ones cost it almost no CPU.
+// Epoch reports are passed to `epochs` and, for jobs that await one, answered with its verdict.
 SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
                         const StopControl& stop, const Ticker& tick = nullptr,
-                        const WaitPolicy& wait = {});
+                        const WaitPolicy& wait = {}, const EpochReports& epochs = {});
 
 // A worker rank: asks rank 0 for work, trains each trial it gets, sends the result back,
-// until told to stop; abandons the running trial when rank 0 says so. Signals are rank 0's
+// until told to stop; abandons the running trial when rank 0 says so; reports each epoch but
+// the last of a trial it trains alone (and for a job that awaits a verdict, waits for it and
+// ends the trial as pruned when it says so). Signals are rank 0's
 // business: the caller installs StopSignals on every rank so that mpirun's and Slurm's
 // signals do not kill a worker, and workers ignore them otherwise.
 // `wait` says how it spins while it waits for jobs; its sleeps grow as rank 0's do.
@@ -78,9 +92,10 @@ void serve_as_member(worker::DataCache& cache, const worker::WorkerContext& ctx,
                      const WaitPolicy& wait = {});
 
 // One rank alone: trains the jobs of `work` in turn and passes each result to `sink`,
-// stopping as `coordinate` does.
+// stopping as `coordinate` does and passing epochs to `epochs` as it does.
 SweepOutcome run_locally(WorkSource& work, worker::DataCache& cache,
                          const worker::WorkerContext& ctx, const ResultSink& sink,
-                         const StopControl& stop, const Ticker& tick = nullptr);
+                         const StopControl& stop, const Ticker& tick = nullptr,
+                         const EpochReports& epochs = {});
 
 }  // namespace sweep

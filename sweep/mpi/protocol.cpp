@@ -116,6 +116,7 @@ Bytes encode_job(const Job& job) {
   w.put(job.load_from);
   w.put(job.save_to);
   w.put(job.checkpoint_to);
+  w.put<std::int8_t>(job.await_verdict ? 1 : 0);
   return w.take();
 }
 
@@ -129,8 +130,46 @@ Job decode_job(const Bytes& bytes) {
   j.load_from = r.str();
   j.save_to = r.str();
   j.checkpoint_to = r.str();
+  j.await_verdict = r.get<std::int8_t>() != 0;
   r.done();
   return j;
+}
+
+Bytes encode_epoch(const EpochReport& e) {
+  Writer w;
+  w.put(e.trial_id);
+  w.put<std::int32_t>(e.metrics.epoch);
+  for (double v : {e.metrics.train_loss, e.metrics.train_acc, e.metrics.val_loss, e.metrics.val_acc,
+                   e.metrics.seconds}) {
+    w.put(v);
+  }
+  return w.take();
+}
+
+EpochReport decode_epoch(const Bytes& bytes) {
+  Reader r(bytes);
+  EpochReport e;
+  e.trial_id = r.get<std::uint64_t>();
+  e.metrics.epoch = r.get<std::int32_t>();
+  for (double* v : {&e.metrics.train_loss, &e.metrics.train_acc, &e.metrics.val_loss,
+                    &e.metrics.val_acc, &e.metrics.seconds}) {
+    *v = r.get<double>();
+  }
+  r.done();
+  return e;
+}
+
+Bytes encode_text(const std::string& text) {
+  Writer w;
+  w.put(text);
+  return w.take();
+}
+
+std::string decode_text(const Bytes& bytes) {
+  Reader r(bytes);
+  std::string s = r.str();
+  r.done();
+  return s;
 }
 
 Bytes encode_result(const TrialResult& x) {
@@ -176,7 +215,7 @@ TrialResult decode_result(const Bytes& bytes) {
   TrialResult x;
   x.trial_id = r.get<std::uint64_t>();
   auto st = r.get<std::int8_t>();
-  if (st < 0 || st > static_cast<std::int8_t>(Status::kAbandoned)) {
+  if (st < 0 || st > static_cast<std::int8_t>(Status::kPruned)) {
     throw std::runtime_error("protocol: bad status");
   }
   x.status = static_cast<Status>(st);

@@ -17,6 +17,9 @@ enum class Tag : int {
   kTrial = 3,    // coordinator -> worker: a Job to run
   kStop = 4,     // coordinator -> worker: no more work (empty body)
   kAbandon = 5,  // coordinator -> worker: end the running trial now, report it abandoned
+  kEpoch = 6,    // worker -> coordinator: an EpochReport of the running trial
+  kVerdict = 7,  // coordinator -> worker: the answer to an epoch report of a job that awaits
+                 // one (text: "" go on, else why the trial stops there, pruned)
 };
 
 using Bytes = std::vector<char>;
@@ -24,6 +27,20 @@ using Bytes = std::vector<char>;
 Bytes encode_job(const Job& job);
 // Throws std::runtime_error on a truncated or malformed message.
 Job decode_job(const Bytes& bytes);
+
+// An epoch of a running trial, as its worker reports it (progress, stopping rules).
+struct EpochReport {
+  std::uint64_t trial_id = 0;
+  EpochMetrics metrics;
+};
+
+Bytes encode_epoch(const EpochReport& e);
+// Throws std::runtime_error on a truncated or malformed message.
+EpochReport decode_epoch(const Bytes& bytes);
+
+Bytes encode_text(const std::string& text);
+// Throws std::runtime_error on a truncated or malformed message.
+std::string decode_text(const Bytes& bytes);
 
 Bytes encode_spec(const TrialSpec& spec);
 // Throws std::runtime_error on a truncated or malformed message.

@@ -17,6 +17,8 @@ struct Job {
   int to_epoch = 0;                // 0: the trial's epochs
   std::string load_from, save_to;  // state files ("" = none)
   std::string checkpoint_to;       // write the best epoch's checkpoint here ("" = none)
+  bool await_verdict = false;      // after each epoch the worker waits for rank 0's verdict
+                                   // (a stopping rule may end the trial there, pruned)
 };
 
 }  // namespace sweep

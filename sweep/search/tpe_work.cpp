@@ -116,10 +116,19 @@ void TpeWork::learn(std::uint64_t id, const std::vector<double>& x, const TrialR
   done_.erase(
       std::remove_if(done_.begin(), done_.end(), [&](const auto& d) { return d.first == id; }),
       done_.end());
-  if (r.status != Status::kOk && r.status != Status::kDiverged) return;  // failed: not learned
+  if (r.status != Status::kOk && r.status != Status::kDiverged && r.status != Status::kPruned) {
+    return;  // failed: not learned from
+  }
   TpeObservation o;
   o.x = x;
   o.state = TpeObservation::State::kComplete;
+  if (r.status == Status::kPruned) {  // ranked after the completed ones, later epochs first
+    o.state = TpeObservation::State::kPruned;
+    o.step = r.epochs_run;
+    o.loss = std::isfinite(r.val_acc) ? -r.val_acc : INFINITY;
+    done_.emplace_back(id, std::move(o));
+    return;
+  }
   // Lower is better: the validation accuracy negated; a diverged trial as the worst.
   o.loss = r.status == Status::kOk && std::isfinite(r.val_acc) ? -r.val_acc : INFINITY;
   done_.emplace_back(id, std::move(o));

@@ -29,6 +29,7 @@ class TpeWork : public WorkSource {
 
   // Takes a row stored by an earlier run (call in the file's order, before the first next()):
   // an ok or diverged row is a result the model learns from (a diverged one as the worst), a
+  // pruned row one ranked after every completed trial (by its epochs, then val_acc), a
   // failed row counts against `samples` and is not learned from (with retry_failed it is run
   // again before anything new). A later row of the same trial replaces an earlier one.
   // `params`: the row's key values. Returns whether the row was taken.

@@ -1,5 +1,5 @@
-// Fuzz target: decoding the MPI messages (a worker's result, rank 0's job, prepare's ranges and
-// images). The first byte picks the decoder, the rest is the message body. Decoding throws
+// Fuzz target: decoding the MPI messages (a worker's result and epoch reports, rank 0's job and
+// verdicts, prepare's ranges and images). The first byte picks the decoder, the rest is the message body. Decoding throws
 // std::runtime_error on a malformed body or succeeds; what it decodes must encode to bytes that
 // decode and encode again to the same bytes.
 #include <cstdint>
@@ -27,7 +27,7 @@ void round_trip(const sweep::Bytes& body, Decode decode, Encode encode) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   const sweep::Bytes body(data + 1, data + size);
-  switch (data[0] % 5) {
+  switch (data[0] % 7) {
     case 0:
       round_trip(body, sweep::decode_job, sweep::encode_job);
       break;
@@ -40,8 +40,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 3:
       round_trip(body, sweep::decode_range, sweep::encode_range);
       break;
-    default:
+    case 4:
       round_trip(body, sweep::decode_prepared, sweep::encode_prepared);
+      break;
+    case 5:
+      round_trip(body, sweep::decode_epoch, sweep::encode_epoch);
+      break;
+    default:
+      round_trip(body, sweep::decode_text, sweep::encode_text);
       break;
   }
   return 0;

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   job.load_from = "a.state";
   job.save_to = "b.state";
   job.checkpoint_to = "c.pt";
+  job.await_verdict = true;
   write(dir, "job", 0, sweep::encode_job(job));
   write(dir, "spec", 1, sweep::encode_spec(spec));
   sweep::TrialResult r;
@@ -54,5 +55,7 @@ int main(int argc, char** argv) {
   bad.index = 4;
   bad.error = "corrupt JPEG";
   write(dir, "prepared", 4, sweep::encode_prepared({ok, bad}));
+  write(dir, "epoch", 5, sweep::encode_epoch({spec.trial_id, r.epochs[1]}));
+  write(dir, "verdict", 6, sweep::encode_text("stopped at epoch 2 by the median rule"));
   return 0;
 }

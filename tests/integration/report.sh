@@ -58,8 +58,9 @@ grep -q "^report: both.html (" report.log || { cat report.log; fail "report: no 
 grep -Eiq '<(script|link|img|iframe)[^>]* (src|href)=' both.html && fail "the page refers to a file outside it"
 grep -q "Content-Security-Policy\" content=\"default-src 'none'" both.html || fail "the page lacks its no-request policy"
 plots=$(render both)
-# 2 swept keys, importance, parallel coordinates, 2 learning-curve plots, confusion, timeline
-[ "$plots" -eq 8 ] || fail "both: $plots plots, expected 8"
+# 2 swept keys, 2 search-history plots, importance, parallel coordinates, 2 learning-curve
+# plots, confusion, timeline
+[ "$plots" -eq 10 ] || fail "both: $plots plots, expected 10"
 [ "$(cat both.images)" -eq 32 ] || fail "both: $(cat both.images) of the best trial's 32 mistakes shown"
 page_data both.html > both.json
 "$SWEEP" export "${shards[@]}" --format json > export.json
@@ -93,6 +94,12 @@ assert d["confusion"]["id"] == ranked[0] and len(d["confusion"]["matrix"]) == 10
 lanes = {b["lane"] for b in d["timeline"]["bars"]}
 assert len(d["timeline"]["bars"]) == 6 and len(lanes) == 3, lanes  # 2 worker ranks + 1 lone rank
 assert all(b["end"] >= b["start"] >= 0 for b in d["timeline"]["bars"])
+h = d["history"]
+assert h["search"] == "grid" and h["startup_trials"] is None and d["log_keys"] == [], (h, d["log_keys"])
+assert sorted(p["id"] for p in h["points"]) == sorted(ex) and all("phase" not in p for p in h["points"])
+ends = [p["end"] for p in h["points"]]
+assert ends == sorted(ends) and ends[0] > 0, ends
+assert all(p["metric"] == ex[p["id"]]["val_acc"] for p in h["points"])
 g = d["mistakes"]
 assert len(g) == 1 and g[0]["id"] == ranked[0] and g[0]["split"] == "test" and g[0]["note"] == "", g
 items = g[0]["items"]

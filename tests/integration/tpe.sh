@@ -51,6 +51,21 @@ for name in ("whole", "parts"):
 assert len(ids["whole"]) == 30 and ids["whole"] == ids["parts"], (ids["whole"], ids["parts"])
 print("tpe: 30 distinct trials in the space; stopped at 20 and resumed = one run of 30, in order")
 PY
+# The report shows the search: which trials TPE suggested, learning_rate on log axes.
+"$SWEEP" report whole.h5 -o whole.html > /dev/null || fail "report of a TPE sweep"
+"$PY" - <<'PY'
+import h5py, json, re
+d = json.loads(re.search(r'<script id="sweep-data" type="application/json">(.*?)</script>', open("whole.html").read(), re.S).group(1))
+h = d["history"]
+assert h["search"] == "tpe" and h["startup_trials"] == 5, h
+assert d["log_keys"] == ["learning_rate"], d["log_keys"]
+with h5py.File("whole.h5", "r") as f:
+    order = [format(int(i), "016x") for i in f["trials"]["trial_id"]]
+# One worker: each trial starts after the one before finished, so the first 5 are the startup.
+assert [p["id"] for p in h["points"]] == order, "history not in the order trials finished"
+assert [p["phase"] for p in h["points"]] == ["startup"] * 5 + ["model"] * 25, [p["phase"] for p in h["points"]]
+print("tpe: the report marks 5 startup and 25 suggested trials; learning_rate on log axes")
+PY
 # Bad settings: exit 2, nothing written.
 printf 'model = noop\ndataset = idx\ndata_dir = /x\nsearch = random\nsamples = 3\nstartup_trials = 4\n[grid]\nlearning_rate = loguniform(1e-4, 1e-1)\n' > s.ini
 expect_exit 2 "$SWEEP" run s.ini

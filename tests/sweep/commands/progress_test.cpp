@@ -91,6 +91,48 @@ TEST(ProgressTracker, RateAndEta) {
   EXPECT_NE(line.find("2m00s elapsed, ETA 3m00s, 120 trials/h"), std::string::npos) << line;
 }
 
+TEST(ProgressTracker, RunningTrialsShowTheirEpochsAndTheEtaComesFromEpochTimes) {
+  // Two 20-epoch trials on two workers, 10 s an epoch: after each reported epoch 1, the line
+  // shows both and the ETA is 19 epochs x 10 s (not "?", as before any trial finished).
+  ProgressTracker p(2);
+  p.set_running(2);
+  EpochMetrics m;
+  m.epoch = 1;
+  m.val_acc = 0.71;
+  m.seconds = 10;
+  p.epoch(1, 20, m);
+  m.val_acc = 0.68;
+  p.epoch(2, 20, m);
+  EXPECT_DOUBLE_EQ(p.eta_seconds(20), 190.0);
+  const std::string line = p.line(20);
+  EXPECT_NE(line.find("0/2 done, 2 running (epoch 1/20 val_acc 0.7100, epoch 1/20 val_acc "
+                      "0.6800) | no result yet | 20s elapsed, ETA 3m10s"),
+            std::string::npos)
+      << line;
+  // Four trials in all, one finishes pruned after 3 of its 20 epochs: the two pending ones have
+  // 20 epochs each ahead.
+  ProgressTracker q(4);
+  q.set_running(2);
+  q.epoch(1, 20, m);
+  m.epoch = 2;
+  q.epoch(1, 20, m);
+  q.epoch(2, 20, m);
+  TrialResult r = result(1, Status::kPruned, 0.6);
+  r.epochs_run = 3;
+  for (int e = 1; e <= 3; ++e) {
+    EpochMetrics x;
+    x.epoch = e;
+    x.seconds = 10;
+    r.epochs.push_back(x);
+  }
+  q.finished(r);
+  q.set_running(2);  // the next trial started at once
+  EXPECT_NE(q.line(40).find("1/4 done (1 pruned), 2 running (epoch 2/20"), std::string::npos)
+      << q.line(40);
+  // Left: 18 epochs of trial 2, 20 for the silent running one, 20 for the last pending one.
+  EXPECT_DOUBLE_EQ(q.eta_seconds(40), (18 + 20 + 20) * 10.0 / 2);
+}
+
 TEST(ProgressTracker, LineBeforeAnyResultAndWithFailures) {
   ProgressTracker p(3);
   EXPECT_NE(p.line(5).find("0/3 done, 0 running | no result yet | 5s elapsed, ETA ?"),

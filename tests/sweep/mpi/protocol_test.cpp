@@ -71,14 +71,15 @@ TEST(Protocol, ResultRoundTripKeepsEveryField) {
 }
 
 TEST(Protocol, EveryStatusRoundTripsAndOthersAreRejected) {
-  for (Status st : {Status::kOk, Status::kFailed, Status::kDiverged, Status::kAbandoned}) {
+  for (Status st :
+       {Status::kOk, Status::kFailed, Status::kDiverged, Status::kAbandoned, Status::kPruned}) {
     TrialResult r;
     r.status = st;
     EXPECT_EQ(decode_result(encode_result(r)).status, st) << status_name(st);
   }
   TrialResult r;
   Bytes b = encode_result(r);
-  b[sizeof(std::uint64_t)] = 4;  // the status byte follows the trial id
+  b[sizeof(std::uint64_t)] = 5;  // the status byte follows the trial id
   EXPECT_THROW(decode_result(b), std::runtime_error);
 }
 
@@ -101,9 +102,39 @@ TEST(Protocol, JobRoundTrip) {
   EXPECT_EQ(k.load_from, j.load_from);
   EXPECT_EQ(k.save_to, "");
   EXPECT_EQ(k.checkpoint_to, j.checkpoint_to);
+  EXPECT_FALSE(k.await_verdict);
+  j.await_verdict = true;
+  EXPECT_TRUE(decode_job(encode_job(j)).await_verdict);
   Bytes b = encode_job(j);
   b.pop_back();
   EXPECT_THROW(decode_job(b), std::runtime_error);
+}
+
+TEST(Protocol, EpochReportsAndVerdictsRoundTrip) {
+  EpochReport e;
+  e.trial_id = 0xabcdef;
+  e.metrics.epoch = 7;
+  e.metrics.train_loss = 0.5;
+  e.metrics.train_acc = 0.8;
+  e.metrics.val_loss = 0.6;
+  e.metrics.val_acc = 0.75;
+  e.metrics.seconds = 12.5;
+  const EpochReport f = decode_epoch(encode_epoch(e));
+  EXPECT_EQ(f.trial_id, e.trial_id);
+  EXPECT_EQ(f.metrics.epoch, 7);
+  EXPECT_EQ(f.metrics.train_loss, 0.5);
+  EXPECT_EQ(f.metrics.train_acc, 0.8);
+  EXPECT_EQ(f.metrics.val_loss, 0.6);
+  EXPECT_EQ(f.metrics.val_acc, 0.75);
+  EXPECT_EQ(f.metrics.seconds, 12.5);
+  Bytes b = encode_epoch(e);
+  b.pop_back();
+  EXPECT_THROW(decode_epoch(b), std::runtime_error);
+  EXPECT_EQ(decode_text(encode_text("")), "");
+  EXPECT_EQ(decode_text(encode_text("stopped at epoch 2")), "stopped at epoch 2");
+  Bytes t = encode_text("why");
+  t.push_back('x');
+  EXPECT_THROW(decode_text(t), std::runtime_error);
 }
 
 TEST(Protocol, PrepareMessagesRoundTrip) {
