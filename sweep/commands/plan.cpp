@@ -215,6 +215,13 @@ std::string describe_plan(const Plan& plan, const Target& target,
   if (search.method == SearchSettings::Method::kRandom) {
     os << " (random search: " << search.samples << " samples asked, search_seed " << search.seed
        << ")";
+  } else if (search.method == SearchSettings::Method::kTpe && search.halving()) {
+    os << " (tpe with successive halving: " << search.samples
+       << " configurations asked, each suggested by TPE when it starts (the first "
+       << search.startup_trials << " at random), search_seed " << search.seed << ", rungs at";
+    for (int e : rung_epochs(asha_settings(search, search.samples))) os << " " << e;
+    os << " epochs, reduction factor " << search.reduction_factor
+       << "; below, random draws of the space, checked and costed at max_epochs)";
   } else if (search.method == SearchSettings::Method::kTpe) {
     os << " (tpe: " << search.samples << " trials asked, the first " << search.startup_trials
        << " at random and the rest suggested from the results as they come, search_seed "

@@ -78,10 +78,11 @@ Prepared prepare(const CliCommand& cmd, const NodeFacts& facts, int world_size) 
                        std::to_string(std::max(0, world_size - 1)) + ": run under mpirun -np " +
                        std::to_string(p.per_trial + 1) + " or more (rank 0 coordinates)");
     }
-    p.asha = p.plan->grid.search.method == SearchSettings::Method::kAsha;
-    p.tpe = p.plan->grid.search.method == SearchSettings::Method::kTpe;
+    p.asha = p.plan->grid.search.halving();  // asha, or tpe with successive halving
+    p.tpe = p.plan->grid.search.method == SearchSettings::Method::kTpe && !p.asha;
     if ((p.asha || p.tpe) && p.target.shard) {
-      throw UsageError(std::string("search = ") + (p.asha ? "asha" : "tpe") +
+      const bool is_tpe = p.plan->grid.search.method == SearchSettings::Method::kTpe;
+      throw UsageError(std::string("search = ") + (is_tpe ? "tpe" : "asha") +
                        " runs as one MPI job and cannot be split into shards (" +
                        p.target.shard->source + "); run it without --shard or an array job");
     }
@@ -155,6 +156,9 @@ int finished_code(const CliCommand& cmd, const Prepared& p, const results::Diges
   std::optional<std::unordered_set<std::uint64_t>> ids;
   auto in_sweep = [&](std::uint64_t id) {
     if (tpe != nullptr) return tpe->contains(id);
+    // tpe with successive halving: the configurations are suggested as it runs, and every trial
+    // in the file is the sweep's.
+    if (p.plan->grid.search.method == SearchSettings::Method::kTpe) return true;
     if (!ids) {
       ids.emplace();
       ids->reserve(p.members.size());
@@ -234,10 +238,17 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   const std::string warning = worker::blas_warning();
   if (!warning.empty()) std::cerr << "sweep: " << warning << "\n";
   std::optional<AshaWork> asha;
+  std::optional<Grid> config_grid;  // tpe with successive halving: the configurations' grid
   std::size_t restored = 0;
+  const bool bohb = p.asha && p.plan->grid.search.method == SearchSettings::Method::kTpe;
   if (p.asha) {
-    asha.emplace(p.plan->trials, p.plan->grid.search, state_dir_of(p.target.out));
-    for (const auto& t : p.stored) restored += asha->restore(t.result, cmd.retry_failed);
+    if (bohb) {
+      config_grid.emplace(halving_configs(p.plan->grid));
+      asha.emplace(*config_grid, p.plan->grid.search, state_dir_of(p.target.out));
+    } else {
+      asha.emplace(p.plan->trials, p.plan->grid.search, state_dir_of(p.target.out));
+    }
+    for (const auto& t : p.stored) restored += asha->restore(t.result, cmd.retry_failed, t.params);
   }
   std::optional<TpeWork> tpe;
   if (p.tpe) {
@@ -258,10 +269,10 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
                                         : describe_groups(groups, per_trial);
   std::cout << "sweep " << kVersion << ": ";
   if (asha) {
-    std::cout << asha_header(asha->scheduler(), p.plan->trials.size(), cmd.grid,
+    std::cout << asha_header(asha->scheduler(), asha->configs(), cmd.grid,
                              p.plan->grid.search.reduction_factor, expected, restored, p.target.out,
                              on)
-              << "\n";
+              << (bohb ? "; new configurations suggested by TPE" : "") << "\n";
   } else if (tpe) {
     std::cout << tpe_header(p.plan->grid.search, cmd.grid, restored, total, p.target.out, on)
               << "\n";
@@ -349,7 +360,11 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   }
   std::printf("; results in %s\n", p.target.out.c_str());
   if (asha) {
-    std::cout << asha_summary(asha->scheduler(), p.plan->trials.size()) << "\n";
+    std::cout << asha_summary(asha->scheduler(), asha->configs()) << "\n";
+    if (bohb) {
+      std::cout << "TPE: " << asha->from_model()
+                << " configurations suggested by the model in this run, the rest at random\n";
+    }
     if (!outcome.stopped() && asha->exhausted()) {
       std::error_code ignored;  // the states are only needed to resume
       std::filesystem::remove_all(state_dir_of(p.target.out), ignored);

@@ -20,7 +20,7 @@ std::string result_line(const TrialSpec& spec, const TrialResult& r, const Grid&
     if (e.axis) params += (params.empty() ? "" : " ") + e.key + "=" + spec.get(e.key);
   }
   if (!params.empty()) s += "  " + params;
-  if (grid.search.method == SearchSettings::Method::kAsha) {
+  if (grid.search.halving()) {
     s += "  rung " + std::to_string(r.rung) + " (" + std::to_string(r.epochs_run) + " epochs)";
   }
   if (!r.message.empty()) s += "  (" + r.message + ")";

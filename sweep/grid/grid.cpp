@@ -131,9 +131,9 @@ void check_early_stopping(const Grid& grid) {
     throw GridError((vs != nullptr ? vs->origin : es->origin) +
                     ": early_stop_patience watches the validation loss; val_split must be above 0");
   }
-  if (grid.search.method == SearchSettings::Method::kAsha) {
+  if (grid.search.halving()) {
     throw GridError(es->origin +
-                    ": early_stop_patience cannot be used with search = asha, which decides "
+                    ": early_stop_patience cannot be used with successive halving, which decides "
                     "itself how long each trial trains");
   }
 }
@@ -185,10 +185,10 @@ void check_consistency(const Grid& grid) {
   }
   const SearchSettings& s = grid.search;
   const std::string search_at = s.origin.empty() ? grid.path : s.origin;
-  if (s.method != SearchSettings::Method::kAsha && !s.asha_origin.empty()) {
+  if (!s.halving() && !s.asha_origin.empty()) {
     throw GridError(s.asha_origin +
                     ": min_epochs, max_epochs and reduction_factor are only used with search = "
-                    "asha");
+                    "asha or tpe");
   }
   if (s.method != SearchSettings::Method::kTpe && !s.tpe_origin.empty()) {
     throw GridError(s.tpe_origin +
@@ -200,10 +200,10 @@ void check_consistency(const Grid& grid) {
                     "median");
   }
   if (s.median_stopping) {
-    if (s.method == SearchSettings::Method::kAsha) {
+    if (s.halving()) {
       throw GridError(s.stopping_origin +
-                      ": stopping = median cannot be used with search = asha, which stops "
-                      "trials early itself");
+                      ": stopping = median cannot be used with successive halving (search = "
+                      "asha, or tpe with max_epochs), which stops trials early itself");
     }
     if (may_be(grid, "val_split", "0")) {
       const GridEntry* vs = grid.find("val_split");
@@ -233,18 +233,21 @@ void check_consistency(const Grid& grid) {
                       ": search = tpe learns from validation accuracy; val_split must be above 0");
     }
   }
-  if (s.method == SearchSettings::Method::kAsha) {
+  if (s.halving()) {
+    const std::string name = s.method == SearchSettings::Method::kAsha
+                                 ? "search = asha"
+                                 : "successive halving (search = tpe with min_epochs, max_epochs "
+                                   "or reduction_factor)";
     if (s.max_epochs == 0) {
-      throw GridError(search_at + ": search = asha needs max_epochs = N (the top rung's epochs)");
+      throw GridError(search_at + ": " + name + " needs max_epochs = N (the top rung's epochs)");
     }
     if (s.min_epochs > s.max_epochs) {
       throw GridError(s.asha_origin + ": min_epochs (" + std::to_string(s.min_epochs) +
                       ") is above max_epochs (" + std::to_string(s.max_epochs) + ")");
     }
     if (const GridEntry* e = grid.find("epochs")) {
-      throw GridError(e->origin +
-                      ": key 'epochs' is not used with search = asha; the rungs train from "
-                      "min_epochs to max_epochs");
+      throw GridError(e->origin + ": key 'epochs' is not used with " + name +
+                      "; the rungs train from min_epochs to max_epochs");
     }
     const GridEntry* vs = grid.find("val_split");
     const bool no_val =
@@ -252,9 +255,8 @@ void check_consistency(const Grid& grid) {
         : vs->dist    ? vs->dist->low == 0
                       : std::find(vs->values.begin(), vs->values.end(), "0") != vs->values.end();
     if (no_val) {
-      throw GridError(vs->origin +
-                      ": search = asha compares trials by validation accuracy; val_split must "
-                      "be above 0");
+      throw GridError(vs->origin + ": " + name +
+                      " compares trials by validation accuracy; val_split must be above 0");
     }
   }
   if (s.method == SearchSettings::Method::kGrid) {
@@ -412,6 +414,16 @@ TrialSpec TrialBuilder::build(const std::vector<std::string>& axis_values) {
   return one.spec(0);
 }
 
+Grid halving_configs(const Grid& grid) {
+  Grid configs = grid;
+  GridEntry epochs;
+  epochs.key = "epochs";
+  epochs.values = {std::to_string(grid.search.max_epochs)};
+  epochs.origin = "max_epochs";
+  configs.entries.push_back(epochs);
+  return configs;
+}
+
 TrialSet expand(const Grid& grid) {
   std::vector<const GridEntry*> axes;
   for (const auto& e : grid.entries) {
@@ -420,17 +432,13 @@ TrialSet expand(const Grid& grid) {
   // TPE: the trials random search would draw, which the plan checks and costs as a sample of
   // the space; the run suggests its trials as results come in (sweep/search/tpe_work.h).
   if (grid.search.method == SearchSettings::Method::kRandom ||
-      grid.search.method == SearchSettings::Method::kTpe) {
+      (grid.search.method == SearchSettings::Method::kTpe && !grid.search.halving())) {
     return sample(grid, axes);
   }
-  if (grid.search.method == SearchSettings::Method::kAsha) {
-    // Configurations as for random search, each trained (at most) to max_epochs.
-    Grid configs = grid;
-    GridEntry epochs;
-    epochs.key = "epochs";
-    epochs.values = {std::to_string(grid.search.max_epochs)};
-    epochs.origin = "max_epochs";
-    configs.entries.push_back(epochs);
+  if (grid.search.halving()) {
+    // Configurations as for random search, each trained (at most) to max_epochs. With TPE, a
+    // sample of the space that the plan checks and costs; the run suggests its own.
+    const Grid configs = halving_configs(grid);
     std::vector<const GridEntry*> config_axes;
     for (const auto& e : configs.entries) {
       if (e.axis) config_axes.push_back(&e);

@@ -70,6 +70,10 @@ void check_consistency(const Grid& grid);
 // x samples draws, fewer trials are returned).
 TrialSet expand(const Grid& grid);
 
+// The grid whose trials are successive halving's configurations: `grid` with epochs fixed at
+// max_epochs (each configuration's budget at the top rung, and part of its trial id).
+Grid halving_configs(const Grid& grid);
+
 // Builds single trials of a grid from values of its axes, as expand() does (unused keys at
 // their defaults, the id from the values): for searches that choose their trials as results
 // come in. `grid` must outlive the builder.

@@ -57,6 +57,12 @@ struct SearchSettings {
   std::string tpe_origin;                   // where a tpe setting was set
   std::string stopping_origin;              // where `stopping` was set
   std::string stopping_setting_origin;      // where stopping_warmup/stopping_min_trials was set
+
+  // True when trials train rung by rung under successive halving: search = asha, or search =
+  // tpe with a successive-halving setting (min_epochs, max_epochs, reduction_factor) set.
+  bool halving() const {
+    return method == Method::kAsha || (method == Method::kTpe && !asha_origin.empty());
+  }
 };
 
 // True for the names of the search settings: search, samples, search_seed, min_epochs,

@@ -119,4 +119,11 @@ std::size_t AshaScheduler::started_configs() const {
 
 int AshaScheduler::rung_reached(std::size_t config) const { return reached_.at(config); }
 
+std::vector<std::pair<std::size_t, double>> AshaScheduler::results_at(int k) const {
+  std::vector<std::pair<std::size_t, double>> out;
+  for (const Entry& e : results_.at(static_cast<std::size_t>(k)))
+    out.emplace_back(e.config, e.metric);
+  return out;
+}
+
 }  // namespace sweep

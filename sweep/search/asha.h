@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace sweep {
@@ -70,6 +71,10 @@ class AshaScheduler {
   // The highest rung `config` finished, or -1.
   int rung_reached(std::size_t config) const;
   const std::vector<int>& rungs() const { return rungs_; }
+  // The results of rung `k` in the order they came (restored ones first): config and metric.
+  std::vector<std::pair<std::size_t, double>> results_at(int k) const;
+  // The jobs running now, in the order they were handed out.
+  const std::vector<AshaJob>& running_jobs() const { return running_; }
 
  private:
   struct Entry {

@@ -76,10 +76,28 @@ TpeSettings settings_of(const SearchSettings& s) {
 
 }  // namespace
 
-TpeWork::TpeWork(const Grid& grid)
+TpeSuggester::TpeSuggester(const Grid& grid)
     : grid_(grid), builder_(grid), sampler_(tpe_space(builder_.axes()), settings_of(grid.search)) {}
 
-std::vector<double> TpeWork::coordinates(const std::vector<std::string>& values) const {
+std::optional<std::vector<std::string>> TpeSuggester::axis_values(
+    const std::vector<std::pair<std::string, std::string>>& params) const {
+  std::vector<std::string> values;
+  for (const GridEntry* e : builder_.axes()) {
+    const auto it = std::find_if(params.begin(), params.end(),
+                                 [&](const auto& kv) { return kv.first == e->key; });
+    if (it == params.end()) return std::nullopt;
+    values.push_back(it->second);
+  }
+  return values;
+}
+
+std::vector<double> TpeSuggester::coordinates(const TrialSpec& spec) const {
+  std::vector<std::string> values;
+  for (const GridEntry* e : builder_.axes()) values.push_back(spec.get(e->key));
+  return coordinates(values);
+}
+
+std::vector<double> TpeSuggester::coordinates(const std::vector<std::string>& values) const {
   const auto& axes = builder_.axes();
   std::vector<double> x(axes.size(), NAN);
   for (std::size_t a = 0; a < axes.size(); ++a) {
@@ -98,7 +116,7 @@ std::vector<double> TpeWork::coordinates(const std::vector<std::string>& values)
   return x;
 }
 
-std::vector<std::string> TpeWork::values_of(const std::vector<double>& x) const {
+std::vector<std::string> TpeSuggester::values_of(const std::vector<double>& x) const {
   const auto& axes = builder_.axes();
   std::vector<std::string> values;
   for (std::size_t a = 0; a < axes.size(); ++a) {
@@ -111,6 +129,25 @@ std::vector<std::string> TpeWork::values_of(const std::vector<double>& x) const 
   }
   return values;
 }
+
+std::optional<TrialSpec> TpeSuggester::suggest(const std::vector<TpeObservation>& history,
+                                               std::size_t t,
+                                               const std::function<bool(std::uint64_t)>& taken,
+                                               bool& from_model, std::size_t& repeats) {
+  const bool model = sampler_.uses_model(history);
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    TpeRandom rng(draw_seed(grid_.search.seed, t, attempt));
+    from_model = model && attempt < kModelAttempts;
+    const std::vector<double> x =
+        from_model ? sampler_.suggest(history, rng) : sampler_.random_point(rng);
+    TrialSpec spec = builder_.build(values_of(x));
+    if (!taken(spec.trial_id)) return spec;
+    ++repeats;
+  }
+  return std::nullopt;
+}
+
+TpeWork::TpeWork(const Grid& grid) : grid_(grid), suggester_(grid) {}
 
 void TpeWork::learn(std::uint64_t id, const std::vector<double>& x, const TrialResult& r) {
   done_.erase(
@@ -137,19 +174,14 @@ void TpeWork::learn(std::uint64_t id, const std::vector<double>& x, const TrialR
 bool TpeWork::restore(const std::vector<std::pair<std::string, std::string>>& params,
                       const TrialResult& stored, bool retry_failed) {
   if (stored.status == Status::kAbandoned) return false;
-  std::vector<std::string> values;
-  for (const GridEntry* e : builder_.axes()) {
-    const auto it = std::find_if(params.begin(), params.end(),
-                                 [&](const auto& kv) { return kv.first == e->key; });
-    if (it == params.end()) return false;
-    values.push_back(it->second);
-  }
+  const std::optional<std::vector<std::string>> values = suggester_.axis_values(params);
+  if (!values) return false;
   seen_.insert(stored.trial_id);
   if (stored.status == Status::kFailed && retry_failed) {
-    TrialSpec spec = builder_.build(values);
+    TrialSpec spec = suggester_.build(*values);
     if (spec.trial_id == stored.trial_id) retry_.push_back(std::move(spec));
   }
-  learn(stored.trial_id, coordinates(values), stored);
+  learn(stored.trial_id, suggester_.coordinates(*values), stored);
   return true;
 }
 
@@ -173,32 +205,19 @@ std::optional<Job> TpeWork::next() {
     retry_.pop_front();
   } else {
     if (gave_up_ || seen_.size() >= grid_.search.samples) return std::nullopt;
-    const std::vector<TpeObservation> h = history();
-    const bool model = sampler_.uses_model(h);
-    const std::size_t t = seen_.size();
-    bool found = false;
-    for (int attempt = 0; attempt < kAttempts && !found; ++attempt) {
-      TpeRandom rng(draw_seed(grid_.search.seed, t, attempt));
-      const bool from_model = model && attempt < kModelAttempts;
-      const std::vector<double> x =
-          from_model ? sampler_.suggest(h, rng) : sampler_.random_point(rng);
-      job.spec = builder_.build(values_of(x));
-      if (seen_.count(job.spec.trial_id) > 0) {
-        ++repeats_;
-        continue;
-      }
-      found = true;
-      from_model_ += from_model;
-    }
-    if (!found) {
+    bool from_model = false;
+    std::optional<TrialSpec> spec = suggester_.suggest(
+        history(), seen_.size(), [&](std::uint64_t id) { return seen_.count(id) > 0; }, from_model,
+        repeats_);
+    if (!spec) {
       gave_up_ = true;
       return std::nullopt;
     }
+    from_model_ += from_model;
+    job.spec = std::move(*spec);
     seen_.insert(job.spec.trial_id);
   }
-  std::vector<std::string> values;
-  for (const GridEntry* e : builder_.axes()) values.push_back(job.spec.get(e->key));
-  running_.emplace_back(job.spec.trial_id, coordinates(values));
+  running_.emplace_back(job.spec.trial_id, suggester_.coordinates(job.spec));
   return job;
 }
 

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -20,6 +22,41 @@ namespace sweep {
 // is categorical; uniform/loguniform of an integer key and int() are integers; of a float key,
 // floats (log-scaled for loguniform).
 std::vector<TpeParam> tpe_space(const std::vector<const GridEntry*>& axes);
+
+// TPE over a grid's axes: the model's coordinates of trials, and new trials made from its
+// suggestions by TrialBuilder. `grid` must outlive it.
+class TpeSuggester {
+ public:
+  // Throws std::invalid_argument on a grid without axes.
+  explicit TpeSuggester(const Grid& grid);
+
+  // The values of the grid's axes in `params` (a stored row's keys), in axis order; nullopt
+  // when one is missing.
+  std::optional<std::vector<std::string>> axis_values(
+      const std::vector<std::pair<std::string, std::string>>& params) const;
+  // The model's coordinates of axis values; NaN where a value is outside its axis.
+  std::vector<double> coordinates(const std::vector<std::string>& values) const;
+  // The coordinates of a trial of this grid.
+  std::vector<double> coordinates(const TrialSpec& spec) const;
+  // The trial whose axes take `values`.
+  TrialSpec build(const std::vector<std::string>& values) { return builder_.build(values); }
+
+  // A new trial, number `t` of the sweep: the model's suggestion from `history` (random while
+  // it has fewer than startup_trials finished trials), drawn again while `taken` says the
+  // trial is in the sweep already (50 draws from the model, then 50 at random); nullopt when
+  // none of 100 draws is new. Deterministic in (grid, search_seed, t, history). `from_model`
+  // tells whether the model made it; `repeats` counts the dropped draws.
+  std::optional<TrialSpec> suggest(const std::vector<TpeObservation>& history, std::size_t t,
+                                   const std::function<bool(std::uint64_t)>& taken,
+                                   bool& from_model, std::size_t& repeats);
+
+ private:
+  std::vector<std::string> values_of(const std::vector<double>& x) const;
+
+  const Grid& grid_;
+  TrialBuilder builder_;
+  TpeSampler sampler_;
+};
 
 class TpeWork : public WorkSource {
  public:
@@ -58,14 +95,10 @@ class TpeWork : public WorkSource {
   std::vector<TpeObservation> history() const;
 
  private:
-  // The model's coordinates of a trial's axis values; NaN where a value is outside its axis.
-  std::vector<double> coordinates(const std::vector<std::string>& values) const;
-  std::vector<std::string> values_of(const std::vector<double>& x) const;
   void learn(std::uint64_t id, const std::vector<double>& x, const TrialResult& r);
 
   const Grid& grid_;
-  TrialBuilder builder_;
-  TpeSampler sampler_;
+  TpeSuggester suggester_;
   std::vector<std::pair<std::uint64_t, TpeObservation>> done_;          // finished, in order
   std::vector<std::pair<std::uint64_t, std::vector<double>>> running_;  // handed out
   std::unordered_set<std::uint64_t> seen_;                              // every trial of the sweep

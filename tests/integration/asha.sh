@@ -105,6 +105,6 @@ expect_exit 2 "$SWEEP" run a.ini --shard 1/2 --out s.h5
 expect_err "search = asha runs as one MPI job and cannot be split into shards"
 printf 'min_epochs = 2\n[grid]\nfilters = 2, 4\n' > bad4.ini
 expect_exit 2 "$SWEEP" run bad4.ini
-expect_err "bad4.ini:1: min_epochs, max_epochs and reduction_factor are only used with search = asha"
+expect_err "bad4.ini:1: min_epochs, max_epochs and reduction_factor are only used with search = asha or tpe"
 ls bad*.h5 s.h5 2> /dev/null && fail "a refused run wrote a results file"
 echo "asha: bad settings exit 2 and write nothing"

@@ -82,7 +82,7 @@ echo "median_stopping: with TPE; progress lines show running epochs and an ETA f
 base='model = noop\ndataset = idx\ndata_dir = /x\n'
 printf "${base}search = asha\nsamples = 3\nmax_epochs = 3\nstopping = median\n[grid]\nlearning_rate = loguniform(1e-4, 1e-1)\n" > a.ini
 expect_exit 2 "$SWEEP" run a.ini
-expect_err "a.ini:7: stopping = median cannot be used with search = asha"
+expect_err "a.ini:7: stopping = median cannot be used with successive halving (search = asha, or tpe with max_epochs)"
 printf "${base}stopping_warmup = 2\n[grid]\nseed = 1, 2\n" > w.ini
 expect_exit 2 "$SWEEP" run w.ini
 expect_err "w.ini:4: stopping_warmup and stopping_min_trials are only used with stopping = median"

@@ -66,6 +66,49 @@ assert [p["id"] for p in h["points"]] == order, "history not in the order trials
 assert [p["phase"] for p in h["points"]] == ["startup"] * 5 + ["model"] * 25, [p["phase"] for p in h["points"]]
 print("tpe: the report marks 5 startup and 25 suggested trials; learning_rate on log axes")
 PY
+# TPE with successive halving (as BOHB): configurations suggested by TPE, promoted by rung;
+# with one worker the same every time; a rerun on the complete file runs nothing.
+cat > bohb.ini <<'INI'
+model = noop
+dataset = idx
+data_dir = /nonexistent/noop-needs-no-data
+search = tpe
+samples = 12
+search_seed = 1
+startup_trials = 4
+min_epochs = 1
+max_epochs = 4
+reduction_factor = 2
+[grid]
+learning_rate = loguniform(1e-4, 1e-1)
+label_smoothing = uniform(0, 0.5)
+INI
+"$SWEEP" plan bohb.ini > bplan.log
+grep -q "(tpe with successive halving: 12 configurations asked, each suggested by TPE when it starts (the first 4 at random), search_seed 1, rungs at 1 2 4 epochs" bplan.log ||
+  { cat bplan.log; fail "plan does not show TPE with successive halving"; }
+for f in b1 b2; do
+  sweep_mpi 2 run bohb.ini -q --out $f.h5 > $f.log 2>&1 || { cat $f.log; fail "TPE with successive halving ($f)"; }
+done
+grep -q "^sweep [0-9.]*: ASHA over 12 configurations in bohb.ini (rungs at 1 2 4 epochs, reduction factor 2.*; new configurations suggested by TPE" b1.log ||
+  { cat b1.log; fail "no TPE/ASHA header"; }
+grep -q "^TPE: 8 configurations suggested by the model in this run, the rest at random" b1.log || { cat b1.log; fail "not 8 of 12 configurations from the model"; }
+sweep_mpi 2 run bohb.ini -q --out b1.h5 > again.log 2>&1 || { cat again.log; fail "rerun on the complete file"; }
+grep -q "^done: 0 rung jobs" again.log || { cat again.log; fail "a rerun on the complete file ran rung jobs"; }
+"$PY" - <<'PY'
+import h5py
+rows = {}
+for name in ("b1", "b2"):
+    with h5py.File(f"{name}.h5", "r") as f:
+        t = f["trials"][:]
+    rows[name] = [(int(r["trial_id"]), int(r["rung"]), int(r["epochs_run"])) for r in t]
+assert rows["b1"] == rows["b2"], "one worker: two runs differ"
+bottom = [r for r in rows["b1"] if r[1] == 0]
+assert len(bottom) == 12 and len({r[0] for r in bottom}) == 12, bottom
+assert {r[2] for r in rows["b1"]} <= {1, 2, 4} and any(r[1] == 2 for r in rows["b1"]), rows["b1"]
+for tid, rung, _ in rows["b1"]:
+    assert rung == 0 or (tid, rung - 1) in {(r[0], r[1]) for r in rows["b1"]}, (tid, rung)
+print(f"tpe: successive halving with TPE: 12 configurations, {len(rows['b1'])} rung rows, the same twice")
+PY
 # Bad settings: exit 2, nothing written.
 printf 'model = noop\ndataset = idx\ndata_dir = /x\nsearch = random\nsamples = 3\nstartup_trials = 4\n[grid]\nlearning_rate = loguniform(1e-4, 1e-1)\n' > s.ini
 expect_exit 2 "$SWEEP" run s.ini

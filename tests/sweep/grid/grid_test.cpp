@@ -161,7 +161,7 @@ TEST(GridConsistency, EarlyStoppingNeedsValidationAndNoAsha) {
   EXPECT_EQ(consistency_error("early_stop_patience = 0\nval_split = 0\n"), "");
   EXPECT_EQ(consistency_error("search = asha\nsamples = 2\nmax_epochs = 4\n"
                               "early_stop_patience = 2\n"),
-            "g.ini:4: early_stop_patience cannot be used with search = asha, which decides "
+            "g.ini:4: early_stop_patience cannot be used with successive halving, which decides "
             "itself how long each trial trains");
 }
 

@@ -182,8 +182,9 @@ TEST(RandomSearch, ErrorsSayWhatToDo) {
             "search = random");
   EXPECT_EQ(grid_error("[grid]\nsearch = random\n"),
             "g.ini:2: key 'search' is a search setting; set it once at the top of the file");
-  EXPECT_EQ(grid_error("search = bayes\n"),
-            "g.ini:1: key 'search': 'bayes' is not a known value; expected grid, random, asha or tpe");
+  EXPECT_EQ(
+      grid_error("search = bayes\n"),
+      "g.ini:1: key 'search': 'bayes' is not a known value; expected grid, random, asha or tpe");
   EXPECT_EQ(grid_error("search = asha\nsamples = 3\n"),
             "g.ini:1: search = asha needs max_epochs = N (the top rung's epochs)");
   EXPECT_EQ(grid_error("search = asha\nsamples = 3\nmax_epochs = 3\nmin_epochs = 4\n"),
@@ -193,9 +194,9 @@ TEST(RandomSearch, ErrorsSayWhatToDo) {
   EXPECT_EQ(grid_error("search = asha\nsamples = 3\nmax_epochs = 9\n[grid]\nval_split = 0, 0.1\n"),
             "g.ini:5: search = asha compares trials by validation accuracy; val_split must be "
             "above 0");
-  EXPECT_EQ(
-      grid_error("max_epochs = 4\n"),
-      "g.ini:1: min_epochs, max_epochs and reduction_factor are only used with search = asha");
+  EXPECT_EQ(grid_error("max_epochs = 4\n"),
+            "g.ini:1: min_epochs, max_epochs and reduction_factor are only used with search = asha "
+            "or tpe");
   EXPECT_EQ(grid_error("search = random\nsamples = 0\n"),
             "g.ini:2: key 'samples': '0' is not an integer in [1, 10000000]");
   EXPECT_EQ(grid_error("search = random\nsearch = grid\n"), "g.ini:2: key 'search' is set twice");

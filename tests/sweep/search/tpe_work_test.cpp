@@ -7,6 +7,8 @@
 #include <set>
 #include <string>
 
+#include "sweep/search/asha_work.h"
+
 namespace sweep {
 namespace {
 
@@ -220,6 +222,91 @@ TEST(TpeWork, RowsOfOtherKeysAreNotTaken) {
   r.status = Status::kOk;
   EXPECT_FALSE(w.restore({{"learning_rate", "0.01"}}, r, false));  // no train_subset, batch_size
   EXPECT_EQ(w.trials(), 0u);
+}
+
+}  // namespace
+}  // namespace sweep
+
+namespace sweep {
+namespace {
+
+// Successive halving with TPE (as BOHB): one simulated worker, each rung job finishing before
+// the next is asked for; the accuracy grows with the epochs trained. Returns the jobs.
+std::vector<Job> run_halving(AshaWork& w, std::size_t limit = 100000) {
+  std::vector<Job> jobs;
+  while (jobs.size() < limit) {
+    std::optional<Job> j = w.next();
+    if (!j) break;
+    TrialResult r = result_of(*j);
+    r.val_acc -= 0.2 / j->to_epoch;
+    r.epochs_run = j->to_epoch;
+    w.finished(*j, r);
+    jobs.push_back(*j);
+  }
+  return jobs;
+}
+
+Grid bohb_grid(std::size_t samples) {
+  Grid g = tpe_grid(samples, kAxes);
+  g.search.min_epochs = 1;
+  g.search.max_epochs = 9;
+  g.search.reduction_factor = 3;
+  g.search.asha_origin = "t.ini:7";
+  g.search.startup_trials = 6;
+  check_consistency(g);
+  return g;
+}
+
+TEST(TpeHalving, ConfigurationsAreSuggestedByTpeAndPromotedByRung) {
+  const Grid g = bohb_grid(40);
+  ASSERT_TRUE(g.search.halving());
+  const Grid configs = halving_configs(g);
+  AshaWork w(configs, g.search, "/tmp/state");
+  const std::vector<Job> jobs = run_halving(w);
+  std::set<std::uint64_t> started;
+  std::vector<const Job*> bottom;
+  for (const Job& j : jobs) {
+    EXPECT_EQ(j.spec.get("epochs"), "9");  // each configuration's id is at max_epochs
+    if (j.rung == 0) {
+      EXPECT_TRUE(started.insert(j.spec.trial_id).second) << "a configuration started twice";
+      bottom.push_back(&j);
+    } else {
+      EXPECT_EQ(started.count(j.spec.trial_id), 1u) << "a promotion of an unknown configuration";
+    }
+  }
+  EXPECT_EQ(started.size(), 40u);
+  EXPECT_TRUE(w.exhausted());
+  EXPECT_EQ(w.from_model(), 34u);  // all but the first 6
+  // The later configurations are nearer the best learning rate than the random first ones.
+  auto mean_distance = [&](std::size_t from, std::size_t to) {
+    double d = 0;
+    for (std::size_t i = from; i < to; ++i) {
+      d += std::abs(std::log10(std::stod(bottom[i]->spec.get("learning_rate"))) + 3);
+    }
+    return d / static_cast<double>(to - from);
+  };
+  EXPECT_LT(mean_distance(25, 40), 0.6 * mean_distance(0, 6));
+}
+
+TEST(TpeHalving, AResumeRestoresTheConfigurationsInFileOrderAndContinues) {
+  const Grid g = bohb_grid(30);
+  const Grid configs = halving_configs(g);
+  AshaWork whole(configs, g.search, "/tmp/state");
+  const std::vector<Job> all = run_halving(whole);
+  AshaWork resumed(configs, g.search, "/tmp/state");
+  const std::size_t stop = all.size() / 2;
+  for (std::size_t i = 0; i < stop; ++i) {
+    TrialResult r = result_of(all[i]);
+    r.val_acc -= 0.2 / all[i].to_epoch;
+    r.rung = all[i].rung;
+    EXPECT_TRUE(resumed.restore(r, false, params_of(all[i].spec))) << i;
+  }
+  const std::vector<Job> rest = run_halving(resumed);
+  ASSERT_EQ(rest.size(), all.size() - stop);
+  for (std::size_t i = 0; i < rest.size(); ++i) {
+    EXPECT_EQ(rest[i].spec.trial_id, all[stop + i].spec.trial_id) << i;
+    EXPECT_EQ(rest[i].rung, all[stop + i].rung) << i;
+  }
 }
 
 }  // namespace
