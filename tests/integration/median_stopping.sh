@@ -29,6 +29,10 @@ grep -q "8 already in parts.h5, 8 to run" p2.log || { cat p2.log; fail "the seco
 sweep_mpi 3 run m.ini -q --out three.h5 > three.log 2>&1 || { cat three.log; fail "run with 2 workers"; }
 "$SWEEP" status m.ini two.h5 > status.log
 grep -q "grid: 16 trials: 16 done, 0 failed, 0 missing" status.log || { cat status.log; fail "status does not count pruned trials as done"; }
+# export and merge carry the status; a --where selects it.
+"$SWEEP" merge merged.h5 two.h5 one.h5 > merge.log 2>&1 || { cat merge.log; fail "merge of two files with pruned trials"; }
+"$SWEEP" export merged.h5 --format json -o merged.json 2> /dev/null || fail "export of the merged file"
+"$SWEEP" rank two.h5 --where status=pruned --top 0 > where.log 2>&1 || { cat where.log; fail "rank --where status=pruned"; }
 "$PY" - <<'PY'
 import h5py, statistics
 def load(name):
@@ -67,6 +71,13 @@ for tid, status, run, message, curve in two:
 for name in ("one.h5", "parts.h5"):
     other = {r[0]: r[1:3] for r in load(name)}
     assert other == {r[0]: r[1:3] for r in two}, (name, other)
+import json
+where = open("where.log").read()
+assert f"ranked by val_acc (higher is better): 0 of {len(pruned)} trials matching --where" in where, where
+assert f"{len(pruned)} stopped early by the stopping rule, pruned (not ranked)" in where, where
+merged = {t["trial_id"]: t["status"] for t in json.load(open("merged.json"))}
+want = {format(r[0], "016x"): r[1] for r in two}
+assert merged == want or merged == {int(k, 16): v for k, v in want.items()}, (merged, want)
 three = load("three.h5")
 assert len(three) == 16 and any(r[1] == "pruned" for r in three), [r[1] for r in three]
 print(f"median_stopping: {len(pruned)} of 16 pruned as the rule says; 1 rank, 1 worker, 8 + 8 alike; 2 workers stored all 16")
