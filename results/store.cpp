@@ -10,16 +10,21 @@
 #include "core/class_metrics.h"
 #include "core/keys.h"
 #include "results/attributes.h"
+#include "results/detail_rows.h"
 #include "results/file_access.h"
 #include "results/store_mistakes.h"
 #include "results/store_recovery.h"
 #include "results/store_schema.h"
+#include "results/text_table.h"
 
 namespace sweep::results {
 namespace {
 
 constexpr const char* kFormat = "sweep-results";
-constexpr int kFormatVersion = 1;
+// 2: the trials table's text columns are numbers into the texts table (results/text_table.h);
+// files of version 1 keep their texts in the rows, are read as before, and stay version 1
+// when a sweep appends to them.
+constexpr int kFormatVersion = 2;
 
 // Rows per chunk. HDF5's chunk index keeps each of its blocks under the 4 KiB file space page
 // (the kill -9 protection of create_file) up to 8,180 chunks a table: with these, 1,047,040
@@ -59,6 +64,17 @@ void check_format(hid_t f, const std::string& path) {
   }
 }
 
+// True when the trials table of `f` names its texts by number (format version 2).
+bool has_text_refs(hid_t f) { return has_table(f, kTextsTable); }
+
+// The layout the trials table of `f` is read in with conversion, its texts bound.
+RowLayout converting_trials_layout(hid_t f) {
+  if (!has_text_refs(f)) return legacy_trials_layout();
+  RowLayout l = trials_layout();
+  l.bind_texts(read_texts(f));
+  return l;
+}
+
 }  // namespace
 
 struct Store::File {
@@ -66,8 +82,10 @@ struct Store::File {
   Handle h;
   std::size_t trial_rows = 0;  // rows in `trials` (the writer's count)
   bool recovered = false;      // opened after its last writer was killed
+  bool text_refs = false;      // format version 2 (see has_text_refs)
   // The tables, opened by the first append (declared last: closed before the file).
-  std::optional<TableAppender> trials, epochs, confusion, per_class, mistakes;
+  std::optional<TextInterner> interner;
+  std::optional<TableAppender> trials, epochs, confusion, per_class, mistakes, texts;
   hid_t get() const { return h.get(); }
 };
 
@@ -83,6 +101,7 @@ std::unique_ptr<Store::File> wrap(WriterLock lock, Handle h) {
   file->lock = std::move(lock);
   file->h = std::move(h);
   file->trial_rows = row_count(file->get(), "trials");
+  file->text_refs = has_text_refs(file->get());
   return file;
 }
 }  // namespace
@@ -119,6 +138,7 @@ Store Store::create(const std::string& path, const StoreInfo& info) {
     if (!info.merged_from.empty()) write_attr(f.get(), "merged_from", info.merged_from);
     write_attr(f.get(), "created_unix", info.created_unix);
     create_table(f.get(), "trials", trials_layout(), kTrialsChunkRows);
+    create_texts_table(f.get());
     create_table(f.get(), "epochs", epochs_layout(), kDetailChunkRows);
     create_table(f.get(), "confusion", confusion_layout(), kConfusionChunkRows);
     create_table(f.get(), "per_class", per_class_layout(), kPerClassChunkRows);
@@ -158,14 +178,18 @@ void Store::append(const TrialSpec& spec, const TrialResult& r) { append({Item{&
 
 void Store::append(const std::vector<Item>& items) {
   if (items.empty()) return;
+  const RowLayout& tl = file_->text_refs ? trials_layout() : legacy_trials_layout();
   if (!file_->trials) {
-    file_->trials.emplace(file_->get(), "trials", trials_layout());
+    if (file_->text_refs) {
+      file_->interner.emplace(file_->get());
+      file_->texts.emplace(file_->get(), kTextsTable, texts_layout());
+    }
+    file_->trials.emplace(file_->get(), "trials", tl);
     file_->epochs.emplace(file_->get(), "epochs", epochs_layout());
     file_->confusion.emplace(file_->get(), "confusion", confusion_layout());
     file_->per_class.emplace(file_->get(), "per_class", per_class_layout());
     file_->mistakes.emplace(file_->get(), "mistakes", mistakes_layout());
   }
-  const RowLayout& tl = trials_layout();
   const RowLayout& el = epochs_layout();
   const RowLayout& cl = confusion_layout();
   const RowLayout& pl = per_class_layout();
@@ -175,7 +199,8 @@ void Store::append(const std::vector<Item>& items) {
     const TrialResult& r = *items[t].result;
     const auto row_index = static_cast<std::int64_t>(file_->trial_rows + t);
     trows.resize(trows.size() + tl.row_size(), 0);
-    fill_trial_row(tl, trows.data() + t * tl.row_size(), *items[t].spec, r);
+    fill_trial_row(tl, trows.data() + t * tl.row_size(), *items[t].spec, r,
+                   file_->interner ? &*file_->interner : nullptr);
     erows.resize(erows.size() + el.row_size() * r.epochs.size(), 0);
     for (const EpochMetrics& m : r.epochs) {
       char* p = erows.data() + ne++ * el.row_size();
@@ -220,7 +245,9 @@ void Store::append(const std::vector<Item>& items) {
     }
     add_mistake_rows(r, row_index, mrows, nm);
   }
-  // Detail rows first, the trial rows last: a trial row present means its details are too.
+  // Texts and detail rows first, the trial rows last: a trial row present means its texts and
+  // details are too.
+  if (file_->interner) file_->interner->write_pending(*file_->texts);
   file_->epochs->append(erows.data(), ne);
   file_->confusion->append(crows.data(), nc);
   file_->per_class->append(prows.data(), np);
@@ -233,9 +260,9 @@ void Store::append(const std::vector<Item>& items) {
 bool Store::recovered() const { return file_->recovered; }
 
 std::vector<StoredTrial> Store::read_trials(Details details) const {
-  const RowLayout& tl = trials_layout();
+  const RowLayout tl = converting_trials_layout(file_->get());  // texts before the rows
   // Files of earlier versions lack auc and qwk: absent, not 0.
-  const TrialRowReader reader(has_column(file_->get(), "trials", "auc"));
+  const TrialRowReader reader(tl, has_column(file_->get(), "trials", "auc"));
   const std::size_t n = row_count(file_->get(), "trials");
   std::vector<StoredTrial> out(n);
   std::vector<bool> unwritten(n, false);  // rows an interrupted append left without data
@@ -284,14 +311,7 @@ std::vector<StoredTrial> Store::read_trials(Details details) const {
     const char* p = erows.data() + i * el.row_size();
     const std::size_t owner_row = owner(el, p, epochs_by_row);
     if (owner_row == n) continue;  // details of a trial whose row was never written
-    EpochMetrics m;
-    m.epoch = static_cast<int>(el.get_i64(p, 1));
-    m.train_loss = el.get_f64(p, 2);
-    m.train_acc = el.get_f64(p, 3);
-    m.val_loss = el.get_f64(p, 4);
-    m.val_acc = el.get_f64(p, 5);
-    m.seconds = el.get_f64(p, 6);
-    out[owner_row].result.epochs.push_back(m);
+    out[owner_row].result.epochs.push_back(epoch_of_row(el, p));
   }
   const RowLayout& cl = confusion_layout();
   const bool confusion_by_row = has_column(file_->get(), "confusion", "trial_row");
@@ -301,9 +321,7 @@ std::vector<StoredTrial> Store::read_trials(Details details) const {
     const char* p = crows.data() + i * cl.row_size();
     const std::size_t owner_row = owner(cl, p, confusion_by_row);
     if (owner_row == n) continue;
-    TrialResult& r = out[owner_row].result;
-    std::int64_t t = cl.get_i64(p, 2), pr = cl.get_i64(p, 3), k = r.num_classes;
-    if (t >= 0 && pr >= 0 && t < k && pr < k) r.confusion[t * k + pr] = cl.get_i64(p, 4);
+    set_confusion_cell(cl, p, out[owner_row].result);
   }
   read_mistake_rows(file_->get(), out);
   return written();
@@ -312,8 +330,10 @@ std::vector<StoredTrial> Store::read_trials(Details details) const {
 const char* Store::TrialBlock::row(std::size_t j) const { return rows + j * layout->row_size(); }
 
 void Store::scan_trials(const std::function<void(const TrialBlock&)>& visit) const {
-  const std::optional<RowLayout> native = native_layout(file_->get(), "trials");
-  const RowLayout& layout = native ? *native : trials_layout();
+  // The texts are read before the rows: every row read then finds its texts.
+  std::optional<RowLayout> native = native_layout(file_->get(), "trials");
+  if (native && file_->text_refs) native->bind_texts(read_texts(file_->get()));
+  const RowLayout layout = native ? *native : converting_trials_layout(file_->get());
   // Files of earlier versions lack auc and qwk: absent, not 0.
   const TrialRowReader reader(layout, has_column(file_->get(), "trials", "auc"));
   const std::size_t n = row_count(file_->get(), "trials");
@@ -334,8 +354,8 @@ std::vector<StoredTrial> Store::read_trial_rows(const std::vector<std::size_t>& 
   std::vector<std::size_t> sorted = rows;
   std::sort(sorted.begin(), sorted.end());
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-  const RowLayout& tl = trials_layout();
-  const TrialRowReader reader(has_column(file_->get(), "trials", "auc"));
+  const RowLayout tl = converting_trials_layout(file_->get());
+  const TrialRowReader reader(tl, has_column(file_->get(), "trials", "auc"));
   const std::size_t n = row_count(file_->get(), "trials");
   std::vector<StoredTrial> got_rows(sorted.size());  // by position in `sorted`
   // In runs: one read for the wanted rows within a block of kReadBlockRows from the first.
@@ -368,6 +388,46 @@ std::vector<StoredTrial> Store::read_trial_rows(const std::vector<std::size_t>& 
     out.push_back(--uses[at] == 0 ? std::move(got_rows[at]) : got_rows[at]);
   }
   return out;
+}
+
+bool Store::details_by_row() const {
+  for (const char* table : {"epochs", "confusion", "mistakes"}) {
+    if (has_table(file_->get(), table) && !has_column(file_->get(), table, "trial_row")) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void Store::read_whole_rows(const std::vector<std::size_t>& rows, std::size_t batch,
+                            const std::function<void(std::vector<StoredTrial>&)>& visit) const {
+  const hid_t f = file_->get();
+  if (!details_by_row()) {
+    throw StoreError(path_ + ": its details name no trial rows (a file of sweep 0.1)");
+  }
+  DetailCursor epochs(f, "epochs", epochs_layout());
+  DetailCursor confusion(f, "confusion", confusion_layout());
+  DetailCursor mistakes(f, "mistakes", mistakes_layout());
+  std::vector<std::size_t> slice;
+  for (std::size_t first = 0; first < rows.size(); first += std::max<std::size_t>(1, batch)) {
+    slice.assign(rows.begin() + static_cast<std::ptrdiff_t>(first),
+                 rows.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                    rows.size(), first + std::max<std::size_t>(1, batch))));
+    std::vector<StoredTrial> got = read_trial_rows(slice);
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      TrialResult& r = got[i].result;
+      if (r.trial_id == 0) continue;  // past the end, or left unwritten
+      r.confusion.assign(static_cast<std::size_t>(std::max(0, r.num_classes * r.num_classes)), 0);
+      epochs.rows_of(slice[i], r.trial_id,
+                     [&](const char* p) { r.epochs.push_back(epoch_of_row(epochs_layout(), p)); });
+      confusion.rows_of(slice[i], r.trial_id,
+                        [&](const char* p) { set_confusion_cell(confusion_layout(), p, r); });
+      mistakes.rows_of(slice[i], r.trial_id, [&](const char* p) {
+        r.mistakes.push_back(mistake_of_row(mistakes_layout(), p));
+      });
+    }
+    visit(got);
+  }
 }
 
 std::vector<std::pair<std::uint64_t, Status>> Store::stored_status() const {

@@ -95,6 +95,17 @@ class Store {
   // order given; an index past the end or a row left unwritten gives a StoredTrial with trial
   // id 0 and no params. Throws StoreError.
   std::vector<StoredTrial> read_trial_rows(const std::vector<std::size_t>& rows) const;
+  // True when every detail table names its trial rows (all files but those of sweep 0.1, whose
+  // details name trial ids only). Throws StoreError.
+  bool details_by_row() const;
+  // Reads the rows `rows` (indices into the trials table, strictly ascending) whole, with their
+  // epochs, confusion matrices and mistakes, `batch` rows at a time, calling `visit` with each
+  // batch in the order of `rows` (a row past the end or left unwritten: trial id 0, no params).
+  // Memory: one batch and one block of each detail table, whatever the file's size. Throws
+  // StoreError for a file of sweep 0.1 (see details_by_row; read_trials reads those) or detail rows
+  // out of trial row order, std::invalid_argument when `rows` is not ascending.
+  void read_whole_rows(const std::vector<std::size_t>& rows, std::size_t batch,
+                       const std::function<void(std::vector<StoredTrial>&)>& visit) const;
   // Every stored trial id once with its best stored status (see best_per_trial), ascending by
   // id. Throws StoreError.
   std::vector<std::pair<std::uint64_t, Status>> stored_status() const;

@@ -1,5 +1,6 @@
 #include "results/store_mistakes.h"
 
+#include "results/detail_rows.h"
 #include "results/store_schema.h"
 
 namespace sweep::results {
@@ -31,12 +32,7 @@ void read_mistake_rows(hid_t f, std::vector<StoredTrial>& out) {
     if (owner < 0 || static_cast<std::size_t>(owner) >= out.size()) continue;
     TrialResult& r = out[static_cast<std::size_t>(owner)].result;
     if (r.trial_id != l.get_u64(p, 0)) continue;  // rows of an append a kill cut short
-    Mistake m;
-    m.row = l.get_i64(p, 2);
-    m.true_label = static_cast<std::int32_t>(l.get_i64(p, 3));
-    m.predicted = static_cast<std::int32_t>(l.get_i64(p, 4));
-    m.probability = l.get_f64(p, 5);
-    r.mistakes.push_back(m);
+    r.mistakes.push_back(mistake_of_row(l, p));
   }
 }
 

@@ -1,6 +1,7 @@
 #include "results/store_schema.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "core/keys.h"
 #include "core/trial.h"
@@ -28,9 +29,15 @@ std::size_t choice_width(const KeySpec& k) {
 
 namespace {
 
-RowLayout build_trials() {
+// The trials table's columns; with `text_refs` (format version 2) the texts that most trials
+// share or leave empty are numbers into the texts table, else fixed-length strings (version 1).
+RowLayout build_trials(bool text_refs) {
+  // A text column: its number in the texts table, or `len` bytes in the row.
+  auto text = [&](const std::string& name, std::size_t len) {
+    return text_refs ? col(name, ColType::kText) : col(name, ColType::kStr, len);
+  };
   std::vector<Column> c = {col("trial_id", ColType::kU64), col("status", ColType::kStr, kStatusLen),
-                           col("message", ColType::kStr, kMessageLen)};
+                           text("message", kMessageLen)};
   for (const auto& k : known_keys()) {
     if (!k.column) continue;
     switch (k.type) {
@@ -44,10 +51,10 @@ RowLayout build_trials() {
         c.push_back(col(k.name, ColType::kStr, choice_width(k)));
         break;
       case KeyType::kString:
-        c.push_back(col(k.name, ColType::kStr, kPathLen));
+        c.push_back(text(k.name, kPathLen));
         break;
       case KeyType::kFloatList:
-        c.push_back(col(k.name, ColType::kStr, kListLen));
+        c.push_back(text(k.name, kListLen));
         break;
     }
   }
@@ -55,7 +62,7 @@ RowLayout build_trials() {
     c.push_back(col(m, ColType::kF64));
   }
   c.push_back(col("best_epoch", ColType::kI32));
-  c.push_back(col("checkpoint", ColType::kStr, kPathLen));
+  c.push_back(text("checkpoint", kPathLen));
   c.push_back(col("num_classes", ColType::kI32));
   c.push_back(col("eval_split", ColType::kStr, 8));
   c.push_back(col("epochs_run", ColType::kI32));
@@ -65,7 +72,7 @@ RowLayout build_trials() {
   c.push_back(col("sync_seconds", ColType::kF64));
   c.push_back(col("rank", ColType::kI32));
   c.push_back(col("threads", ColType::kI32));
-  c.push_back(col("host", ColType::kStr, kHostLen));
+  c.push_back(text("host", kHostLen));
   c.push_back(col("device", ColType::kStr, kShortLen));
   c.push_back(col("memory_format", ColType::kStr, kShortLen));
   c.push_back(col("started_unix", ColType::kF64));
@@ -76,7 +83,12 @@ RowLayout build_trials() {
 }  // namespace
 
 const RowLayout& trials_layout() {
-  static const RowLayout l = build_trials();
+  static const RowLayout l = build_trials(true);
+  return l;
+}
+
+const RowLayout& legacy_trials_layout() {
+  static const RowLayout l = build_trials(false);
   return l;
 }
 
@@ -111,10 +123,22 @@ const RowLayout& mistakes_layout() {
   return l;
 }
 
-void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const TrialResult& r) {
+void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const TrialResult& r,
+                    TextInterner* texts) {
+  // A text column: a number into the texts table, or the text itself.
+  auto put_text = [&](int c, const std::string& v) {
+    if (l.columns()[static_cast<std::size_t>(c)].type != ColType::kText) {
+      l.set_str(row, c, v);
+    } else if (texts != nullptr) {
+      l.set_text_ref(row, c, texts->ref(v));
+    } else {
+      throw std::logic_error("fill_trial_row: text column " + l.columns()[c].name +
+                             " without a table of texts");
+    }
+  };
   l.set_u64(row, l.index_of("trial_id"), r.trial_id);
   l.set_str(row, l.index_of("status"), status_name(r.status));
-  l.set_str(row, l.index_of("message"), r.message);
+  put_text(l.index_of("message"), r.message);
   for (const auto& [key, value] : spec.params) {
     int c = l.index_of(key);
     const KeySpec* k = find_key(key);
@@ -124,7 +148,7 @@ void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const 
     } else if (k->type == KeyType::kFloat) {
       l.set_f64(row, c, std::stod(value));
     } else {
-      l.set_str(row, c, value);
+      put_text(c, value);
     }
   }
   const std::pair<const char*, double> metrics[] = {{"val_loss", r.val_loss},
@@ -145,16 +169,13 @@ void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const 
   l.set_i64(row, l.index_of("epochs_run"), r.epochs_run);
   l.set_i64(row, l.index_of("rung"), r.rung);
   l.set_i64(row, l.index_of("best_epoch"), r.best_epoch);
-  l.set_str(row, l.index_of("checkpoint"), r.checkpoint);
+  put_text(l.index_of("checkpoint"), r.checkpoint);
   l.set_i64(row, l.index_of("rank"), r.rank);
   l.set_i64(row, l.index_of("threads"), r.threads);
-  l.set_str(row, l.index_of("host"), r.host);
+  put_text(l.index_of("host"), r.host);
   l.set_str(row, l.index_of("device"), r.device);
   l.set_str(row, l.index_of("memory_format"), r.memory_format);
 }
-
-TrialRowReader::TrialRowReader(bool has_metrics_v2)
-    : TrialRowReader(trials_layout(), has_metrics_v2) {}
 
 TrialRowReader::TrialRowReader(const RowLayout& layout, bool has_metrics_v2)
     : layout_(&layout), has_metrics_v2_(has_metrics_v2) {

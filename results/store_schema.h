@@ -15,10 +15,15 @@
 #include "core/trial.h"
 #include "results/store.h"
 #include "results/table.h"
+#include "results/text_table.h"
 
 namespace sweep::results {
 
+// The trials table as this version writes it (format version 2: text columns are numbers into
+// the texts table, results/text_table.h), and as format version 1 wrote it (text columns as
+// fixed-length strings: kept for appending to files of that version).
 const RowLayout& trials_layout();
+const RowLayout& legacy_trials_layout();
 const RowLayout& epochs_layout();
 const RowLayout& confusion_layout();
 const RowLayout& per_class_layout();
@@ -36,18 +41,20 @@ constexpr std::size_t kHostLen = 64;
 // earlier versions used 32 bytes; they read the same).
 std::size_t choice_width(const KeySpec& k);
 
-// Fills the trials-table row `row` (zeroed, of layout `l`) with `spec`'s column keys and `r`.
-void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const TrialResult& r);
+// Fills the trials-table row `row` (zeroed, of layout `l`) with `spec`'s column keys and `r`;
+// the texts of kText columns are numbered by `texts`. Throws std::logic_error when `l` has
+// kText columns and `texts` is null.
+void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const TrialResult& r,
+                    TextInterner* texts);
 
 // Reads rows of the trials table (trials_layout()) back into StoredTrials, with the column
 // indices looked up once rather than per row.
 class TrialRowReader {
  public:
-  // `has_metrics_v2`: the file has the auc and qwk columns (files of earlier versions lack
-  // them: NaN, not 0).
-  explicit TrialRowReader(bool has_metrics_v2);
-  // Reads rows of `layout` (a file's own, see native_layout; it must outlive the reader), by
-  // column name: a column it lacks reads as zero or empty.
+  // Reads rows of `layout` (a file's own, see native_layout, or one that reads are converted
+  // to, with the file's texts bound; it must outlive the reader), by column name: a column it
+  // lacks reads as zero or empty. `has_metrics_v2`: the file has the auc and qwk columns
+  // (files of earlier versions lack them: NaN, not 0).
   TrialRowReader(const RowLayout& layout, bool has_metrics_v2);
   // Fills `t` (params: every known key, in order) from `row`. Returns false for a row that an
   // append cut short by a kill left unwritten (no status).

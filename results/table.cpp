@@ -6,21 +6,23 @@
 #include <limits>
 
 namespace sweep::results {
-namespace {
 
-std::size_t col_size(const Column& c) {
+std::size_t column_bytes(const Column& c) {
   switch (c.type) {
     case ColType::kU64:
     case ColType::kI64:
     case ColType::kF64:
       return 8;
     case ColType::kI32:
+    case ColType::kText:
       return 4;
     case ColType::kStr:
       return c.str_len;
   }
   return 0;
 }
+
+namespace {
 
 Handle member_type(const Column& c) {
   switch (c.type) {
@@ -30,6 +32,8 @@ Handle member_type(const Column& c) {
       return Handle(H5Tcopy(H5T_NATIVE_INT64), H5Tclose, "copy i64 type");
     case ColType::kI32:
       return Handle(H5Tcopy(H5T_NATIVE_INT32), H5Tclose, "copy i32 type");
+    case ColType::kText:
+      return Handle(H5Tcopy(H5T_NATIVE_UINT32), H5Tclose, "copy text reference type");
     case ColType::kF64:
       return Handle(H5Tcopy(H5T_NATIVE_DOUBLE), H5Tclose, "copy f64 type");
     case ColType::kStr: {
@@ -63,7 +67,7 @@ bool has_table(hid_t file, const std::string& name) {
 RowLayout::RowLayout(std::vector<Column> cols) : cols_(std::move(cols)) {
   for (auto& c : cols_) {
     c.offset = size_;
-    size_ += col_size(c);
+    size_ += column_bytes(c);
   }
 }
 
@@ -105,6 +109,9 @@ void RowLayout::set_str(char* row, int col, const std::string& v) const {
   std::memset(row + c.offset, 0, c.str_len);
   std::memcpy(row + c.offset, v.data(), std::min(v.size(), c.str_len));
 }
+void RowLayout::set_text_ref(char* row, int col, std::uint32_t ref) const {
+  std::memcpy(row + cols_[col].offset, &ref, 4);
+}
 
 std::uint64_t RowLayout::get_u64(const char* row, int col) const {
   std::uint64_t v;
@@ -114,6 +121,11 @@ std::uint64_t RowLayout::get_u64(const char* row, int col) const {
 std::int64_t RowLayout::get_i64(const char* row, int col) const {
   if (cols_[col].type == ColType::kI32) {
     std::int32_t x;
+    std::memcpy(&x, row + cols_[col].offset, 4);
+    return x;
+  }
+  if (cols_[col].type == ColType::kText) {  // the text's number
+    std::uint32_t x;
     std::memcpy(&x, row + cols_[col].offset, 4);
     return x;
   }
@@ -131,6 +143,7 @@ double RowLayout::get_f64(const char* row, int col) const {
     case ColType::kU64:
       return static_cast<double>(get_u64(row, col));
     case ColType::kStr:
+    case ColType::kText:
       return std::strtod(get_text(row, col).c_str(), nullptr);
     default:
       return static_cast<double>(get_i64(row, col));
@@ -142,6 +155,12 @@ std::string RowLayout::get_text(const char* row, int col) const {
     case ColType::kStr: {
       const char* p = row + c.offset;
       return std::string(p, strnlen(p, c.str_len));
+    }
+    case ColType::kText: {
+      std::uint32_t ref = 0;
+      std::memcpy(&ref, row + c.offset, 4);
+      if (ref == 0 || !texts_ || ref > texts_->size()) return std::string();
+      return (*texts_)[ref - 1];
     }
     case ColType::kF64: {
       char buf[64];
@@ -277,6 +296,8 @@ std::optional<RowLayout> native_layout(hid_t file, const std::string& name) {
           c.type = H5Tget_sign(m.get()) == H5T_SGN_NONE ? ColType::kU64 : ColType::kI64;
         } else if (size == 4 && H5Tget_sign(m.get()) == H5T_SGN_2) {
           c.type = ColType::kI32;
+        } else if (size == 4) {
+          c.type = ColType::kText;
         } else {
           return std::nullopt;
         }

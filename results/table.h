@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,7 +12,9 @@
 
 namespace sweep::results {
 
-enum class ColType { kU64, kI64, kI32, kF64, kStr };
+// kText: a text kept once in a table of distinct texts (results/text_table.h), the row holds
+// its number there as a 4-byte unsigned integer (0: the empty text, i: the table's row i - 1).
+enum class ColType { kU64, kI64, kI32, kF64, kStr, kText };
 
 struct Column {
   std::string name;
@@ -19,6 +22,12 @@ struct Column {
   std::size_t str_len = 0;  // for kStr: fixed length in bytes, null-padded
   std::size_t offset = 0;   // set by RowLayout
 };
+
+// The bytes column `c` takes in a row.
+std::size_t column_bytes(const Column& c);
+
+// The distinct texts that kText columns refer to (text i + 1 is element i).
+using Texts = std::shared_ptr<const std::vector<std::string>>;
 
 // Packed layout of one row; maps columns to offsets and to an HDF5 compound type.
 class RowLayout {
@@ -32,13 +41,18 @@ class RowLayout {
   int index_of(const std::string& name) const;
   // The compound type of these columns. Throws StoreError.
   Handle h5_type() const;
+  // Reads kText columns through `texts` from now on (without, they read as "").
+  void bind_texts(Texts texts) { texts_ = std::move(texts); }
 
   // Field accessors on a row buffer of row_size() bytes. set_* silently truncate strings.
   void set_u64(char* row, int col, std::uint64_t v) const;
   void set_i64(char* row, int col, std::int64_t v) const;
   void set_f64(char* row, int col, double v) const;
   void set_str(char* row, int col, const std::string& v) const;
-  // Reads any column as text (numbers canonically), or as a number.
+  // Stores text number `ref` in kText column `col`.
+  void set_text_ref(char* row, int col, std::uint32_t ref) const;
+  // Reads any column as text (numbers canonically; a kText column's text, "" for a number
+  // that the bound texts lack), or as a number.
   std::string get_text(const char* row, int col) const;
   double get_f64(const char* row, int col) const;
   std::int64_t get_i64(const char* row, int col) const;
@@ -47,6 +61,7 @@ class RowLayout {
  private:
   std::vector<Column> cols_;
   std::size_t size_ = 0;
+  Texts texts_;
 };
 
 // Creates dataset `name` in `file` for rows of `layout`, empty, chunked by `chunk_rows`.
@@ -91,7 +106,8 @@ std::vector<char> read_row_range(hid_t file, const std::string& name, const RowL
 
 // The rows of dataset `name` as the file stores them, when they can be used without
 // conversion: every column a little-endian integer (4 or 8 bytes) or double, or a fixed-length
-// string, on a little-endian machine; nullopt otherwise. Throws StoreError when the dataset is
+// string, on a little-endian machine; nullopt otherwise. A 4-byte unsigned column is a kText
+// column (bind its texts before reading it as text). Throws StoreError when the dataset is
 // missing or unreadable.
 std::optional<RowLayout> native_layout(hid_t file, const std::string& name);
 

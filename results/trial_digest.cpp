@@ -81,10 +81,7 @@ class SweptFinder {
       const int c = b.reader->key_column(k);
       if (!known_keys()[k].in_id || swept_[k] || c < 0) continue;
       const Column& col = b.layout->columns()[static_cast<std::size_t>(c)];
-      const std::size_t size = col.type == ColType::kStr   ? col.str_len
-                               : col.type == ColType::kI32 ? 4
-                                                           : 8;
-      cols.emplace_back(col.offset, size, k);
+      cols.emplace_back(col.offset, column_bytes(col), k);
     }
     std::sort(cols.begin(), cols.end());
     runs_.clear();

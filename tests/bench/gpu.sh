@@ -42,7 +42,7 @@ INI
   --out "$work/probe.h5" > "$work/probe.log" 2>&1 || { cat "$work/probe.log"; exit 1; }
 if ! "$PY" -c "import h5py, sys; sys.exit(h5py.File('$work/probe.h5')['trials']['status'][0] != b'ok')"; then
   echo "SKIP: this sweep build cannot train on the GPU (build it against a CUDA LibTorch):"
-  "$PY" -c "import h5py; print(h5py.File('$work/probe.h5')['trials']['message'][0].decode())"
+  PYTHONPATH="$root/tests/integration" "$PY" -c "import sweep_h5; print(sweep_h5.trials('$work/probe.h5')['message'][0].decode())"
   exit 77
 fi
 echo "GPU: $(nvidia-smi --query-gpu=name,memory.total --format=csv,noheader | head -1)"

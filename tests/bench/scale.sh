@@ -4,16 +4,19 @@
 # rows). For each size, one
 # grid of seed x batch_size x train_subset, then every command a user runs on such a file:
 #   run (mpirun -np 3, the coordinator storing), run again on the complete file (the resume
-#   index, nothing to run), rank --top 3, export --format csv, status, plan (no file);
+#   index, nothing to run), rank --top 3, export --format csv, status, plan (no file), and
+#   up to MERGE_MAX trials merge (the file into a new one: merge reads its inputs whole);
 # each with its wall time and the peak resident memory of its largest process (GNU time), and
 # the file's bytes per trial.
 #   tests/bench/scale.sh              (builds first; SKIP_BUILD=1 uses build/bin/sweep as is)
-# Environment: SIZES="10000 100000" (1000000 takes about 4 minutes and 5 GB of disk), SWEEP
+# Environment: SIZES="10000 100000" (1000000 takes about 4 minutes and 5 GB of disk), SWEEP,
+#              MERGE_MAX=100000
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 [ "${SKIP_BUILD:-0}" = 1 ] || "$root/jobscripts/build.sh" > /dev/null
 SWEEP=${SWEEP:-$root/build/bin/sweep}
 SIZES=${SIZES:-10000 100000}
+MERGE_MAX=${MERGE_MAX:-100000}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -47,6 +50,10 @@ INI
   measure "sweep export --format csv" "$SWEEP" export "$work/g.h5" -o "$work/g.csv"
   measure "sweep status" "$SWEEP" status "$work/g.ini" "$work/g.h5"
   measure "sweep plan (no file)" "$SWEEP" plan "$work/g.ini" --out "$work/none.h5"
+  if [ "$n" -le "$MERGE_MAX" ]; then
+    measure "sweep merge (one file)" "$SWEEP" merge "$work/m.h5" "$work/g.h5"
+    rm -f "$work/m.h5"
+  fi
   bytes=$(stat -c %s "$work/g.h5")
   printf '  %-34s %8d MB %8d bytes a trial\n' "results file" $((bytes / 1000000)) $((bytes / n))
   rm -f "$work/g.h5" "$work/g.csv"

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Optuna 3.1 side of tests/bench/tpe_vs_optuna.sh, and the summary of both sides.
 
-  tpe_vs_optuna.py worker DB SEED W SUBSET EPOCHS   Optuna worker process W: TPESampler(
+  tpe_vs_optuna.py worker DB SEED W SUBSET EPOCHS [VAL]   Optuna worker process W: TPESampler(
       seed=10 SEED + W, constant_liar=True) + MedianPruner() on the study in the SQLite file DB (shared by the
       workers), the cnn of tests/bench/train_cnn.py on the first SUBSET Fashion-MNIST training
-      images (10% held out for validation), EPOCHS epochs, val_acc reported each epoch; runs
+      images (the fraction VAL, default 0.1, held out for validation), EPOCHS epochs, val_acc reported each epoch; runs
       until it is killed.
   tpe_vs_optuna.py summary OUT BUDGET              the table of every run under OUT: best
       val_acc (and that trial's test_acc) within BUDGET seconds of the launch, trials finished,
@@ -22,7 +22,7 @@ import time
 import warnings
 
 
-def worker(db, seed, w, subset, epochs):
+def worker(db, seed, w, subset, epochs, val=0.1):
     import optuna
     import torch
     import torch.nn.functional as F
@@ -36,7 +36,7 @@ def worker(db, seed, w, subset, epochs):
     torch.set_num_interop_threads(1)
     x, y, xt, yt = load_data("/usr/share/datasets/fashion-mnist", subset)
     perm = torch.randperm(x.shape[0], generator=torch.Generator().manual_seed(seed))
-    n_val = round(0.1 * x.shape[0])
+    n_val = round(val * x.shape[0])
     xv, yv = x[perm[:n_val]], y[perm[:n_val]]
     x, y = x[perm[n_val:]], y[perm[n_val:]]
 
@@ -140,9 +140,17 @@ def summary(out, budget):
         time_to(c, target) or budget for _, c, _ in runs.get("optuna", [])) if target else None
     print(f"budget {budget:.0f} s per run; Optuna's mean final best val_acc {target:.4f}"
           if target else f"budget {budget:.0f} s per run; no Optuna run")
+    # Seed by seed: the Optuna run of the same seed, its final best and when it got there.
+    seed_of = lambda path: path.rsplit("-seed", 1)[1].split(".")[0]
+    optuna_by_seed = {}
+    for path, c, _ in runs.get("optuna", []):
+        b = best_within(c, budget)[0]
+        if b is not None:
+            optuna_by_seed[seed_of(path)] = (b, time_to(c, b))
     print("| method | seeds | trials (rows) finished | best val_acc (mean) | its test_acc (mean) | "
-          "time to Optuna's mean final best val_acc (mean) |")
-    print("| --- | --- | --- | --- | --- | --- |")
+          "time to Optuna's mean final best val_acc (mean) | per seed: time to that seed's Optuna "
+          "final best / Optuna's time to it |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     table = {}
     for method, rs in runs.items():
         bests = [best_within(c, budget) for _, c, _ in rs]
@@ -154,9 +162,16 @@ def summary(out, budget):
         share = (f"{statistics.mean(reached):.0f} s ({100 * statistics.mean(reached) / optuna_time:.0f}% of "
                  f"Optuna's {optuna_time:.0f} s), {len(reached)} of {len(rs)} seeds"
                  if reached and optuna_time else f"not reached ({len(rs)} seeds)")
+        per_seed = []
+        for path, c, _ in rs:
+            b, t_optuna = optuna_by_seed.get(seed_of(path), (None, None))
+            t = time_to(c, b) if b is not None else None
+            per_seed.append("-" if b is None else
+                            f"{t:.0f}/{t_optuna:.0f} s" if t is not None and t <= budget else
+                            f"not reached/{t_optuna:.0f} s")
         row = [method, len(rs), f"{statistics.mean(done):.1f}",
                f"{statistics.mean(vals):.4f}" if vals else "-",
-               f"{statistics.mean(tests):.4f}" if tests else "-", share]
+               f"{statistics.mean(tests):.4f}" if tests else "-", share, ", ".join(per_seed)]
         print("| " + " | ".join(str(c) for c in row) + " |")
         table[method] = {"best_val": vals, "test": tests, "finished": done, "times": times}
     json.dump({"budget": budget, "optuna_target": target, "methods": table},
@@ -165,6 +180,7 @@ def summary(out, budget):
 
 if __name__ == "__main__":
     if sys.argv[1] == "worker":
-        worker(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]))
+        worker(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]),
+               float(sys.argv[7]) if len(sys.argv) > 7 else 0.1)
     else:
         summary(sys.argv[2], float(sys.argv[3]))

@@ -5,12 +5,13 @@
 # sharing one SQLite storage (TPESampler(constant_liar=True) + MedianPruner(), the cnn of
 # tests/bench/train_cnn.py in PyTorch, 1 thread each), sweep under mpirun -np 3 --threads 1
 # (2 worker ranks) with search = tpe alone, with successive halving (rungs 1, 2, 4 epochs), and
-# with stopping = median. Same space, data subset, 10% validation, epochs and Adam. Every run is
+# with stopping = median. Same space, data subset, validation fraction, epochs and Adam. Every run is
 # stopped at the budget (sweep by SIGUSR1, which mpirun passes on, with --grace 0: finished
 # trials are stored; Optuna's processes are killed); what finished within the budget counts.
 # Needs python3-optuna and python3-torch.
 #   tests/bench/tpe_vs_optuna.sh            (builds first)
 # Environment: BUDGET=120 (seconds per run)  SEEDS="1 2 3"  SUBSET=3000  EPOCHS=4
+#              VAL=0.1 (the fraction of SUBSET held out for validation, on both sides)
 #              METHODS="optuna sweep-tpe sweep-tpe-halving sweep-tpe-median"  OUT=tpe-vs-optuna
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,6 +22,7 @@ BUDGET=${BUDGET:-120}
 SEEDS=${SEEDS:-1 2 3}
 SUBSET=${SUBSET:-3000}
 EPOCHS=${EPOCHS:-4}
+VAL=${VAL:-0.1}
 METHODS=${METHODS:-optuna sweep-tpe sweep-tpe-halving sweep-tpe-median}
 OUT=${OUT:-tpe-vs-optuna}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -31,7 +33,7 @@ now() { date +%s.%N; }
 grid() {  # grid SEED EXTRA...: the sweep grid of a run
   local seed=$1; shift
   printf 'dataset = fashion_mnist\ndata_dir = /usr/share/datasets/fashion-mnist\nmodel = cnn\n'
-  printf 'train_subset = %s\nval_split = 0.1\noptimizer = adam\nsearch = tpe\nsamples = 1000\n' "$SUBSET"
+  printf 'train_subset = %s\nval_split = %s\noptimizer = adam\nsearch = tpe\nsamples = 1000\n' "$SUBSET" "$VAL"
   printf 'search_seed = %s\nmistakes = 0\n' "$seed"
   printf '%s\n' "$@"
   printf '[grid]\nlearning_rate = loguniform(1e-4, 1e-1)\nfilters = int(4, 24)\n'
@@ -46,7 +48,7 @@ for seed in $SEEDS; do
       $PY -c "import optuna; optuna.logging.set_verbosity(optuna.logging.WARNING); optuna.create_study(study_name='bench', storage='sqlite:///$run.db', direction='maximize')"
       now > "$run.db.launch"
       for w in 0 1; do
-        timeout -s KILL "$BUDGET" $PY "$root/tests/bench/tpe_vs_optuna.py" worker "$run.db" "$seed" "$w" "$SUBSET" "$EPOCHS" &
+        timeout -s KILL "$BUDGET" $PY "$root/tests/bench/tpe_vs_optuna.py" worker "$run.db" "$seed" "$w" "$SUBSET" "$EPOCHS" "$VAL" &
       done
       wait || true
       continue

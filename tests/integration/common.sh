@@ -1,5 +1,7 @@
 # Shared set-up of the integration tests: bash TEST.sh SWEEP_BINARY SHARED_DIR WORK_DIR
 set -euo pipefail
+# sweep_h5.py (the trials table with its texts resolved) for the tests' Python snippets.
+export PYTHONPATH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)${PYTHONPATH:+:$PYTHONPATH}"
 SWEEP=$1
 SHARED=$2
 WORK=$3

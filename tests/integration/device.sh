@@ -25,10 +25,10 @@ sweep_mpi 3 run d.ini --threads 1 -q -o auto.h5 > auto.log 2>&1 || { cat auto.lo
 expect_exit 3 sweep_mpi 3 run d.ini --threads 1 --device=cuda -q -o cuda.h5
 expect_err "sweep: 2 of 2 trials failed"
 "$PY" - <<'PY'
-import h5py, numpy as np
-a = np.sort(h5py.File("cpu.h5", "r")["trials"][:], order="trial_id")
-b = np.sort(h5py.File("auto.h5", "r")["trials"][:], order="trial_id")
-c = np.sort(h5py.File("cuda.h5", "r")["trials"][:], order="trial_id")
+import numpy as np, sweep_h5
+a = np.sort(sweep_h5.trials("cpu.h5"), order="trial_id")
+b = np.sort(sweep_h5.trials("auto.h5"), order="trial_id")
+c = np.sort(sweep_h5.trials("cuda.h5"), order="trial_id")
 assert (a["trial_id"] == b["trial_id"]).all() and (a["trial_id"] == c["trial_id"]).all(), "device entered the trial id"
 assert (a["status"] == b"ok").all() and (b["status"] == b"ok").all()
 for m in ("test_acc", "test_loss", "val_acc"):

@@ -34,10 +34,11 @@ grep -q "grid: 16 trials: 16 done, 0 failed, 0 missing" status.log || { cat stat
 "$SWEEP" export merged.h5 --format json -o merged.json 2> /dev/null || fail "export of the merged file"
 "$SWEEP" rank two.h5 --where status=pruned --top 0 > where.log 2>&1 || { cat where.log; fail "rank --where status=pruned"; }
 "$PY" - <<'PY'
-import h5py, statistics
+import h5py, statistics, sweep_h5
 def load(name):
+    t = sweep_h5.trials(name)
     with h5py.File(name, "r") as f:
-        t, e = f["trials"][:], f["epochs"][:]
+        e = f["epochs"][:]
     rows = []
     for i, r in enumerate(t):
         curve = sorted((int(x["epoch"]), float(x["val_acc"])) for x in e[e["trial_row"] == i])

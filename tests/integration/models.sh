@@ -39,9 +39,9 @@ grep -q "4 trials in models.ini" run.log || { cat run.log; fail "expected 4 tria
 
 "$PY" - <<'PY'
 import glob, os
-import h5py
+import h5py, sweep_h5
 f = h5py.File("models.h5", "r")
-t = f["trials"][:]
+t = sweep_h5.trials("models.h5")
 assert len(t) == 4, len(t)
 assert set(t["status"]) == {b"ok"}, (t["status"], t["message"])
 assert sorted(t["model"]) == [b"cnn", b"resnet", b"torchscript", b"vit"], t["model"]

@@ -40,8 +40,8 @@ PY
 sweep_mpi 2 run frozen.ini --threads 1 -o global.h5 --normalize=custom --mean="$global_mean" \
   --std="$global_std" > global.log 2>&1 || { cat global.log; fail "one mean and std for all channels"; }
 "$PY" - <<'PY'
-import h5py
-t = {r["normalize"].decode(): r for r in h5py.File("frozen.h5", "r")["trials"][:]}
+import h5py, sweep_h5
+t = {r["normalize"].decode(): r for r in sweep_h5.trials("frozen.h5")}
 assert sorted(t) == ["custom", "data", "imagenet", "none"], sorted(t)
 acc = {k: float(r["val_acc"]) for k, r in t.items()}
 acc["global"] = float(h5py.File("global.h5", "r")["trials"][0]["val_acc"])

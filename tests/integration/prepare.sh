@@ -88,8 +88,9 @@ sweep_mpi 3 run retina.ini --threads 1 --keep-best 1 > run.log 2>&1 || { cat run
 import h5py
 c = h5py.File("one.h5", "r")["index"][:]
 n_val, n_test = (c["split"] == b"val").sum(), (c["split"] == b"test").sum()
+import sweep_h5
 r = h5py.File("retina.h5", "r")
-t = r["trials"][:]
+t = sweep_h5.trials("retina.h5")
 assert len(t) == 2 and set(t["status"]) == {b"ok"}, (t["status"], t["message"])
 assert (t["num_classes"] == 5).all() and (t["eval_split"] == b"test").all()
 conf = r["confusion"][:]

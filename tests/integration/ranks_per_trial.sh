@@ -34,7 +34,8 @@ compare() {  # compare REFERENCE OTHER: same ids, losses within 1e-4, test accur
   "$PY" - "$@" <<'PY'
 import sys, h5py, numpy as np
 a = h5py.File(sys.argv[1], "r"); b = h5py.File(sys.argv[2], "r")
-ta = np.sort(a["trials"][:], order="trial_id"); tb = np.sort(b["trials"][:], order="trial_id")
+import sweep_h5
+ta = np.sort(sweep_h5.trials(sys.argv[1]), order="trial_id"); tb = np.sort(sweep_h5.trials(sys.argv[2]), order="trial_id")
 assert (ta["trial_id"] == tb["trial_id"]).all(), "ranks_per_trial changed the trial ids"
 assert (tb["status"] == b"ok").all(), (tb["status"], tb["message"])
 assert abs(ta["test_acc"] - tb["test_acc"]).max() <= 0.005, (ta["test_acc"], tb["test_acc"])
@@ -71,7 +72,7 @@ if [ -x "$NODES" ]; then
   done
   grep -q "on 2 group(s) of 2 ranks$" nodes2.log || { cat nodes2.log; fail "groups of 2 within the nodes"; }
   grep -q "on 1 group(s) of 4 ranks (1 across nodes)$" nodes4.log || { cat nodes4.log; fail "the group across nodes"; }
-  "$PY" -c 'import h5py; t = h5py.File("nodes2.h5")["trials"][:]; assert set(t["host"]) == {b"node1", b"node2"}, t["host"]'
+  "$PY" -c 'import sweep_h5; t = sweep_h5.trials("nodes2.h5"); assert set(t["host"]) == {b"node1", b"node2"}, t["host"]'
 else
   echo "SKIP: groups over emulated nodes: no $NODES"
 fi

@@ -83,6 +83,63 @@ TEST(Merge, DistinctTrialsConflictsAndProvenance) {
   EXPECT_EQ(info.command_line, "sweep merge");
 }
 
+TEST(Merge, EachKeptCopyComesWithItsOwnDetailsAcrossManyBatches) {
+  // More trials than one batch and one detail block (4096): every trial's epochs, confusion
+  // matrix and mistakes are its own, and a retried trial's details are the kept copy's.
+  const std::string d = temp_dir();
+  const std::string a = d + "/a.h5";
+  {
+    Store s = Store::create(a, StoreInfo{});
+    std::vector<TrialSpec> specs;
+    std::vector<TrialResult> results;
+    for (std::uint64_t id = 1; id <= 5000; ++id) {
+      specs.push_back(spec(id));
+      TrialResult r = result(id, id % 7 == 0 ? Status::kFailed : Status::kOk, 0.5);
+      r.epochs = {{1, 0.5, 0.1, 0.4, static_cast<double>(id), 1.0}};
+      r.confusion = {static_cast<std::int64_t>(id), 1, 0, 4};
+      r.mistakes = {{static_cast<std::int64_t>(id), 1, 0, 0.9}};
+      results.push_back(r);
+    }
+    std::vector<Store::Item> items;
+    for (std::size_t i = 0; i < specs.size(); ++i) items.push_back({&specs[i], &results[i]});
+    s.append(items);
+    TrialResult retry = result(7, Status::kOk, 0.6);  // row 5000: trial 7 again, now ok
+    retry.epochs = {{1, 0.5, 0.1, 0.4, 77.0, 1.0}, {2, 0.4, 0.2, 0.3, 78.0, 1.0}};
+    retry.epochs_run = 2;
+    s.append(spec(7), retry);
+  }
+  const std::string b = make(d + "/b.h5", "", {{6000, result(6000, Status::kOk, 0.9)}});
+  const MergeReport r = merge_files(d + "/all.h5", {a, b}, "", "");
+  EXPECT_EQ(r.written, 5001u);
+  const std::vector<StoredTrial> all = Store::open_read(d + "/all.h5").read_trials();
+  ASSERT_EQ(all.size(), 5001u);
+  std::size_t checked = 0;
+  for (const StoredTrial& t : all) {
+    const std::uint64_t id = t.result.trial_id;
+    if (id == 6000) {
+      EXPECT_EQ(&t, &all.back());  // the second input's trials after the first's
+      continue;
+    }
+    EXPECT_EQ(t.param("seed"), std::to_string(id));
+    if (id == 7) {
+      EXPECT_EQ(t.result.status, Status::kOk);
+      ASSERT_EQ(t.result.epochs.size(), 2u);
+      EXPECT_EQ(t.result.epochs[1].val_acc, 78.0);
+      EXPECT_EQ(t.result.confusion, (std::vector<std::int64_t>{3, 1, 0, 4}));
+      EXPECT_TRUE(t.result.mistakes.empty());
+      continue;
+    }
+    ASSERT_EQ(t.result.epochs.size(), 1u) << id;
+    EXPECT_EQ(t.result.epochs[0].val_acc, static_cast<double>(id));
+    EXPECT_EQ(t.result.confusion,
+              (std::vector<std::int64_t>{static_cast<std::int64_t>(id), 1, 0, 4}));
+    ASSERT_EQ(t.result.mistakes.size(), 1u) << id;
+    EXPECT_EQ(t.result.mistakes[0].row, static_cast<std::int64_t>(id));
+    ++checked;
+  }
+  EXPECT_EQ(checked, 4999u);
+}
+
 TEST(Merge, RefusesExistingOutputAndBadInputsBeforeWriting) {
   const std::string d = temp_dir();
   std::string a = make(d + "/a.h5", "", {{1, result(1, Status::kOk, 0.8)}});

@@ -285,6 +285,45 @@ TEST(Store, ACutShortAppendIsFoundFromTheEndOfLargeTables) {
   EXPECT_EQ(lean[4100].param("filters"), "8");
 }
 
+TEST(Store, WholeRowsComeWithTheirOwnDetailsAndSkipWhatAKillLeft) {
+  const std::string path = temp_path("r.h5");
+  {
+    Store s = Store::create(path, StoreInfo{});
+    for (std::uint64_t id = 1; id <= 4; ++id) {
+      TrialResult r = ok_result(id);
+      r.confusion = {static_cast<std::int64_t>(id), 10, 11, 39};
+      s.append(spec_with(id, "8"), r);
+    }
+  }
+  {  // a kill after trial 5's details, before its row: orphans naming row 4
+    Handle f(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, "open");
+    const RowLayout& el = epochs_layout();
+    std::vector<char> rows(el.row_size(), 0);
+    el.set_u64(rows.data(), 0, 5);
+    el.set_i64(rows.data(), el.index_of("trial_row"), 4);
+    append_rows(f.get(), "epochs", el, rows.data(), 1);
+  }
+  const Store s = Store::open_read(path);
+  const std::vector<StoredTrial> whole = s.read_trials();
+  std::vector<StoredTrial> got;
+  s.read_whole_rows({0, 2, 3, 4}, 2, [&](std::vector<StoredTrial>& batch) {
+    EXPECT_LE(batch.size(), 2u);
+    for (auto& t : batch) got.push_back(std::move(t));
+  });
+  ASSERT_EQ(got.size(), 4u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    const StoredTrial& want = whole[i == 0 ? 0 : i + 1];
+    EXPECT_EQ(got[i].result.trial_id, want.result.trial_id);
+    EXPECT_EQ(got[i].result.epochs.size(), 2u);
+    EXPECT_EQ(got[i].result.confusion, want.result.confusion);
+    EXPECT_EQ(got[i].result.mistakes, want.result.mistakes);
+    EXPECT_EQ(got[i].param("filters"), "8");
+  }
+  EXPECT_EQ(got[3].result.trial_id, 0u);  // past the end: the orphan epoch row is not a trial
+  EXPECT_THROW(s.read_whole_rows({2, 1}, 4, [](std::vector<StoredTrial>&) {}),
+               std::invalid_argument);
+}
+
 TEST(Store, ReadersSeeAFileWhileItIsWritten) {
   const std::string path = temp_path("r.h5");
   Store w = Store::create(path, StoreInfo{});
@@ -344,7 +383,7 @@ TEST(Store, NoObjectHeaderStraddlesAPageOfThePageCache) {
     Store w = Store::create(path, StoreInfo{});
     for (std::uint64_t id = 1; id <= 150; ++id) w.append(spec_with(id, "8"), ok_result(id));
   }
-  for (const char* table : {"trials", "epochs", "confusion", "per_class"}) {
+  for (const char* table : {"trials", "epochs", "confusion", "per_class", "texts"}) {
     const auto [addr, size] = header_of(path, table);
     ASSERT_GT(size, 0u) << table;
     EXPECT_EQ(addr / 4096, (addr + size - 1) / 4096)
@@ -361,7 +400,8 @@ TEST(Store, AMillionTrialsFitTheChunkCountThatKeepsTheChunkIndexInPages) {
   Store::create(path, StoreInfo{}).append(spec_with(1, "8"), ok_result(1));
   Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
   const std::pair<const char*, double> rows_per_trial[] = {
-      {"trials", 1}, {"epochs", 3}, {"per_class", 10}, {"confusion", 32}, {"mistakes", 32}};
+      {"trials", 1},    {"epochs", 3}, {"per_class", 10}, {"confusion", 32},
+      {"mistakes", 32}, {"texts", 1}};  // a text of its own per trial: a checkpoint path each
   for (const auto& [table, per_trial] : rows_per_trial) {
     Handle d(H5Dopen2(f.get(), table, H5P_DEFAULT), H5Dclose, "open table");
     Handle plist(H5Dget_create_plist(d.get()), H5Pclose, "creation properties");
