@@ -375,23 +375,36 @@ std::string export_trials(const std::vector<StoredTrial>& all, ExportFormat form
 
 void export_files(const std::vector<std::string>& files, ExportFormat format, bool curves,
                   std::ostream& out) {
-  if (curves) {  // the epoch rows are read with the trials, whole
+  const std::vector<Store> stores = open_all(files);
+  const DigestScan scan = scan_digests(pointers_to(stores), {}, "");
+  const std::vector<TrialDigest> trials = best_digests(scan.digests);
+  const bool in_file_order =
+      std::is_sorted(trials.begin(), trials.end(),
+                     [](const TrialDigest& a, const TrialDigest& b) { return a.ref < b.ref; });
+  bool by_row = true;  // every file's details name their trial rows (not files of sweep 0.1)
+  for (const Store& s : stores) by_row = by_row && s.details_by_row();
+  if (curves && !(in_file_order && by_row)) {  // the epoch rows are read with the trials, whole
     std::vector<StoredTrial> all;
-    for (const auto& f : files) {
-      for (auto& t : Store::open_read(f).read_trials(Store::Details::kAll)) {
-        all.push_back(std::move(t));
-      }
+    for (const Store& s : stores) {
+      for (auto& t : s.read_trials(Store::Details::kAll)) all.push_back(std::move(t));
     }
     out << export_trials(all, format, curves);
     return;
   }
-  const std::vector<Store> stores = open_all(files);
-  const DigestScan scan = scan_digests(pointers_to(stores), {}, "");
-  const std::vector<TrialDigest> trials = best_digests(scan.digests);
   TrialWriter writer(out, format, curves);
-  const bool in_file_order =
-      std::is_sorted(trials.begin(), trials.end(),
-                     [](const TrialDigest& a, const TrialDigest& b) { return a.ref < b.ref; });
+  if (curves) {  // each file's rows to write, whole with their epochs, a block at a time
+    for (std::size_t f = 0; f < stores.size(); ++f) {
+      std::vector<std::size_t> rows;
+      for (const TrialDigest& t : trials) {
+        if (digest_store(t.ref) == f) rows.push_back(digest_row(t.ref));
+      }
+      stores[f].read_whole_rows(rows, kExportBlock, [&](std::vector<StoredTrial>& block) {
+        for (const StoredTrial& t : block) writer.write(t);
+      });
+    }
+    writer.finish();
+    return;
+  }
   if (in_file_order) {     // no retried trial's later copy moved ahead: one more pass in blocks
     std::size_t next = 0;  // the next trial to write
     StoredTrial t;

@@ -24,7 +24,9 @@ std::string export_trials(const std::vector<StoredTrial>& trials, ExportFormat f
 // export_trials of the trials of `files` (in that order), written to `out` as they are read:
 // without curves the files are read twice, first the ids and statuses, then the rows kept a
 // block at a time, so that memory stays bounded (about 100 bytes a trial) whatever the files'
-// size; with curves every trial and its epochs are read first. Throws StoreError.
+// size; with curves too (the kept rows are read with their details through forward readers),
+// except when a retried trial's kept copy comes before an earlier one in the output, or for
+// files of sweep 0.1: then every trial and its epochs are read first. Throws StoreError.
 void export_files(const std::vector<std::string>& files, ExportFormat format, bool curves,
                   std::ostream& out);
 

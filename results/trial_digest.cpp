@@ -106,6 +106,8 @@ class SweptFinder {
 }  // namespace
 
 std::size_t digest_ref(std::size_t store, std::size_t row) { return ref_of(store, row); }
+std::size_t digest_store(std::size_t ref) { return file_of(ref); }
+std::size_t digest_row(std::size_t ref) { return row_of(ref); }
 
 TrialDigest digest_of(const TrialResult& r, std::size_t ref) {
   TrialDigest d;

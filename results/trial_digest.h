@@ -24,8 +24,10 @@ struct TrialDigest {
   std::size_t ref = 0;  // where its whole row is: an index into a vector, or file and row
 };
 
-// The ref scan_digests gives row `row` of its store `store`.
+// The ref scan_digests gives row `row` of its store `store`, and back.
 std::size_t digest_ref(std::size_t store, std::size_t row);
+std::size_t digest_store(std::size_t ref);
+std::size_t digest_row(std::size_t ref);
 
 // The digest of `r` (where_ok true, group 0).
 TrialDigest digest_of(const TrialResult& r, std::size_t ref);

@@ -4,7 +4,8 @@
 # rows). For each size, one
 # grid of seed x batch_size x train_subset, then every command a user runs on such a file:
 #   run (mpirun -np 3, the coordinator storing), run again on the complete file (the resume
-#   index, nothing to run), rank --top 3, export --format csv, status, plan (no file), and
+#   index, nothing to run), rank --top 3, export --format csv, export --curves (the epochs),
+#   status, plan (no file), and
 #   up to MERGE_MAX trials merge (the file into a new one: merge reads its inputs whole);
 # each with its wall time and the peak resident memory of its largest process (GNU time), and
 # the file's bytes per trial.
@@ -48,6 +49,7 @@ INI
   measure "sweep run again (complete file)" "$SWEEP" run "$work/g.ini" -q --out "$work/g.h5"
   measure "sweep rank --top 3" "$SWEEP" rank "$work/g.h5" --top 3
   measure "sweep export --format csv" "$SWEEP" export "$work/g.h5" -o "$work/g.csv"
+  measure "sweep export --curves" "$SWEEP" export "$work/g.h5" --curves -o "$work/g.csv"
   measure "sweep status" "$SWEEP" status "$work/g.ini" "$work/g.h5"
   measure "sweep plan (no file)" "$SWEEP" plan "$work/g.ini" --out "$work/none.h5"
   if [ "$n" -le "$MERGE_MAX" ]; then
