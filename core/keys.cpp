@@ -272,6 +272,15 @@ void add_training_keys(std::vector<KeySpec>& keys) {
   mistakes.in_id = false;
   mistakes.column = false;
   keys.push_back(mistakes);
+  KeySpec test_eval = choice_key(
+      "test_eval", "all", {"all", "final"},
+      "all: every stored result is evaluated on the test set; final: only a trial's final result "
+      "(not the lower rungs of successive halving, nor trials pruned by median stopping), as "
+      "Optuna's users evaluate the test set once, at the end");
+  test_eval.axis = false;
+  test_eval.in_id = false;
+  test_eval.column = false;
+  keys.push_back(test_eval);
   only_if(keys, {"trials_per_gpu"}, Condition{"device", {"auto", "cuda"}});
   only_if(keys, {"val_split"},
           Condition{"dataset", {"idx", "mnist", "fashion_mnist", "csv", "folder"}});

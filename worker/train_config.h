@@ -58,7 +58,8 @@ struct TrainConfig {
   double label_smoothing = 0, grad_clip = 0;
   bool class_weights = false, balanced_sampler = false, bf16 = false;
   std::int64_t early_stop_patience = 0;
-  std::int64_t mistakes = 32;  // the most confident wrong predictions kept (0 = none)
+  std::int64_t mistakes = 32;    // the most confident wrong predictions kept (0 = none)
+  bool test_eval_final = false;  // the test set only for a trial's final result (key test_eval)
   AugmentConfig augment;
   NormalizeConfig normalize;
   std::uint64_t seed = 0;        // the user's `seed` key: picks the validation split

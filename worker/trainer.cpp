@@ -55,6 +55,11 @@ void train_and_evaluate(TrialTraining& t, const TrialSpec& spec, const LoadedDat
   double train_seconds = 0;
   std::int64_t trained = 0;
   std::string pruned;  // why the epoch hook ended the trial
+  // A result that may go without the test set keeps its mistakes on the validation split, so
+  // the last epoch's evaluation is computed with them and can stand for the final one.
+  const std::int64_t val_mistakes =
+      !d.test.defined() || t.config().test_eval_final ? t.config().mistakes : 0;
+  EvalResult last_val;
   int e = span.from_epoch;
   while (e < last) {
     ++e;
@@ -76,9 +81,9 @@ void train_and_evaluate(TrialTraining& t, const TrialSpec& spec, const LoadedDat
     train_seconds += seconds_since(t0);
     trained += order.size(0);
     if (t.has_val()) {
-      EvalResult v = t.evaluate_val();
-      m.val_loss = v.loss;
-      m.val_acc = v.accuracy;
+      last_val = t.evaluate_val(val_mistakes);
+      m.val_loss = last_val.loss;
+      m.val_acc = last_val.accuracy;
     }
     m.seconds = seconds_since(t0);
     r.epochs.push_back(m);
@@ -96,14 +101,21 @@ void train_and_evaluate(TrialTraining& t, const TrialSpec& spec, const LoadedDat
   r.train_samples_per_s = train_seconds > 0 ? trained / train_seconds : 0;
   r.sync_seconds = t.sync_seconds();
   local([&] { r.best_epoch = t.use_best(e); });
+  // With test_eval = final, a lower rung's result (it trains on later) or a pruned trial's is
+  // evaluated on the validation split only; the test set waits for the trial's final result.
+  const bool final_result = pruned.empty() && last == t.config().epochs;
+  const bool test = d.test.defined() && (final_result || !t.config().test_eval_final);
   if (t.has_val()) {
-    EvalResult v = t.evaluate_val(d.test.defined() ? 0 : t.config().mistakes);
+    // When the best epoch is the last one trained, the weights are those its evaluation saw:
+    // that evaluation is the final one (alone; a group evaluates again, in step).
+    EvalResult v = !group && r.best_epoch == e ? std::move(last_val)
+                                               : t.evaluate_val(test ? 0 : t.config().mistakes);
     r.val_loss = v.loss;
     r.val_acc = v.accuracy;
     set_eval_metrics(v, d.classes, r);
     r.eval_split = "val";
   }
-  if (d.test.defined()) {
+  if (test) {
     EvalResult v = t.evaluate_test(t.config().mistakes);
     r.test_loss = v.loss;
     r.test_acc = v.accuracy;

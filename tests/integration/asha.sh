@@ -91,6 +91,32 @@ assert a == b, (sorted(set(a) ^ set(b)))
 print(f"asha: stopped and resumed = uninterrupted ({len(a)} rung results)")
 PY
 
+# 2b. test_eval = final, through mpirun with one worker (deterministic): the same rungs and
+# validation results as one.h5; only the top rung's rows are evaluated on the test set (the
+# same test results), the lower rungs on the validation split.
+{ cat a.ini; } | sed 's/^\[grid\]$/test_eval = final\n[grid]/' > final.ini
+grep -q "^test_eval = final" final.ini || fail "final.ini lacks test_eval"
+sweep_mpi 2 run final.ini --out final.h5 --threads 1 -q > final.log 2>&1 || { cat final.log; fail "asha with test_eval = final"; }
+"$PY" - <<'PY' || fail "test_eval = final"
+import math, h5py
+def rows(path):
+    t = h5py.File(path, "r")["trials"][:]
+    return {(int(r["trial_id"]), int(r["rung"])): r for r in t}
+a, b = rows("one.h5"), rows("final.h5")
+assert set(a) == set(b), sorted(set(a) ^ set(b))
+top = 0
+for k, r in b.items():
+    assert r["val_acc"] == a[k]["val_acc"], (k, r["val_acc"], a[k]["val_acc"])
+    if r["epochs_run"] == 9:
+        top += 1
+        assert r["test_acc"] == a[k]["test_acc"] and r["eval_split"] == b"test", (k, r["test_acc"], a[k]["test_acc"])
+    else:
+        assert math.isnan(r["test_acc"]) and r["eval_split"] == b"val", (k, r["test_acc"], r["eval_split"])
+        assert not math.isnan(a[k]["test_acc"]), k
+assert top >= 1
+print(f"asha: test_eval = final: {len(b) - top} lower-rung rows on validation only, {top} top-rung rows tested as with all")
+PY
+
 # 3. Bad settings: exit 2, nothing written.
 printf 'search = asha\nsamples = 4\n[grid]\nfilters = 2, 4\n' > bad1.ini
 expect_exit 2 "$SWEEP" run bad1.ini

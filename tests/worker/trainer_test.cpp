@@ -172,6 +172,56 @@ TEST_F(TrainerTest, TrainingInStepsEqualsTrainingInOneGo) {
   EXPECT_NE(m.message.find("cannot read the training state"), std::string::npos) << m.message;
 }
 
+// test_eval = final: a lower rung's result and a pruned trial's are evaluated on the
+// validation split only (their confusion and mistakes too); the final result on the test set,
+// as with test_eval = all, and identical to it.
+TEST_F(TrainerTest, TestEvalFinalKeepsTheTestSetForTheFinalResult) {
+  DataCache cache;
+  WorkerContext ctx;
+  const TrialSpec all = trials({{"epochs", "3"}}).front();
+  const TrialSpec final_only = trials({{"epochs", "3"}, {"test_eval", "final"}}).front();
+  EXPECT_EQ(all.trial_id, final_only.trial_id);  // not part of the trial id
+  const std::string state = *dir_ + "/test_eval.pt";
+  TrainSpan rung;
+  rung.to_epoch = 1;
+  rung.save_to = state;
+  const TrialResult low_all = run_trial(all, cache, ctx, nullptr, rung);
+  ASSERT_EQ(low_all.status, Status::kOk) << low_all.message;
+  EXPECT_EQ(low_all.eval_split, "test");
+  EXPECT_FALSE(std::isnan(low_all.test_acc));
+  const TrialResult low = run_trial(final_only, cache, ctx, nullptr, rung);
+  ASSERT_EQ(low.status, Status::kOk) << low.message;
+  EXPECT_EQ(low.eval_split, "val");
+  EXPECT_TRUE(std::isnan(low.test_acc));
+  EXPECT_TRUE(std::isnan(low.test_loss));
+  EXPECT_DOUBLE_EQ(low.val_acc, low_all.val_acc);
+  std::int64_t total = 0;
+  for (auto c : low.confusion) total += c;
+  EXPECT_EQ(total, 120);  // the validation split: 20% of 600
+  for (const Mistake& m : low.mistakes) EXPECT_TRUE(m.row >= 0 && m.row < 600) << m.row;
+  TrainSpan top;
+  top.from_epoch = 1;
+  top.load_from = state;
+  const TrialResult high = run_trial(final_only, cache, ctx, nullptr, top);
+  ASSERT_EQ(high.status, Status::kOk) << high.message;
+  EXPECT_EQ(high.eval_split, "test");
+  const TrialResult whole = run_trial(all, cache, ctx);
+  EXPECT_DOUBLE_EQ(high.test_acc, whole.test_acc);
+  EXPECT_EQ(high.confusion, whole.confusion);
+  // Stopped by the epoch hook (median stopping): pruned, on validation only.
+  const EpochHook stop_at_1 = [](const EpochMetrics& m) {
+    return m.epoch == 1 ? std::string("stopped") : std::string();
+  };
+  const TrialResult pruned = run_trial(final_only, cache, ctx, nullptr, {}, stop_at_1);
+  EXPECT_EQ(pruned.status, Status::kPruned);
+  EXPECT_EQ(pruned.eval_split, "val");
+  EXPECT_TRUE(std::isnan(pruned.test_acc));
+  const TrialResult pruned_all = run_trial(all, cache, ctx, nullptr, {}, stop_at_1);
+  EXPECT_EQ(pruned_all.status, Status::kPruned);
+  EXPECT_EQ(pruned_all.eval_split, "test");
+  EXPECT_DOUBLE_EQ(pruned_all.val_acc, pruned.val_acc);
+}
+
 TEST_F(TrainerTest, PlateauAndEarlyStopStateCarriesOverSpans) {
   DataCache cache;
   WorkerContext ctx;
