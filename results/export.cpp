@@ -10,6 +10,7 @@
 
 #include "core/errors.h"
 #include "core/keys.h"
+#include "core/result_columns.h"
 #include "core/trial_id.h"
 #include "results/store_schema.h"
 #include "results/trial_digest.h"
@@ -40,98 +41,27 @@ json param_value(const KeySpec& k, const std::string& text) {
   return text;
 }
 
-// The columns after the grid keys, in their order, and how each is written: a metric (NaN is
-// missing), an integer, any number, or text. result_field gives their values.
-enum class Kind { kMetric, kInt, kNumber, kText };
-struct ResultColumn {
-  const char* name;
-  Kind kind;
-};
-constexpr ResultColumn kResultColumns[] = {{"val_loss", Kind::kMetric},
-                                           {"val_acc", Kind::kMetric},
-                                           {"test_loss", Kind::kMetric},
-                                           {"test_acc", Kind::kMetric},
-                                           {"macro_f1", Kind::kMetric},
-                                           {"auc", Kind::kMetric},
-                                           {"qwk", Kind::kMetric},
-                                           {"num_classes", Kind::kInt},
-                                           {"eval_split", Kind::kText},
-                                           {"epochs_run", Kind::kInt},
-                                           {"rung", Kind::kInt},
-                                           {"best_epoch", Kind::kInt},
-                                           {"checkpoint", Kind::kText},
-                                           {"wall_seconds", Kind::kNumber},
-                                           {"train_samples_per_s", Kind::kNumber},
-                                           {"sync_seconds", Kind::kNumber},
-                                           {"rank", Kind::kInt},
-                                           {"threads", Kind::kInt},
-                                           {"host", Kind::kText},
-                                           {"device", Kind::kText},
-                                           {"memory_format", Kind::kText},
-                                           {"started_unix", Kind::kNumber},
-                                           {"finished_unix", Kind::kNumber}};
-constexpr std::size_t kResultColumnCount = sizeof kResultColumns / sizeof kResultColumns[0];
-
-// The value of kResultColumns[i] in `r`.
-json result_field(const TrialResult& r, std::size_t i) {
-  switch (i) {
-    case 0:
-      return number_or_null(r.val_loss);
-    case 1:
-      return number_or_null(r.val_acc);
-    case 2:
-      return number_or_null(r.test_loss);
-    case 3:
-      return number_or_null(r.test_acc);
-    case 4:
-      return number_or_null(r.macro_f1);
-    case 5:
-      return number_or_null(r.auc);
-    case 6:
-      return number_or_null(r.qwk);
-    case 7:
-      return r.num_classes;
-    case 8:
-      return r.eval_split;
-    case 9:
-      return r.epochs_run;
-    case 10:
-      return r.rung;
-    case 11:
-      return r.best_epoch;
-    case 12:
-      return r.checkpoint;
-    case 13:
-      return r.wall_seconds;
-    case 14:
-      return r.train_samples_per_s;
-    case 15:
-      return r.sync_seconds;
-    case 16:
-      return r.rank;
-    case 17:
-      return r.threads;
-    case 18:
-      return r.host;
-    case 19:
-      return r.device;
-    case 20:
-      return r.memory_format;
-    case 21:
-      return r.started_unix;
-    case 22:
-      return r.finished_unix;
+// The value of result column `c` (core/result_columns.h) in `r`, as exported: the trial id
+// in hex, a NaN number as null.
+json result_field(const ResultColumn& c, const TrialResult& r) {
+  switch (c.type) {
+    case ResultType::kTrialId:
+      return trial_id_hex(r.trial_id);
+    case ResultType::kReal:
+      return number_or_null(r.*c.real);
+    case ResultType::kInt:
+      return r.*c.integer;
     default:
-      return nullptr;
+      return text_value(c, r);
   }
 }
-static_assert(kResultColumnCount == 23, "result_field gives one value per result column");
 
 std::vector<Field> fields_of(const StoredTrial& t) {
   const TrialResult& r = t.result;
-  std::vector<Field> f = {{"trial_id", trial_id_hex(r.trial_id)},
-                          {"status", status_name(r.status)},
-                          {"message", r.message}};
+  std::vector<Field> f;
+  for (const ResultColumn& c : kResultColumns) {
+    if (c.before_keys) f.push_back({c.name, result_field(c, r)});
+  }
   const auto& keys = known_keys();
   for (std::size_t i = 0; i < keys.size(); ++i) {
     if (!keys[i].column) continue;
@@ -140,8 +70,8 @@ std::vector<Field> fields_of(const StoredTrial& t) {
     f.push_back({keys[i].name,
                  param_value(keys[i], in_order ? t.params[i].second : t.param(keys[i].name))});
   }
-  for (std::size_t i = 0; i < kResultColumnCount; ++i) {
-    f.push_back({kResultColumns[i].name, result_field(r, i)});
+  for (const ResultColumn& c : kResultColumns) {
+    if (!c.before_keys) f.push_back({c.name, result_field(c, r)});
   }
   return f;
 }
@@ -211,9 +141,6 @@ class RawCsvRows {
  public:
   explicit RawCsvRows(const TrialRowReader& reader) : layout_(reader.layout()) {
     const auto& keys = known_keys();
-    id_ = layout_.index_of("trial_id");
-    status_ = layout_.index_of("status");
-    message_ = layout_.index_of("message");
     for (std::size_t k = 0; k < keys.size(); ++k) {
       if (keys[k].column) key_cells_.emplace_back(&keys[k], reader.key_column(k));
     }
@@ -222,16 +149,16 @@ class RawCsvRows {
 
   // Appends the CSV row of `row` (ending in a line break) to `line`.
   void append(const char* row, std::string& line) const {
-    line += trial_id_hex(layout_.get_u64(row, id_));
-    line += ',';
-    Status status = Status::kFailed;
-    try {
-      status = status_from_name(text(row, status_));
-    } catch (const std::invalid_argument&) {
-    }
-    line += status_name(status);
-    line += ',';
-    append_csv_text(line, text(row, message_));
+    bool first = true;
+    auto results = [&](bool before_keys) {
+      for (std::size_t i = 0; i < kResultColumnCount; ++i) {
+        if (kResultColumns[i].before_keys != before_keys) continue;
+        if (!first) line += ',';
+        first = false;
+        append_result(kResultColumns[i], result_cols_[i], row, line);
+      }
+    };
+    results(true);
     for (const auto& [key, col] : key_cells_) {
       line += ',';
       if (col < 0) continue;  // no such column in this file: missing
@@ -244,9 +171,9 @@ class RawCsvRows {
           break;
         case KeyType::kFloatList: {  // its numbers, each in the shortest exact text
           std::istringstream in(layout_.get_text(row, col));
-          bool first = true;
-          for (double v = 0; in >> v; first = false) {
-            if (!first) line += ' ';
+          bool first_value = true;
+          for (double v = 0; in >> v; first_value = false) {
+            if (!first_value) line += ' ';
             append_double(line, v);
           }
           break;
@@ -255,37 +182,46 @@ class RawCsvRows {
           append_csv_text(line, layout_.get_text(row, col));
       }
     }
-    for (std::size_t i = 0; i < kResultColumnCount; ++i) {
-      line += ',';
-      const int col = result_cols_[i];
-      switch (kResultColumns[i].kind) {
-        case Kind::kMetric: {  // absent from the file, or NaN: missing
-          const double v = col < 0 ? NAN : layout_.get_f64(row, col);
-          if (!std::isnan(v)) append_double(line, v);
-          break;
-        }
-        case Kind::kInt:
-          line +=
-              std::to_string(col < 0 ? 0 : static_cast<std::int32_t>(layout_.get_f64(row, col)));
-          break;
-        case Kind::kNumber:
-          append_double(line, col < 0 ? 0.0 : layout_.get_f64(row, col));
-          break;
-        case Kind::kText:
-          append_csv_text(line, text(row, col));
-          break;
-      }
-    }
+    results(false);
     line += '\n';
   }
 
  private:
+  // Appends the cell of result column `c`, at `col` of the layout (-1: the file lacks it).
+  void append_result(const ResultColumn& c, int col, const char* row, std::string& line) const {
+    switch (c.type) {
+      case ResultType::kTrialId:
+        line += trial_id_hex(col < 0 ? 0 : layout_.get_u64(row, col));
+        break;
+      case ResultType::kStatus: {
+        Status status = Status::kFailed;
+        try {
+          status = status_from_name(text(row, col));
+        } catch (const std::invalid_argument&) {
+        }
+        line += status_name(status);
+        break;
+      }
+      case ResultType::kReal: {  // NaN, or a metric absent from the file: missing
+        const double v = col >= 0 ? layout_.get_f64(row, col) : c.metric ? NAN : 0.0;
+        if (!std::isnan(v)) append_double(line, v);
+        break;
+      }
+      case ResultType::kInt:
+        line += std::to_string(col < 0 ? 0 : static_cast<std::int32_t>(layout_.get_f64(row, col)));
+        break;
+      case ResultType::kLabel:
+      case ResultType::kText:
+        append_csv_text(line, text(row, col));
+        break;
+    }
+  }
+
   std::string text(const char* row, int col) const {
     return col < 0 ? std::string() : layout_.get_text(row, col);
   }
 
   const RowLayout& layout_;
-  int id_ = -1, status_ = -1, message_ = -1;
   std::vector<std::pair<const KeySpec*, int>> key_cells_;  // every key with a column
   std::vector<int> result_cols_;                           // per kResultColumns
 };

@@ -7,43 +7,26 @@
 #include <sstream>
 
 #include "core/errors.h"
+#include "core/result_columns.h"
 #include "core/trial_id.h"
 #include "results/analysis.h"
 #include "results/table_text.h"
 #include "results/trial_digest.h"
 
 namespace sweep::results {
-namespace {
-
-double metric_of_unchecked(const TrialResult& r, const std::string& m) {
-  if (m == "test_acc") return r.test_acc;
-  if (m == "val_acc") return r.val_acc;
-  if (m == "macro_f1") return r.macro_f1;
-  if (m == "auc") return r.auc;
-  if (m == "qwk") return r.qwk;
-  if (m == "test_loss") return r.test_loss;
-  if (m == "val_loss") return r.val_loss;
-  if (m == "wall_seconds") return r.wall_seconds;
-  if (m == "train_samples_per_s") return r.train_samples_per_s;
-  return std::nan("");
-}
-
-}  // namespace
-
 double metric_value(const TrialResult& r, const std::string& name) {
-  return metric_of_unchecked(r, name);
+  const ResultColumn* c = find_result_column(name);
+  return c == nullptr || c->better == Better::kNone ? std::nan("") : numeric_value(*c, r);
 }
 
 const std::vector<std::pair<std::string, bool>>& rank_metrics() {
-  static const std::vector<std::pair<std::string, bool>> m = {{"test_acc", true},
-                                                              {"val_acc", true},
-                                                              {"macro_f1", true},
-                                                              {"test_loss", false},
-                                                              {"val_loss", false},
-                                                              {"wall_seconds", false},
-                                                              {"train_samples_per_s", true},
-                                                              {"auc", true},
-                                                              {"qwk", true}};
+  static const std::vector<std::pair<std::string, bool>> m = [] {
+    std::vector<std::pair<std::string, bool>> out;
+    for (const auto& c : kResultColumns) {
+      if (c.better != Better::kNone) out.emplace_back(c.name, c.better == Better::kHigher);
+    }
+    return out;
+  }();
   return m;
 }
 

@@ -15,7 +15,8 @@ struct RankOptions {
   std::string group_by;  // a key: one row per value with the metric's best, mean and std
 };
 
-// Metrics `--by` accepts, and whether higher is better for each.
+// Metrics `--by` accepts, and whether higher is better for each: the result columns that can
+// rank (core/result_columns.h), in their order.
 const std::vector<std::pair<std::string, bool>>& rank_metrics();
 
 // The value of metric `name` (one of rank_metrics) of `r`; NaN when absent or unknown.

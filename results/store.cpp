@@ -75,6 +75,12 @@ RowLayout converting_trials_layout(hid_t f) {
   return l;
 }
 
+// Whether the trials table of `f` has a column: which metrics an earlier version's file
+// lacks (they read as NaN, not 0).
+std::function<bool(const std::string&)> trials_column_test(hid_t f) {
+  return [f](const std::string& column) { return has_column(f, "trials", column); };
+}
+
 }  // namespace
 
 struct Store::File {
@@ -261,8 +267,7 @@ bool Store::recovered() const { return file_->recovered; }
 
 std::vector<StoredTrial> Store::read_trials(Details details) const {
   const RowLayout tl = converting_trials_layout(file_->get());  // texts before the rows
-  // Files of earlier versions lack auc and qwk: absent, not 0.
-  const TrialRowReader reader(tl, has_column(file_->get(), "trials", "auc"));
+  const TrialRowReader reader(tl, trials_column_test(file_->get()));
   const std::size_t n = row_count(file_->get(), "trials");
   std::vector<StoredTrial> out(n);
   std::vector<bool> unwritten(n, false);  // rows an interrupted append left without data
@@ -334,8 +339,7 @@ void Store::scan_trials(const std::function<void(const TrialBlock&)>& visit) con
   std::optional<RowLayout> native = native_layout(file_->get(), "trials");
   if (native && file_->text_refs) native->bind_texts(read_texts(file_->get()));
   const RowLayout layout = native ? *native : converting_trials_layout(file_->get());
-  // Files of earlier versions lack auc and qwk: absent, not 0.
-  const TrialRowReader reader(layout, has_column(file_->get(), "trials", "auc"));
+  const TrialRowReader reader(layout, trials_column_test(file_->get()));
   const std::size_t n = row_count(file_->get(), "trials");
   std::vector<char> rows;  // one block, reused
   for (std::size_t first = 0; first < n; first += kReadBlockRows) {
@@ -355,7 +359,7 @@ std::vector<StoredTrial> Store::read_trial_rows(const std::vector<std::size_t>& 
   std::sort(sorted.begin(), sorted.end());
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
   const RowLayout tl = converting_trials_layout(file_->get());
-  const TrialRowReader reader(tl, has_column(file_->get(), "trials", "auc"));
+  const TrialRowReader reader(tl, trials_column_test(file_->get()));
   const std::size_t n = row_count(file_->get(), "trials");
   std::vector<StoredTrial> got_rows(sorted.size());  // by position in `sorted`
   // In runs: one read for the wanted rows within a block of kReadBlockRows from the first.

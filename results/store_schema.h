@@ -9,9 +9,13 @@
 // run twice (a retry) or of an append cut short by a kill never mix with another row's.
 #pragma once
 
+#include <array>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "core/keys.h"
+#include "core/result_columns.h"
 #include "core/trial.h"
 #include "results/store.h"
 #include "results/table.h"
@@ -30,11 +34,9 @@ const RowLayout& per_class_layout();
 const RowLayout& mistakes_layout();
 
 // Fixed-length sizes of the text columns (longer values are truncated).
-constexpr std::size_t kMessageLen = 256;
 constexpr std::size_t kPathLen = 256;
 constexpr std::size_t kShortLen = 32;
 constexpr std::size_t kListLen = 128;  // kFloatList keys: 4 numbers of up to 24 characters
-constexpr std::size_t kHostLen = 64;
 
 // The width of a choice key's column: its longest choice or alias (either side of
 // "alias=canonical"), rounded up to 8 bytes, so that every value it can hold fits (files of
@@ -53,9 +55,10 @@ class TrialRowReader {
  public:
   // Reads rows of `layout` (a file's own, see native_layout, or one that reads are converted
   // to, with the file's texts bound; it must outlive the reader), by column name: a column it
-  // lacks reads as zero or empty. `has_metrics_v2`: the file has the auc and qwk columns
-  // (files of earlier versions lack them: NaN, not 0).
-  TrialRowReader(const RowLayout& layout, bool has_metrics_v2);
+  // lacks reads as zero or empty. `file_has(name)`: the file has that column of the trials
+  // table; a metric column (core/result_columns.h) it lacks reads as NaN, not 0 (auc and qwk
+  // in files of earlier versions).
+  TrialRowReader(const RowLayout& layout, const std::function<bool(const std::string&)>& file_has);
   // Fills `t` (params: every known key, in order) from `row`. Returns false for a row that an
   // append cut short by a kill left unwritten (no status).
   bool read(const char* row, StoredTrial& t) const;
@@ -70,34 +73,12 @@ class TrialRowReader {
   const RowLayout& layout() const { return *layout_; }
 
  private:
+  static constexpr int kAbsentMetric = -2;  // a metric column the file lacks: NaN
+
   const RowLayout* layout_;
-  bool has_metrics_v2_;
-  int trial_id_ = -1;
+  int trial_id_ = -1, status_ = -1;
   std::vector<int> key_cols_;
-  int status_ = -1;
-  int message_ = -1;
-  int val_loss_ = -1;
-  int val_acc_ = -1;
-  int test_loss_ = -1;
-  int test_acc_ = -1;
-  int macro_f1_ = -1;
-  int auc_ = -1;
-  int qwk_ = -1;
-  int best_epoch_ = -1;
-  int checkpoint_ = -1;
-  int num_classes_ = -1;
-  int eval_split_ = -1;
-  int epochs_run_ = -1;
-  int rung_ = -1;
-  int wall_seconds_ = -1;
-  int train_samples_per_s_ = -1;
-  int sync_seconds_ = -1;
-  int rank_ = -1;
-  int threads_ = -1;
-  int host_ = -1;
-  int device_ = -1, memory_format_ = -1;
-  int started_unix_ = -1;
-  int finished_unix_ = -1;
+  std::array<int, kResultColumnCount> result_cols_{};  // per kResultColumns, or -1 / -2
 };
 
 }  // namespace sweep::results

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/result_columns.h"
 #include "results/store.h"
 
 namespace sweep::results {
@@ -20,7 +21,7 @@ struct TrialDigest {
   bool where_ok = true;     // it matches --where
   std::uint32_t group = 0;  // --group-by: the index of its value among DigestScan::group_values
   std::int32_t rung = 0;    // successive halving: the rung of this row
-  std::array<double, 9> metrics{};  // in rank_metrics() order
+  std::array<double, kRankableColumnCount> metrics{};  // in rank_metrics() order
   std::size_t ref = 0;  // where its whole row is: an index into a vector, or file and row
 };
 

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/errors.h"
+#include "core/result_columns.h"
 
 namespace po = boost::program_options;
 
@@ -243,6 +244,19 @@ std::string default_report_path(const std::string& results_file) {
   return base + ".html";
 }
 
+namespace {
+
+// The metrics `sweep rank --by` takes, "val_loss, val_acc, ...": the result columns that rank.
+std::string rank_metric_list() {
+  std::string list;
+  for (const auto& c : kResultColumns) {
+    if (c.better != Better::kNone) list += std::string(list.empty() ? "" : ", ") + c.name;
+  }
+  return list;
+}
+
+}  // namespace
+
 std::string usage_text() {
   return "usage:\n"
          "  sweep run GRID.ini [--out FILE.h5] [--threads N] [--shard I/N] [--retry-failed]\n"
@@ -265,10 +279,11 @@ std::string usage_text() {
          "      print the trials, their estimated relative cost, what FILE.h5 already holds,\n"
          "      and the layout (workers and threads) for N ranks on this node\n"
          "  sweep rank FILE.h5... [--by METRIC] [--top N] [--where K=V,...] [--group-by KEY]\n"
-         "      print the best trials (METRIC: test_acc, val_acc, macro_f1, auc, qwk, test_loss,\n"
-         "      val_loss, wall_seconds, train_samples_per_s; --top 0 prints all), only those whose "
-         "keys\n"
-         "      have the --where values; --group-by: best/mean/std of METRIC per value of KEY\n"
+         "      print the best trials (METRIC: " +
+         rank_metric_list() +
+         ";\n"
+         "      --top 0 prints all), only those whose keys have the --where values;\n"
+         "      --group-by: best/mean/std of METRIC per value of KEY\n"
          "  sweep export FILE.h5... [--format csv|json] [-o PATH] [--curves]\n"
          "      the trials (--curves: per-epoch rows) as CSV or JSON, to PATH or stdout\n"
          "  sweep report FILE.h5... [-o PATH.html] [--by METRIC] [--top N] [--title TEXT]\n"

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "core/result_columns.h"
+
 namespace sweep {
 namespace {
 
@@ -174,20 +176,32 @@ std::string decode_text(const Bytes& bytes) {
 
 Bytes encode_result(const TrialResult& x) {
   Writer w;
-  w.put(x.trial_id);
-  w.put(static_cast<std::int8_t>(x.status));
-  w.put(x.message);
+  // The columns of the trials table (core/result_columns.h), then the details.
+  for (const ResultColumn& c : kResultColumns) {
+    switch (c.type) {
+      case ResultType::kTrialId:
+        w.put(x.trial_id);
+        break;
+      case ResultType::kStatus:
+        w.put(static_cast<std::int8_t>(x.status));
+        break;
+      case ResultType::kReal:
+        w.put(x.*c.real);
+        break;
+      case ResultType::kInt:
+        w.put(x.*c.integer);
+        break;
+      case ResultType::kLabel:
+      case ResultType::kText:
+        w.put(x.*c.text);
+        break;
+    }
+  }
   w.put<std::uint32_t>(static_cast<std::uint32_t>(x.epochs.size()));
   for (const auto& e : x.epochs) {
     w.put<std::int32_t>(e.epoch);
     for (double v : {e.train_loss, e.train_acc, e.val_loss, e.val_acc, e.seconds}) w.put(v);
   }
-  for (double v : {x.val_loss, x.val_acc, x.test_loss, x.test_acc, x.macro_f1, x.auc, x.qwk}) {
-    w.put(v);
-  }
-  w.put(x.best_epoch);
-  w.put(x.checkpoint);
-  w.put(x.num_classes);
   w.put<std::uint32_t>(static_cast<std::uint32_t>(x.confusion.size()));
   for (auto c : x.confusion) w.put(c);
   w.put<std::uint32_t>(static_cast<std::uint32_t>(x.mistakes.size()));
@@ -197,29 +211,37 @@ Bytes encode_result(const TrialResult& x) {
     w.put(m.predicted);
     w.put(m.probability);
   }
-  w.put(x.eval_split);
-  w.put(x.epochs_run);
-  for (double v :
-       {x.wall_seconds, x.train_samples_per_s, x.sync_seconds, x.started_unix, x.finished_unix})
-    w.put(v);
-  w.put(x.rank);
-  w.put(x.threads);
-  w.put(x.host);
-  w.put(x.device);
-  w.put(x.memory_format);
   return w.take();
 }
 
 TrialResult decode_result(const Bytes& bytes) {
   Reader r(bytes);
   TrialResult x;
-  x.trial_id = r.get<std::uint64_t>();
-  auto st = r.get<std::int8_t>();
-  if (st < 0 || st > static_cast<std::int8_t>(Status::kPruned)) {
-    throw std::runtime_error("protocol: bad status");
+  for (const ResultColumn& c : kResultColumns) {
+    switch (c.type) {
+      case ResultType::kTrialId:
+        x.trial_id = r.get<std::uint64_t>();
+        break;
+      case ResultType::kStatus: {
+        const auto st = r.get<std::int8_t>();
+        if (st < 0 || st > static_cast<std::int8_t>(Status::kPruned)) {
+          throw std::runtime_error("protocol: bad status");
+        }
+        x.status = static_cast<Status>(st);
+        break;
+      }
+      case ResultType::kReal:
+        x.*c.real = r.get<double>();
+        break;
+      case ResultType::kInt:
+        x.*c.integer = r.get<std::int32_t>();
+        break;
+      case ResultType::kLabel:
+      case ResultType::kText:
+        x.*c.text = r.str();
+        break;
+    }
   }
-  x.status = static_cast<Status>(st);
-  x.message = r.str();
   for (std::uint32_t i = 0, n = count(r, 4 + 5 * sizeof(double)); i < n; ++i) {
     EpochMetrics e;
     e.epoch = r.get<std::int32_t>();
@@ -230,13 +252,6 @@ TrialResult decode_result(const Bytes& bytes) {
     e.seconds = r.get<double>();
     x.epochs.push_back(e);
   }
-  for (double* v :
-       {&x.val_loss, &x.val_acc, &x.test_loss, &x.test_acc, &x.macro_f1, &x.auc, &x.qwk}) {
-    *v = r.get<double>();
-  }
-  x.best_epoch = r.get<std::int32_t>();
-  x.checkpoint = r.str();
-  x.num_classes = r.get<std::int32_t>();
   for (std::uint32_t i = 0, n = count(r, 8); i < n; ++i) {
     x.confusion.push_back(r.get<std::int64_t>());
   }
@@ -248,17 +263,6 @@ TrialResult decode_result(const Bytes& bytes) {
     m.probability = r.get<double>();
     x.mistakes.push_back(m);
   }
-  x.eval_split = r.str();
-  x.epochs_run = r.get<std::int32_t>();
-  for (double* v : {&x.wall_seconds, &x.train_samples_per_s, &x.sync_seconds, &x.started_unix,
-                    &x.finished_unix}) {
-    *v = r.get<double>();
-  }
-  x.rank = r.get<std::int32_t>();
-  x.threads = r.get<std::int32_t>();
-  x.host = r.str();
-  x.device = r.str();
-  x.memory_format = r.str();
   r.done();
   return x;
 }

@@ -7,6 +7,7 @@
 
 #include "core/errors.h"
 #include "core/keys.h"
+#include "core/result_columns.h"
 #include "results/rank.h"
 
 namespace sweep::results {
@@ -42,6 +43,23 @@ TEST(Export, CsvHasOneRowPerTrialQuotedTextAndEmptyNaN) {
   v = {trial(3, "8", 0.1, Status::kFailed)};
   EXPECT_NE(export_trials(v, ExportFormat::kCsv, false).find(",\"bad, \"\"quoted\"\"\","),
             std::string::npos);
+}
+
+TEST(Export, CsvColumnsAreTheTrialsTablesInItsOrder) {
+  std::string want;
+  auto add = [&](const std::string& name) { want += (want.empty() ? "" : ",") + name; };
+  for (const auto& c : kResultColumns) {
+    if (c.before_keys) add(c.name);
+  }
+  for (const auto& k : known_keys()) {
+    if (k.column) add(k.name);
+  }
+  for (const auto& c : kResultColumns) {
+    if (!c.before_keys) add(c.name);
+  }
+  const std::vector<StoredTrial> v = {trial(1, "8", 0.75, Status::kOk)};
+  const std::string csv = export_trials(v, ExportFormat::kCsv, false);
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), want);
 }
 
 TEST(Export, NumberListsAreArraysInJsonAndSpacedInCsv) {

@@ -14,6 +14,7 @@
 #include "core/keys.h"
 #include "results/store_schema.h"
 #include "results/table.h"
+#include "tests/core/distinct_result.h"
 
 namespace sweep::results {
 namespace {
@@ -117,6 +118,15 @@ TEST(Store, RoundTripOfTrialsEpochsConfusionAndAttributes) {
   EXPECT_TRUE(b.epochs.empty());
   EXPECT_EQ(s.stored_status(), (std::vector<std::pair<std::uint64_t, Status>>{
                                    {11, Status::kOk}, {12, Status::kFailed}}));
+}
+
+TEST(Store, EveryResultColumnRoundTripsApartThroughAFile) {
+  const std::string path = temp_path("columns.h5");
+  const TrialResult r = testing::distinct_result(77);
+  Store::create(path, StoreInfo{}).append(spec_with(77, "16"), r);
+  const std::vector<StoredTrial> back = Store::open_read(path).read_trials();
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_SAME_RESULT_COLUMNS(r, back[0].result);
 }
 
 TEST(Store, OnlyConfusionCellsThatAreNotZeroAreStoredAndTheMatrixReadsWhole) {

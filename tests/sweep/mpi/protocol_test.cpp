@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "tests/core/distinct_result.h"
+
 namespace sweep {
 namespace {
 
@@ -68,6 +70,12 @@ TEST(Protocol, ResultRoundTripKeepsEveryField) {
   EXPECT_EQ(b.memory_format, "channels_last");
   EXPECT_EQ(b.host, "node01");
   EXPECT_EQ(b.finished_unix, r.finished_unix);
+}
+
+TEST(Protocol, EveryResultColumnRoundTripsApart) {
+  const TrialResult r = testing::distinct_result(0x1234567890abcdefULL);
+  const TrialResult b = decode_result(encode_result(r));
+  EXPECT_SAME_RESULT_COLUMNS(r, b);
 }
 
 TEST(Protocol, EveryStatusRoundTripsAndOthersAreRejected) {
