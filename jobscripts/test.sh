@@ -12,7 +12,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/jobscripts/build.sh"
 cd "$root/build"
 rc=0
-ctest --output-on-failure --timeout 600 "$@" || rc=$?
+ctest --output-on-failure --timeout 600 -j "$(nproc)" "$@" || rc=$?
 # ctest shows a skipped test's output only when verbose: print why each was skipped.
 grep -h '^SKIP: ' Testing/Temporary/LastTest.log 2>/dev/null | sort -u || true
 if [ $# -gt 0 ]; then

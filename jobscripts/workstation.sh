@@ -12,7 +12,8 @@
 set -euo pipefail
 SWEEP_HOME=$(cd "$(dirname "$0")/.." && pwd)
 GRACE=${GRACE:-60}
-[ "${SKIP_BUILD:-0}" = 1 ] || "$SWEEP_HOME/jobscripts/build.sh"
+# Only the program: the tests and benchmarks are test.sh's.
+[ "${SKIP_BUILD:-0}" = 1 ] || TARGET=sweep_bin "$SWEEP_HOME/jobscripts/build.sh"
 source "$SWEEP_HOME/jobscripts/lib.sh"
 out_args=()
 [ -n "${OUT:-}" ] && out_args=(--out "$OUT")

@@ -1,21 +1,12 @@
-// `sweep`: parses the command line, finds the command in the table and runs it, inside an MPI
-// session when it needs one; maps exceptions to exit codes. Wiring only.
+// `sweep`: the program users type. Runs the commands that only read results files (rank,
+// export, report, merge, status, --help, --version) itself, without LibTorch or MPI, so that they
+// start at once; hands every other command to sweep-torch in the same process. Wiring only.
 #include <iostream>
 
 #include "core/errors.h"
-#include "sweep/commands/cli.h"
-#include "sweep/commands/command_table.h"
-#include "sweep/mpi/session.h"
-#include "sweep/mpi/signals.h"
-
-namespace {
-
-int report(const std::exception& e) {
-  std::cerr << "sweep: error: " << e.what() << "\n";
-  return sweep::exit_code_of(e);
-}
-
-}  // namespace
+#include "sweep/cli/cli.h"
+#include "sweep/offline/offline_commands.h"
+#include "sweep/offline/torch_binary.h"
 
 int main(int argc, char** argv) {
   sweep::CliCommand cmd;
@@ -26,20 +17,11 @@ int main(int argc, char** argv) {
     return sweep::kExitBadInput;
   }
   try {
-    const sweep::CommandEntry& command = sweep::command_entry(cmd.kind);
-    if (!command.needs_mpi()) return command.plain(cmd);
-    // Before MPI_Init: a stop signal forwarded by mpirun or sent by the scheduler must never
-    // kill a rank, however early it comes.
-    sweep::StopSignals signals;
-    sweep::MpiSession mpi(&argc, &argv);
-    try {
-      return command.with_mpi(cmd, {mpi, signals});
-    } catch (const std::exception& e) {
-      int code = report(e);
-      if (mpi.size() > 1) mpi.abort(code);  // the other ranks may be waiting on this one
-      return code;
-    }
+    const sweep::OfflineCommand command = sweep::offline_command(cmd.kind);
+    if (command == nullptr) sweep::exec_torch_binary(argv);
+    return command(cmd);
   } catch (const std::exception& e) {
-    return report(e);
+    std::cerr << "sweep: error: " << e.what() << "\n";
+    return sweep::exit_code_of(e);
   }
 }

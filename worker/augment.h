@@ -5,8 +5,8 @@
 #include <ATen/core/Generator.h>
 #include <torch/torch.h>
 
+#include "worker/config/train_config.h"
 #include "worker/normalization.h"
-#include "worker/train_config.h"
 
 namespace sweep::worker {
 

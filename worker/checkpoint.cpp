@@ -6,7 +6,7 @@
 
 #include "core/errors.h"
 #include "core/trial.h"
-#include "worker/train_config.h"
+#include "worker/config/train_config.h"
 #include "worker/training_state.h"
 
 namespace sweep::worker {

@@ -2,7 +2,7 @@
 #include <numeric>
 
 #include "core/errors.h"
-#include "worker/data_source.h"
+#include "worker/data/data_source.h"
 #include "worker/dataset.h"
 #include "worker/worker.h"
 

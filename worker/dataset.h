@@ -6,8 +6,8 @@
 
 #include <array>
 
+#include "worker/data/raw_images.h"
 #include "worker/normalization.h"
-#include "worker/raw_images.h"
 
 namespace sweep::worker {
 

@@ -8,14 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "worker/train_config.h"
+#include "worker/config/model_shape.h"
+#include "worker/config/train_config.h"
 
 namespace sweep::worker {
-
-// What a model needs to know of the data.
-struct ModelShape {
-  std::int64_t channels = 1, rows = 28, cols = 28, classes = 10;
-};
 
 // An image classifier: B x C x H x W float in, B x classes logits out.
 class ClassifierImpl : public torch::nn::Module {
@@ -43,17 +39,5 @@ using Classifier = std::shared_ptr<ClassifierImpl>;
 // deep for the image, resnet depth not 18 or 34, embed_dim not a multiple of heads, ...) and
 // DataError on an unreadable TorchScript backbone.
 Classifier make_model(const ModelConfig& m, const ModelShape& shape);
-
-// The same checks as make_model without building anything big: throws std::invalid_argument
-// naming the key. A torchscript backbone is only checked for existence.
-void check_model(const ModelConfig& m, const ModelShape& shape);
-
-// Multiply-adds per sample of a forward pass (an estimate for the scheduler's cost model).
-double model_macs(const ModelConfig& m, const ModelShape& shape);
-
-// Parameters of the model, counted without building it: exact for cnn, within a few percent
-// for resnet and vit (their normalization layers' few parameters left out); for torchscript
-// the backbone file's bytes / 4 (its float weights) plus the head.
-double model_parameters(const ModelConfig& m, const ModelShape& shape);
 
 }  // namespace sweep::worker

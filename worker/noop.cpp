@@ -39,8 +39,6 @@ bool sleep_unless_stopped(double ms, const StopCheck& stop) {
 
 }  // namespace
 
-bool is_noop(const TrialSpec& spec) { return spec.get("model") == "noop"; }
-
 void run_noop(const TrialSpec& spec, const StopCheck& stop, const TrainSpan& span, TrialResult& r,
               const EpochHook& hook) {
   const int epochs = std::stoi(spec.get("epochs"));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/trial.h"
+#include "worker/data/data_source.h"  // is_noop
 #include "worker/worker.h"
 
 namespace sweep::worker {
@@ -16,8 +17,5 @@ namespace sweep::worker {
 // std::out_of_range when `spec` lacks the keys epochs or sleep_ms.
 void run_noop(const TrialSpec& spec, const StopCheck& stop, const TrainSpan& span, TrialResult& r,
               const EpochHook& hook = nullptr);
-
-// True when `spec` asks for model = noop.
-bool is_noop(const TrialSpec& spec);
 
 }  // namespace sweep::worker

@@ -5,18 +5,11 @@
 #include <torch/torch.h>
 
 #include <cstdint>
-#include <string>
 #include <vector>
 
-#include "worker/train_config.h"
+#include "worker/config/normalization_choice.h"
 
 namespace sweep::worker {
-
-struct Normalization {
-  std::vector<double> mean{0.0}, stddev{1.0};  // on the 0-1 scale; equal lengths, 1 or C
-  // "mean 0.286 std 0.353" or "mean 0.485 0.456 0.406 std 0.229 0.224 0.225".
-  std::string describe() const;
-};
 
 // Sums of uint8 pixels per channel, for a data set's statistics.
 class ChannelStats {
@@ -31,16 +24,6 @@ class ChannelStats {
   std::vector<double> sum_, sq_;
   double per_channel_ = 0;  // pixels added per channel
 };
-
-// The statistics of ImageNet that torchvision's pretrained models expect.
-Normalization imagenet_normalization();
-
-// The normalization a trial uses on images of `channels` channels, `data` being the training
-// set's per-channel statistics. Throws std::invalid_argument naming the key when the choice
-// has a number of values other than 1 or `channels` (imagenet on grayscale data, a custom
-// list of 3 for 1 channel).
-Normalization choose_normalization(const NormalizeConfig& c, const Normalization& data,
-                                   std::int64_t channels);
 
 // uint8 N x C x H x W as float32 (pixel / 255 - mean) / std, contiguous. One value: scalar
 // arithmetic; several: one per channel.

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "worker/train_config.h"
+#include "worker/config/train_config.h"
 
 namespace sweep::worker {
 

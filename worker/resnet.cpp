@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "worker/config/model_shape.h"
+
 namespace sweep::worker {
 namespace {
 
@@ -37,21 +39,6 @@ class BasicBlockImpl : public torch::nn::Module {
 TORCH_MODULE(BasicBlock);
 
 }  // namespace
-
-std::vector<std::int64_t> resnet_widths(double width) {
-  std::vector<std::int64_t> w;
-  for (int s = 0; s < 4; ++s) {
-    w.push_back(std::max<std::int64_t>(4, std::llround(64.0 * width * (1 << s))));
-  }
-  return w;
-}
-
-std::vector<int> resnet_blocks(std::int64_t depth) {
-  if (depth == 18) return {2, 2, 2, 2};
-  if (depth == 34) return {3, 4, 6, 3};
-  throw std::invalid_argument("key 'depth': resnet has depth 18 or 34 (or 0 for 18), not " +
-                              std::to_string(depth));
-}
 
 ResNetImpl::ResNetImpl(const ResNetOptions& o) {
   const std::vector<int> blocks = resnet_blocks(o.depth);

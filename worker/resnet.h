@@ -27,10 +27,4 @@ class ResNetImpl : public ClassifierImpl {
 };
 TORCH_MODULE(ResNet);
 
-// Stage widths of `o`: round(64 x width x 2^s), at least 4.
-std::vector<std::int64_t> resnet_widths(double width);
-
-// Blocks per stage for depth 18 or 34; throws std::invalid_argument otherwise.
-std::vector<int> resnet_blocks(std::int64_t depth);
-
 }  // namespace sweep::worker

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "worker/train_config.h"
+#include "worker/config/train_config.h"
 
 namespace sweep::worker {
 

@@ -6,12 +6,12 @@
 
 #include "core/class_metrics.h"
 #include "core/errors.h"
+#include "worker/config/train_config.h"
 #include "worker/dataset.h"
 #include "worker/device.h"
 #include "worker/evaluate.h"
 #include "worker/failure_message.h"
 #include "worker/noop.h"
-#include "worker/train_config.h"
 #include "worker/trial_training.h"
 #include "worker/worker.h"
 

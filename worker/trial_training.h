@@ -12,13 +12,13 @@
 #include <utility>
 
 #include "core/trial.h"
+#include "worker/config/train_config.h"
 #include "worker/dataset.h"
 #include "worker/evaluate.h"
 #include "worker/gradient_reducer.h"
 #include "worker/model.h"
 #include "worker/normalization.h"
 #include "worker/schedule.h"
-#include "worker/train_config.h"
 #include "worker/training_state.h"
 #include "worker/trial_group.h"
 #include "worker/worker.h"

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "worker/config/model_shape.h"
+
 namespace sweep::worker {
 namespace {
 
@@ -46,8 +48,6 @@ class BlockImpl : public torch::nn::Module {
 TORCH_MODULE(Block);
 
 }  // namespace
-
-std::int64_t vit_tokens_per_side(std::int64_t side) { return (side + 3) / 4; }
 
 VitImpl::VitImpl(const VitOptions& o) {
   if (o.embed_dim % o.heads != 0 || o.embed_dim < 2) {

@@ -31,7 +31,4 @@ class VitImpl : public ClassifierImpl {
 };
 TORCH_MODULE(Vit);
 
-// Tokens per image side after the stem: ceil(side / 4).
-std::int64_t vit_tokens_per_side(std::int64_t side);
-
 }  // namespace sweep::worker

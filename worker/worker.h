@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/trial.h"
-#include "worker/raw_images.h"
+#include "worker/data/raw_images.h"
 #include "worker/trial_group.h"
 
 namespace sweep::worker {
@@ -92,12 +92,6 @@ int visible_gpus();
 // trial.
 void configure_runtime(int threads);
 
-// Checks the model settings of `spec` against images of `info`'s shape without training:
-// throws std::invalid_argument naming the key (e.g. "key 'conv_blocks': 6 blocks halve a 28x28
-// image to nothing", a resnet depth other than 18 or 34, a missing backbone file, a
-// normalization with 3 values for grayscale images).
-void check_trial_settings(const TrialSpec& spec, const DataInfo& info);
-
 // Loads each TorchScript backbone the torchscript trials of `trials` name (each once) and runs
 // it on one zero image of `info`'s shape. Throws std::invalid_argument naming the file, the
 // size and the size it expects when its first layer tells, when one does not take the images.
@@ -106,15 +100,5 @@ void check_backbone_inputs(const std::vector<TrialSpec>& trials, const DataInfo&
 // A warning text naming the library when the one that provides LibTorch's sgemm_ is not
 // OpenBLAS, BLIS or MKL (Debian's reference BLAS is ~15x slower), else "".
 std::string blas_warning();
-
-// Multiply-adds per training sample (forward) of the model `spec` names on images of
-// `info`'s shape; the basis of the scheduler's cost estimate.
-double model_macs_per_sample(const TrialSpec& spec, const DataInfo& info);
-
-// The least memory a training of `spec` on images of `info`'s shape takes, in bytes: the
-// model's float weights, their gradients, the optimizer's state (adam, adamw: 2 copies; sgd:
-// 1 with momentum) and the copy of the best epoch's weights. Activations and batches come on
-// top. 0 for model = noop.
-double training_memory_floor(const TrialSpec& spec, const DataInfo& info);
 
 }  // namespace sweep::worker

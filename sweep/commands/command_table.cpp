@@ -1,24 +1,12 @@
 #include "sweep/commands/command_table.h"
 
-#include <iostream>
 #include <stdexcept>
 
 #include "core/errors.h"
-#include "core/version.h"
 #include "sweep/commands/commands.h"
 
 namespace sweep {
 namespace {
-
-int help_command(const CliCommand& cmd) {
-  std::cout << cmd.help;
-  return kExitOk;
-}
-
-int version_command(const CliCommand&) {
-  std::cout << "sweep " << kVersion << "\n";
-  return kExitOk;
-}
 
 int run_with_mpi(const CliCommand& cmd, const MpiContext& ctx) {
   return run_command(cmd, ctx.mpi, ctx.signals);

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "sweep/commands/cli.h"
+#include "sweep/cli/cli.h"
 #include "sweep/mpi/session.h"
 #include "sweep/mpi/signals.h"
 

@@ -1,10 +1,12 @@
-// The commands of the `sweep` program. Each returns the process exit code (see errors.h) and
+// The commands of the `sweep` program that need LibTorch or MPI (the others:
+// sweep/offline/offline_commands.h). Each returns the process exit code (see errors.h) and
 // prints its own messages; exceptions they do not handle reach main.
 #pragma once
 
-#include "sweep/commands/cli.h"
+#include "sweep/cli/cli.h"
 #include "sweep/mpi/session.h"
 #include "sweep/mpi/signals.h"
+#include "sweep/offline/offline_commands.h"  // rank, export, report, merge, status, help
 
 namespace sweep {
 
@@ -17,24 +19,6 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
 
 // `sweep plan`: prints the plan of a grid and what its results file already holds.
 int plan_command(const CliCommand& cmd);
-
-// `sweep rank`: prints the ranked table of one or more results files.
-int rank_command(const CliCommand& cmd);
-
-// `sweep merge`: writes the distinct trials of the input files to a new file and reports
-// duplicates (conflicting ones on stderr).
-int merge_command(const CliCommand& cmd);
-
-// `sweep export`: writes the trials of the files as CSV or JSON to -o PATH (replaced only once
-// complete) or stdout. Bad options or inputs: exit code 2, nothing written.
-int export_command(const CliCommand& cmd);
-
-// `sweep report`: writes the HTML report of the files to -o PATH (replaced only once
-// complete). Bad options or inputs: exit code 2, nothing written.
-int report_command(const CliCommand& cmd);
-
-// `sweep status`: prints how many trials of a grid the results files hold.
-int status_command(const CliCommand& cmd);
 
 // `sweep prepare`: rank 0 lists the photographs and their labels, shares ranges of them out to
 // the other ranks (or prepares them itself when alone) and writes the image cache in image

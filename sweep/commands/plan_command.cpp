@@ -10,9 +10,10 @@
 #include "core/errors.h"
 #include "results/store.h"
 #include "sweep/commands/commands.h"
-#include "sweep/commands/plan.h"
 #include "sweep/mpi/layout.h"
+#include "sweep/offline/plan.h"
 #include "sweep/search/scheduler.h"
+#include "worker/worker.h"
 
 namespace sweep {
 
@@ -55,6 +56,7 @@ int plan_command(const CliCommand& cmd) {
   const Target target = resolve_target(cmd, process_env());
   // With --ranks N, rank 0 coordinates and N - 1 ranks train on this node.
   PlanChecks checks;
+  checks.backbones = worker::check_backbone_inputs;
   checks.memory_per_rank = training_memory_per_rank(std::max(1, cmd.ranks - 1));
   Plan plan = make_plan(cmd.grid, cmd.overrides, checks);
   std::vector<std::uint64_t> done;

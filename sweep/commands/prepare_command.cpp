@@ -13,8 +13,8 @@
 #include "results/image_cache.h"
 #include "sweep/commands/commands.h"
 #include "sweep/mpi/prepare_loops.h"
-#include "worker/fundus.h"
-#include "worker/image_list.h"
+#include "worker/data/fundus.h"
+#include "worker/data/image_list.h"
 
 namespace sweep {
 namespace {

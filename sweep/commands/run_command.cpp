@@ -18,7 +18,6 @@
 #include "results/trial_digest.h"
 #include "sweep/commands/commands.h"
 #include "sweep/commands/kept_checkpoints.h"
-#include "sweep/commands/plan.h"
 #include "sweep/commands/progress.h"
 #include "sweep/commands/run_output.h"
 #include "sweep/data/cache_loader.h"
@@ -27,10 +26,12 @@
 #include "sweep/mpi/group_comm.h"
 #include "sweep/mpi/groups.h"
 #include "sweep/mpi/signals.h"
+#include "sweep/offline/plan.h"
 #include "sweep/search/asha_work.h"
 #include "sweep/search/median_stopping.h"
 #include "sweep/search/scheduler.h"
 #include "sweep/search/tpe_work.h"
+#include "worker/worker.h"
 
 namespace sweep {
 namespace {
@@ -68,6 +69,7 @@ Prepared prepare(const CliCommand& cmd, const NodeFacts& facts, int world_size) 
     // The training ranks of rank 0's node share its memory (rank 0 itself only coordinates
     // when there are workers); other nodes are taken to be alike.
     PlanChecks checks;
+    checks.backbones = worker::check_backbone_inputs;
     const int trainers = facts.local_ranks - (facts.coordinator_here && facts.local_ranks > 1);
     checks.memory_per_rank = training_memory_per_rank(trainers);
     p.plan = make_plan(cmd.grid, cmd.overrides, checks);

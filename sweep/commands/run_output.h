@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/trial.h"
-#include "sweep/commands/cli.h"
+#include "sweep/cli/cli.h"
 #include "sweep/commands/progress.h"
 #include "sweep/grid/grid.h"
 #include "sweep/search/asha.h"

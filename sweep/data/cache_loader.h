@@ -6,8 +6,8 @@
 #include <functional>
 #include <string>
 
-#include "worker/data_source.h"
-#include "worker/raw_images.h"
+#include "worker/data/data_source.h"
+#include "worker/data/raw_images.h"
 
 namespace sweep {
 

@@ -4,8 +4,7 @@
 #include <map>
 
 #include "sweep/data/cache_loader.h"
-#include "worker/data_source.h"
-#include "worker/noop.h"
+#include "worker/data/data_source.h"
 
 namespace sweep {
 

@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "sweep/data/cache_loader.h"
-#include "worker/image_decode.h"
+#include "worker/data/image_decode.h"
 
 namespace sweep {
 namespace {

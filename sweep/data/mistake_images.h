@@ -8,8 +8,8 @@
 
 #include "results/report_data.h"
 #include "results/store.h"
-#include "worker/data_source.h"
-#include "worker/raw_images.h"
+#include "worker/data/data_source.h"
+#include "worker/data/raw_images.h"
 
 namespace sweep {
 

@@ -4,7 +4,7 @@
 #include <numeric>
 #include <string>
 
-#include "worker/worker.h"
+#include "worker/config/trial_settings.h"
 
 namespace sweep {
 

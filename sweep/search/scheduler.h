@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/trial.h"
-#include "worker/raw_images.h"
+#include "worker/data/raw_images.h"
 
 namespace sweep {
 

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "core/keys.h"
-#include "worker/worker.h"
+#include "worker/config/trial_settings.h"
 
 int main(int argc, char** argv) {
   if (argc < 2) {

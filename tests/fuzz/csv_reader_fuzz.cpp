@@ -5,7 +5,7 @@
 
 #include "core/errors.h"
 #include "tests/fuzz/fuzz_file.h"
-#include "worker/csv_reader.h"
+#include "worker/data/csv_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;

@@ -5,7 +5,7 @@
 
 #include "core/errors.h"
 #include "tests/fuzz/fuzz_file.h"
-#include "worker/idx_reader.h"
+#include "worker/data/idx_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string path = sweep::fuzz::write_input("idx", data, size);

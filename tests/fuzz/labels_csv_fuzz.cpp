@@ -9,7 +9,7 @@
 
 #include "core/errors.h"
 #include "tests/fuzz/fuzz_file.h"
-#include "worker/image_list.h"
+#include "worker/data/image_list.h"
 
 namespace {
 

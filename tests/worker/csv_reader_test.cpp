@@ -1,4 +1,4 @@
-#include "worker/csv_reader.h"
+#include "worker/data/csv_reader.h"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include "worker/image_decode.h"
+#include "worker/data/image_decode.h"
 
 namespace sweep::test {
 

@@ -1,4 +1,4 @@
-#include "worker/fundus.h"
+#include "worker/data/fundus.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include "core/errors.h"
 #include "fundus_images.h"
 #include "test_files.h"
-#include "worker/image_decode.h"
+#include "worker/data/image_decode.h"
 
 namespace sweep::worker {
 namespace {

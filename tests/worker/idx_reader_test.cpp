@@ -1,10 +1,10 @@
-#include "worker/idx_reader.h"
+#include "worker/data/idx_reader.h"
 
 #include <gtest/gtest.h>
 
 #include "core/errors.h"
 #include "test_files.h"
-#include "worker/data_source.h"
+#include "worker/data/data_source.h"
 
 namespace sweep::worker {
 namespace {

@@ -1,4 +1,4 @@
-#include "worker/image_list.h"
+#include "worker/data/image_list.h"
 
 #include <gtest/gtest.h>
 

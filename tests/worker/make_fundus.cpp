@@ -12,7 +12,7 @@
 #include <string>
 
 #include "fundus_images.h"
-#include "worker/image_decode.h"
+#include "worker/data/image_decode.h"
 
 int main(int argc, char** argv) {
   if (argc != 3 && argc != 5) {

@@ -17,7 +17,7 @@
 #include <iostream>
 #include <string>
 
-#include "worker/image_decode.h"
+#include "worker/data/image_decode.h"
 
 namespace {
 

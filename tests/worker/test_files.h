@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "worker/raw_images.h"
+#include "worker/data/raw_images.h"
 
 namespace sweep::test {
 

@@ -1,0 +1,24 @@
+// `sweep export`: the trials of results files as CSV or JSON.
+#include <iostream>
+
+#include "core/errors.h"
+#include "results/export.h"
+#include "sweep/cli/whole_file.h"
+#include "sweep/offline/offline_commands.h"
+
+namespace sweep {
+
+int export_command(const CliCommand& cmd) {
+  const results::ExportFormat format = results::parse_export_format(cmd.format);
+  if (cmd.out.empty() || cmd.out == "-") {
+    results::export_files(cmd.files, format, cmd.curves, std::cout);
+    return kExitOk;
+  }
+  write_whole_file_with(cmd.out, [&](std::ostream& out) {
+    results::export_files(cmd.files, format, cmd.curves, out);
+  });
+  std::cerr << "exported " << cmd.files.size() << " file(s) to " << cmd.out << "\n";
+  return kExitOk;
+}
+
+}  // namespace sweep
