@@ -237,7 +237,8 @@ void add_training_keys(std::vector<KeySpec>& keys) {
   KeySpec layout = choice_key(
       "memory_format", "auto", {"auto", "contiguous", "channels_last"},
       "layout of conv weights and batches: contiguous (NCHW) or channels_last (NHWC); auto "
-      "follows a fixed rule per model and image size (README); the column memory_format holds "
+      "follows a fixed rule per model and image size (docs/keys.md); the column memory_format "
+      "holds "
       "the layout each trial used");
   layout.axis = false;
   layout.in_id = false;

@@ -49,7 +49,7 @@ bool key_is_used(const KeySpec& spec, const ValueOf& value_of) {
 }
 
 // "optimizer is sgd" or "model is one of resnet, vit": the condition of `spec`, for messages
-// and the README; "" when the key is always used.
+// and docs/keys.md; "" when the key is always used.
 std::string used_if_text(const KeySpec& spec);
 
 // All known keys, in the order they are stored and printed.

@@ -6,7 +6,7 @@
 
 #include "worker/config/train_config.h"
 #include "worker/data/data_source.h"
-#include "worker/torchscript_net.h"
+#include "worker/models/torchscript_net.h"
 #include "worker/worker.h"
 
 namespace sweep::worker {

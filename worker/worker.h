@@ -20,13 +20,13 @@ struct WorkerContext {
   int threads = 1;
   std::string host;
   int local_worker = 0;  // its number among the workers of its node (picks its GPU)
-  int gpus = 0;          // CUDA devices it sees (worker/device.h: visible_gpus)
+  int gpus = 0;          // CUDA devices it sees (worker/training/device.h: visible_gpus)
   // The other ranks that train each trial with this one (ranks_per_trial > 1), member 0 being
   // the one that reports results; nullptr when it trains alone.
   TrialGroup* group = nullptr;
 };
 
-struct LoadedData;  // tensors of one data set (worker/dataset.h)
+struct LoadedData;  // tensors of one data set (worker/tensors/dataset.h)
 
 // Data sets loaded by this process, each decoded once on first use and kept in memory as
 // tensors for every later trial. Not thread-safe; one per process.
@@ -66,7 +66,8 @@ struct TrainSpan {
   std::string load_from;  // state file written by an earlier span (weights, optimizer, epoch)
   std::string save_to;    // "" = none; else the state at to_epoch is written here (atomically)
   // "" = none; else the trial's best epoch so far (its weights, optimizer, settings and
-  // normalization) is written here as a checkpoint for `sweep predict` (worker/checkpoint.h).
+  // normalization) is written here as a checkpoint for `sweep predict`
+  // (worker/training/checkpoint.h).
   std::string checkpoint_to;
 };
 

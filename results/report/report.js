@@ -1,5 +1,5 @@
 // The page of `sweep report`: draws the data that the sweep binary computed (the JSON in
-// script#sweep-data; fields in the README) with the embedded plotly.js. Nothing is fetched.
+// script#sweep-data; fields in docs/commands.md) with the embedded plotly.js. Nothing is fetched.
 // When every plot has been drawn, body gets data-state="done", data-plots (plots made),
 // data-drawn (plots drawn), data-images (gallery images loaded) and data-errors (see
 // errors.js); the tests read them.

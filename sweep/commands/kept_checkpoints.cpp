@@ -6,7 +6,7 @@
 
 #include "core/errors.h"
 #include "core/trial_id.h"
-#include "results/rank.h"
+#include "results/analysis/rank.h"
 
 namespace sweep {
 

@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "core/errors.h"
-#include "results/store.h"
+#include "results/store/store.h"
 #include "sweep/commands/commands.h"
 #include "sweep/mpi/layout.h"
 #include "sweep/offline/plan.h"

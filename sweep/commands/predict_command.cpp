@@ -8,13 +8,13 @@
 
 #include "core/errors.h"
 #include "core/trial_id.h"
-#include "results/rank.h"
-#include "results/store.h"
+#include "results/analysis/rank.h"
+#include "results/store/store.h"
 #include "sweep/cli/whole_file.h"
 #include "sweep/commands/commands.h"
 #include "sweep/commands/kept_checkpoints.h"
 #include "sweep/data/cache_loader.h"
-#include "worker/predict.h"
+#include "worker/predict/predict.h"
 #include "worker/worker.h"
 
 namespace sweep {

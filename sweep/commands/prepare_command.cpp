@@ -10,7 +10,7 @@
 
 #include "core/errors.h"
 #include "core/version.h"
-#include "results/image_cache.h"
+#include "results/store/image_cache.h"
 #include "sweep/commands/commands.h"
 #include "sweep/mpi/prepare_loops.h"
 #include "worker/data/fundus.h"

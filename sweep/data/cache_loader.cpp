@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "core/errors.h"
-#include "results/image_cache.h"
+#include "results/store/image_cache.h"
 #include "sweep/data/memory_share.h"
 
 namespace sweep {

@@ -6,8 +6,8 @@
 #include <string>
 #include <utility>
 
-#include "results/report_data.h"
-#include "results/store.h"
+#include "results/report/report_data.h"
+#include "results/store/store.h"
 #include "worker/data/data_source.h"
 #include "worker/data/raw_images.h"
 

@@ -79,7 +79,8 @@ std::string closest_key_hint(const std::string& key) {
       best = k.name;
     }
   }
-  return best.empty() ? "; see the README for the list of keys" : "; did you mean '" + best + "'?";
+  return best.empty() ? "; see docs/keys.md for the list of keys"
+                      : "; did you mean '" + best + "'?";
 }
 
 }  // namespace sweep

@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "core/errors.h"
-#include "results/export.h"
+#include "results/analysis/export.h"
 #include "sweep/cli/whole_file.h"
 #include "sweep/offline/offline_commands.h"
 

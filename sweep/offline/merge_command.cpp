@@ -3,8 +3,8 @@
 
 #include "core/errors.h"
 #include "core/version.h"
-#include "results/merge.h"
-#include "results/store.h"
+#include "results/store/merge.h"
+#include "results/store/store.h"
 #include "sweep/offline/offline_commands.h"
 
 namespace sweep {

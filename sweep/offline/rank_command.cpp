@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "core/errors.h"
-#include "results/rank.h"
+#include "results/analysis/rank.h"
 #include "sweep/offline/offline_commands.h"
 
 namespace sweep {

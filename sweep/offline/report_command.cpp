@@ -4,9 +4,9 @@
 #include <iostream>
 
 #include "core/errors.h"
-#include "results/report_data.h"
-#include "results/report_html.h"
-#include "results/store.h"
+#include "results/report/report_data.h"
+#include "results/report/report_html.h"
+#include "results/store/store.h"
 #include "sweep/cli/whole_file.h"
 #include "sweep/data/mistake_images.h"
 #include "sweep/offline/offline_commands.h"

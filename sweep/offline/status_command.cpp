@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "core/errors.h"
-#include "results/store.h"
+#include "results/store/store.h"
 #include "sweep/offline/offline_commands.h"
 #include "sweep/offline/plan.h"
 #include "sweep/offline/status.h"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """PyTorch's side of the CPU speed table (tests/bench/cpu_speed.sh): sweep's models written in
-plain PyTorch (the same layers as worker/cnn.cpp, worker/resnet.cpp, worker/vit.cpp), trained
+plain PyTorch (the same layers as worker/models/cnn.cpp, worker/models/resnet.cpp, worker/models/vit.cpp), trained
 with Adam on random batches in memory (no data pipeline), in each memory format and precision.
 
   python3 cpu_models.py --model cnn --filters 32 --side 28 --channels 1 --threads 1 \
@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
-class Cnn(nn.Module):  # worker/cnn.cpp: conv_blocks 2, no batch norm
+class Cnn(nn.Module):  # worker/models/cnn.cpp: conv_blocks 2, no batch norm
     def __init__(self, channels, side, filters, dense=128, classes=10, dropout=0.25):
         super().__init__()
         f = filters
@@ -31,7 +31,7 @@ class Cnn(nn.Module):  # worker/cnn.cpp: conv_blocks 2, no batch norm
         return self.out(self.drop(F.relu(self.dense(self.features(x).flatten(1)))))
 
 
-class Block(nn.Module):  # worker/resnet.cpp BasicBlock
+class Block(nn.Module):  # worker/models/resnet.cpp BasicBlock
     def __init__(self, i, o, stride):
         super().__init__()
         self.conv1 = nn.Conv2d(i, o, 3, stride, 1, bias=False)
@@ -48,7 +48,7 @@ class Block(nn.Module):  # worker/resnet.cpp BasicBlock
         return F.relu(y + (self.shortcut(x) if self.shortcut is not None else x))
 
 
-class ResNet(nn.Module):  # worker/resnet.cpp, depth 18, width 1
+class ResNet(nn.Module):  # worker/models/resnet.cpp, depth 18, width 1
     def __init__(self, channels, side, classes=10, dropout=0.25):
         super().__init__()
         w = [64, 128, 256, 512]
@@ -72,7 +72,7 @@ class ResNet(nn.Module):  # worker/resnet.cpp, depth 18, width 1
         return self.fc(self.drop(x))
 
 
-class VitBlock(nn.Module):  # worker/vit.cpp Block
+class VitBlock(nn.Module):  # worker/models/vit.cpp Block
     def __init__(self, dim, heads, mlp, dropout):
         super().__init__()
         self.heads = heads
@@ -91,7 +91,7 @@ class VitBlock(nn.Module):  # worker/vit.cpp Block
         return x + self.drop(self.fc2(self.drop(F.gelu(self.fc1(self.ln2(x))))))
 
 
-class Vit(nn.Module):  # worker/vit.cpp, embed 64, heads 4, mlp 128, depth 6
+class Vit(nn.Module):  # worker/models/vit.cpp, embed 64, heads 4, mlp 128, depth 6
     def __init__(self, channels, side, dim=64, heads=4, mlp=128, depth=6, classes=10, dropout=0.25):
         super().__init__()
         h = dim // 2

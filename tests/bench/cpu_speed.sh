@@ -2,7 +2,7 @@
 # Benchmark: training samples/s on the CPU per model, precision, memory format and thread count,
 # for sweep (the trial's train_samples_per_s from its results file, real images) and for the
 # same model in plain PyTorch (tests/bench/cpu_models.py, random batches in memory), in one run.
-# Its table backs the rule of memory_format = auto (worker/memory_format.cpp, README).
+# Its table backs the rule of memory_format = auto (worker/config/memory_format_rule.cpp, docs/benchmarks.md).
 #   tests/bench/cpu_speed.sh      (builds first; installs python3-torch if missing)
 # Environment: SECONDS_PER=5 (PyTorch's timed seconds per cell)  THREADS="1 2"  REPEATS=2 (best of)
 #   MODELS="cnn16 cnn32 resnet32 resnet128 vit"  SKIP_BUILD=1 (use build/ as it is)

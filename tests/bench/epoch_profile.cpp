@@ -12,8 +12,8 @@
 #include <string>
 
 #include "core/keys.h"
-#include "worker/dataset.h"
-#include "worker/trial_training.h"
+#include "worker/tensors/dataset.h"
+#include "worker/training/trial_training.h"
 #include "worker/worker.h"
 
 int main(int argc, char** argv) {

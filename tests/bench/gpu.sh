@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark (needs an NVIDIA GPU and sweep built against a CUDA LibTorch, see the README):
+# Benchmark (needs an NVIDIA GPU and sweep built against a CUDA LibTorch, see docs/performance.md):
 # trials/hour for one Fashion-MNIST grid on one GPU, three ways:
 #   sweep       mpirun -np K+1 with trials_per_gpu = K (K workers share the GPU), K = PER_GPU
 #   python x1   tests/bench/train_cnn.py --device cuda running the trials one after another

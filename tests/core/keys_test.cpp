@@ -17,13 +17,13 @@ TEST(Keys, EveryDefaultIsValidAndCanonical) {
   }
 }
 
-TEST(Keys, EveryKeyHasARowInTheReadmeWithItsDefaultAndUse) {
-  std::ifstream in(SWEEP_README);
-  ASSERT_TRUE(in) << SWEEP_README;
+TEST(Keys, EveryKeyHasARowInTheKeysPageWithItsDefaultAndUse) {
+  std::ifstream in(SWEEP_KEYS_DOC);
+  ASSERT_TRUE(in) << SWEEP_KEYS_DOC;
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   for (const auto& k : known_keys()) {
     const auto at = text.find("\n| `" + k.name + "` |");
-    ASSERT_NE(at, std::string::npos) << "README has no key table row for " << k.name;
+    ASSERT_NE(at, std::string::npos) << "docs/keys.md has no key table row for " << k.name;
     const std::string row = text.substr(at + 1, text.find('\n', at + 1) - at - 1);
     const std::string def = k.default_value.empty() ? "—" : "`" + k.default_value + "`";
     EXPECT_NE(row.find("| " + def + " |"), std::string::npos) << row;
@@ -33,12 +33,12 @@ TEST(Keys, EveryKeyHasARowInTheReadmeWithItsDefaultAndUse) {
   }
 }
 
-TEST(Keys, TheReadmeNamesEveryKeyOutsideTheTrialId) {
-  std::ifstream in(SWEEP_README);
-  ASSERT_TRUE(in) << SWEEP_README;
+TEST(Keys, TheKeysPageNamesEveryKeyOutsideTheTrialId) {
+  std::ifstream in(SWEEP_KEYS_DOC);
+  ASSERT_TRUE(in) << SWEEP_KEYS_DOC;
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const auto at = text.find("Every key\nis part of the trial id except");
-  ASSERT_NE(at, std::string::npos) << "the README lost its sentence on the trial id";
+  ASSERT_NE(at, std::string::npos) << "docs/keys.md lost its sentence on the trial id";
   const std::string sentence = text.substr(at, text.find('.', at) - at);
   for (const auto& k : known_keys()) {
     const bool named = sentence.find("`" + k.name + "`") != std::string::npos;

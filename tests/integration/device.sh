@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The device keys on a machine without a GPU (CI has none; the CUDA path is measured on a GPU
-# machine, see the README): device = auto trains on the CPU with the same metrics as
+# machine, see docs/performance.md): device = auto trains on the CPU with the same metrics as
 # device = cpu; device = cuda stores every trial as failed with a message that says why, and
 # the sweep goes on; trials_per_gpu with device = cpu is a grid error.
 source "$(dirname "$0")/common.sh"

@@ -51,7 +51,7 @@ for i in $(seq 1 20); do
 done
 [ "$progressed" -ge 10 ] || fail "only $progressed of 20 runs appended anything before the kill"
 "$PY" -c 'import h5py; h5py.File("s.h5", "r")' 2>/dev/null &&
-  fail "a killed writer's file opened without swmr=True: HDF5 no longer marks it, update the README"
+  fail "a killed writer's file opened without swmr=True: HDF5 no longer marks it, update docs/results-file.md"
 timeout 120 "$STORE_APPEND_LOOP" s.h5 $((total + 5)) > loop.log || fail "resume after the last kill"
 "$PY" -c 'import h5py; assert len(h5py.File("s.h5", "r")["trials"]) == '$((total + 5)) ||
   fail "after a clean end the file must open plainly with all trials"

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "core/keys.h"
-#include "results/store.h"
+#include "results/store/store.h"
 
 namespace {
 

@@ -38,8 +38,8 @@ bool channels_last_for(const ModelConfig& m) {
     throw std::invalid_argument("key 'memory_format': unknown value '" + m.memory_format +
                                 "' (auto, contiguous or channels_last)");
   }
-  // The README's CPU speed table (tests/bench/cpu_speed.sh): channels-last trained cnn and
-  // resnet (convolutions, pooling and batch norm all through) as fast or faster at every
+  // The CPU speed table of docs/benchmarks.md (tests/bench/cpu_speed.sh): channels-last trained cnn
+  // and resnet (convolutions, pooling and batch norm all through) as fast or faster at every
   // measured size, 28 to 128 pixels, 1 or 3 channels, fp32 and bf16, 1 and 2 threads (within
   // 3% where it was not faster); vit (convolutions in its stem only) gained in some cells and
   // lost 13% in another, so it stays contiguous, as does a TorchScript backbone (the graph it

@@ -1,5 +1,5 @@
 // Which normalization a trial's pixels get (key `normalize`, and `mean`/`std` for custom),
-// chosen and checked without LibTorch; applying it to tensors is worker/normalization.h.
+// chosen and checked without LibTorch; applying it to tensors is worker/tensors/normalization.h.
 #pragma once
 
 #include <cstdint>

@@ -40,7 +40,7 @@ struct AugmentConfig {
   }
 };
 
-// The trial's pixel normalization (keys normalize, mean, std; see worker/normalization.h).
+// The trial's pixel normalization (keys normalize, mean, std; see worker/tensors/normalization.h).
 struct NormalizeConfig {
   std::string kind = "data";         // data, imagenet, none, custom
   std::vector<double> mean, stddev;  // custom only

@@ -17,7 +17,7 @@ struct DataKey {
   std::string describe() const;  // "idx DIR", "csv TRAIN [TEST]", "hdf5 CACHE", "folder DIR"
 };
 
-// True when `spec` asks for model = noop: a trial that reads no data set (worker/noop.h).
+// True when `spec` asks for model = noop: a trial that reads no data set (worker/training/noop.h).
 bool is_noop(const TrialSpec& spec);
 
 // The DataKey of `spec`.

@@ -1,0 +1,207 @@
+// run_trial: one trial from spec to result. The batch loop gathers rows of tensors already in
+// memory (index_select); nothing is decoded or copied per trial beyond the batches.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "core/class_metrics.h"
+#include "core/errors.h"
+#include "worker/config/train_config.h"
+#include "worker/tensors/dataset.h"
+#include "worker/training/device.h"
+#include "worker/training/evaluate.h"
+#include "worker/training/failure_message.h"
+#include "worker/training/noop.h"
+#include "worker/training/trial_training.h"
+#include "worker/worker.h"
+
+namespace sweep::worker {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void set_eval_metrics(const EvalResult& e, std::int64_t classes, TrialResult& r) {
+  r.confusion = e.confusion;
+  r.macro_f1 = macro_f1(e.confusion, classes);
+  r.qwk = quadratic_weighted_kappa(e.confusion, classes);
+  r.auc = e.auc;
+  r.mistakes = e.mistakes;
+}
+
+// Trains and evaluates `t` (built, and restored for a span) into `r`. In a group every member
+// runs this in step; a member's local failure is recorded with t.fail() and thrown on every
+// member at the next agreement point, never left to hang the others in a sum.
+void train_and_evaluate(TrialTraining& t, const TrialSpec& spec, const LoadedData& d, bool group,
+                        const StopCheck& stop, const TrainSpan& span, int last,
+                        const EpochHook& hook, TrialResult& r) {
+  // Alone a local failure throws at once; in a group it waits for the next agreement point.
+  auto local = [&](const auto& fn) {
+    if (!group) return fn();
+    try {
+      fn();
+    } catch (const std::exception& e) {
+      t.fail(e.what());
+    }
+  };
+  r.num_classes = static_cast<std::int32_t>(d.classes);
+  double train_seconds = 0;
+  std::int64_t trained = 0;
+  std::string pruned;  // why the epoch hook ended the trial
+  // A result that may go without the test set keeps its mistakes on the validation split, so
+  // the last epoch's evaluation is computed with them and can stand for the final one.
+  const std::int64_t val_mistakes =
+      !d.test.defined() || t.config().test_eval_final ? t.config().mistakes : 0;
+  EvalResult last_val;
+  int e = span.from_epoch;
+  while (e < last) {
+    ++e;
+    auto t0 = Clock::now();
+    torch::Tensor order = t.order(e);
+    EpochMetrics m;
+    m.epoch = e;
+    try {
+      std::tie(m.train_loss, m.train_acc) = t.train_epoch(order, e, stop);
+    } catch (const Diverged& ex) {
+      r.status = Status::kDiverged;
+      r.message = ex.what();
+      return;
+    } catch (const Abandoned& ex) {
+      r.status = Status::kAbandoned;
+      r.message = ex.what();
+      return;
+    }
+    train_seconds += seconds_since(t0);
+    trained += order.size(0);
+    if (t.has_val()) {
+      last_val = t.evaluate_val(val_mistakes);
+      m.val_loss = last_val.loss;
+      m.val_acc = last_val.accuracy;
+    }
+    m.seconds = seconds_since(t0);
+    r.epochs.push_back(m);
+    r.epochs_run = e;
+    bool early = false;
+    local([&] { early = t.end_epoch(e, m); });
+    t.check_members_agree(e);  // a group's agreement point of the epoch (nothing alone)
+    if (early) break;
+    if (hook && !group && e < last) {
+      pruned = hook(m);
+      if (!pruned.empty()) break;
+    }
+  }
+  if (!span.save_to.empty()) local([&] { t.save(span.save_to, e); });
+  r.train_samples_per_s = train_seconds > 0 ? trained / train_seconds : 0;
+  r.sync_seconds = t.sync_seconds();
+  local([&] { r.best_epoch = t.use_best(e); });
+  // With test_eval = final, a lower rung's result (it trains on later) or a pruned trial's is
+  // evaluated on the validation split only; the test set waits for the trial's final result.
+  const bool final_result = pruned.empty() && last == t.config().epochs;
+  const bool test = d.test.defined() && (final_result || !t.config().test_eval_final);
+  if (t.has_val()) {
+    // When the best epoch is the last one trained, the weights are those its evaluation saw:
+    // that evaluation is the final one (alone; a group evaluates again, in step).
+    EvalResult v = !group && r.best_epoch == e ? std::move(last_val)
+                                               : t.evaluate_val(test ? 0 : t.config().mistakes);
+    r.val_loss = v.loss;
+    r.val_acc = v.accuracy;
+    set_eval_metrics(v, d.classes, r);
+    r.eval_split = "val";
+  }
+  if (test) {
+    EvalResult v = t.evaluate_test(t.config().mistakes);
+    r.test_loss = v.loss;
+    r.test_acc = v.accuracy;
+    set_eval_metrics(v, d.classes, r);
+    r.eval_split = "test";
+  }
+  if (!span.checkpoint_to.empty()) {
+    local([&] { t.write_checkpoint_to(span.checkpoint_to, spec, r.best_epoch, r.val_acc); });
+    r.checkpoint = span.checkpoint_to;
+  }
+  if (group) t.sync();
+  r.status = pruned.empty() ? Status::kOk : Status::kPruned;
+  r.message = pruned;
+}
+
+// The last epoch a span trains to. Throws DataError on an empty span.
+int last_epoch(const TrialSpec& spec, const TrainSpan& span) {
+  const int epochs = static_cast<int>(train_config_of(spec).epochs);
+  const int last = span.to_epoch > 0 ? span.to_epoch : epochs;
+  if (span.from_epoch < 0 || span.from_epoch >= last) {
+    throw DataError("training span " + std::to_string(span.from_epoch) + ".." +
+                    std::to_string(last) + " is empty");
+  }
+  return last;
+}
+
+// Loads the data, picks the device and builds the training of `spec` (restored for a span);
+// in a group, every member does and they agree before any trains.
+std::unique_ptr<TrialTraining> set_up(const TrialSpec& spec, DataCache& cache,
+                                      const WorkerContext& ctx, const TrainSpan& span,
+                                      const LoadedData*& data, TrialResult& r) {
+  std::unique_ptr<TrialTraining> t;
+  std::string failure;
+  try {
+    const torch::Device device = pick_device(spec.get("device"), ctx.local_worker,
+                                             std::stoi(spec.get("trials_per_gpu")), ctx.gpus);
+    r.device = device.str();
+    data = &cache.get(spec);
+    t = std::make_unique<TrialTraining>(spec, *data, device, ctx.group);
+    r.memory_format = t->memory_format();
+    if (span.from_epoch > 0) t->restore(span);
+  } catch (const std::exception& e) {
+    if (ctx.group == nullptr) throw;
+    failure = e.what();
+  }
+  if (ctx.group != nullptr) {
+    const std::string why = ctx.group->agree(failure);
+    if (!why.empty()) throw std::runtime_error(why);
+  }
+  return t;
+}
+
+}  // namespace
+
+TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerContext& ctx,
+                      const StopCheck& stop, const TrainSpan& span, const EpochHook& epoch_hook) {
+  TrialResult r;
+  r.trial_id = spec.trial_id;
+  r.rank = ctx.rank;
+  r.threads = ctx.threads;
+  r.host = ctx.host;
+  r.started_unix = unix_now();
+  auto t0 = Clock::now();
+  try {
+    if (is_noop(spec)) {
+      r.device = "cpu";
+      run_noop(spec, stop, span, r, ctx.group == nullptr ? epoch_hook : nullptr);
+    } else {
+      const int last = last_epoch(spec, span);
+      const LoadedData* data = nullptr;
+      std::unique_ptr<TrialTraining> t = set_up(spec, cache, ctx, span, data, r);
+      train_and_evaluate(*t, spec, *data, ctx.group != nullptr, stop, span, last, epoch_hook, r);
+    }
+  } catch (const std::exception& e) {
+    r.status = Status::kFailed;
+    r.message = failure_message(e);
+    if (r.message != e.what()) {  // the whole text, stack frames and all, for the job's log
+      std::fprintf(stderr, "sweep: trial %016llx failed on rank %d: %s\n",
+                   static_cast<unsigned long long>(spec.trial_id), ctx.rank, e.what());
+    }
+    r.epochs_run = span.from_epoch + static_cast<std::int32_t>(r.epochs.size());
+  }
+  if (r.message.size() > 1000) r.message.resize(1000);
+  r.wall_seconds = seconds_since(t0);
+  r.finished_unix = unix_now();
+  return r;
+}
+
+}  // namespace sweep::worker

@@ -1,0 +1,204 @@
+#include "worker/training/trial_training.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/errors.h"
+#include "worker/models/memory_format.h"
+#include "worker/tensors/augment.h"
+#include "worker/training/autocast.h"
+#include "worker/training/checkpoint.h"
+#include "worker/training/optimizer.h"
+
+namespace sweep::worker {
+namespace {
+
+// The training and validation rows of the training tensors. A data set with its own
+// validation split (`own_val`) keeps all rows for training.
+std::pair<torch::Tensor, torch::Tensor> make_split(std::int64_t available, const TrainConfig& c,
+                                                   bool own_val) {
+  const std::int64_t n = c.train_subset > 0 ? std::min(c.train_subset, available) : available;
+  auto gen = at::detail::createCPUGenerator(split_seed_of(c.seed));
+  torch::Tensor perm = torch::randperm(n, gen, torch::kInt64);
+  const std::int64_t n_val = own_val ? 0 : std::llround(c.val_split * static_cast<double>(n));
+  if (n - n_val < 1) {
+    throw DataError("val_split " + std::to_string(c.val_split) + " leaves no training images of " +
+                    std::to_string(n));
+  }
+  return {perm.narrow(0, n_val, n - n_val), perm.narrow(0, 0, n_val)};
+}
+
+}  // namespace
+
+std::uint64_t epoch_seed(std::uint64_t trial_seed, int e, std::uint64_t stream) {
+  std::uint64_t z =
+      trial_seed ^ (0x9e3779b97f4a7c15ULL * (static_cast<std::uint64_t>(e) + 1)) ^ (stream << 56);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return (z ^ (z >> 31)) & 0x7fffffffffffffffULL;
+}
+
+std::pair<std::int64_t, std::int64_t> member_slice(std::int64_t len, int rank, int size) {
+  const std::int64_t first = len * rank / size, end = len * (rank + 1) / size;
+  return {first, end - first};
+}
+
+TrialTraining::TrialTraining(const TrialSpec& spec, const LoadedData& d, torch::Device device,
+                             TrialGroup* group)
+    : c_(train_config_of(spec)),
+      d_(d),
+      norm_(choose_normalization(c_.normalize, d.stats, d.info.channels)),
+      device_(device),
+      group_(group) {
+  std::tie(train_rows_, val_rows_) = make_split(d.train.size(), c_, d.val.defined());
+  torch::manual_seed(epoch_seed(c_.trial_seed, 0, 2));
+  model_ = make_model(c_.net, {d.info.channels, d.info.rows, d.info.cols, d.classes});
+  model_->to(device_);
+  opt_ = make_optimizer(c_, model_->trainable_parameters(), c_.schedule.learning_rate);
+  const std::int64_t steps = (train_rows_.size(0) + c_.batch_size - 1) / c_.batch_size;
+  schedule_ = std::make_unique<LrSchedule>(c_.schedule, c_.epochs, steps);
+  early_stop_ = std::make_unique<EarlyStop>(c_.early_stop_patience);
+  torch::Tensor train_labels = d.train.labels().index_select(0, train_rows_);
+  torch::Tensor counts = torch::bincount(train_labels, {}, d.classes).to(torch::kFloat32);
+  if (c_.class_weights) {
+    const double n = static_cast<double>(train_rows_.size(0));
+    class_weight_ = torch::where(counts > 0, n / (static_cast<double>(d.classes) * counts),
+                                 torch::zeros_like(counts))
+                        .to(device_);
+  }
+  if (c_.balanced_sampler) {
+    sample_weight_ = (1.0 / counts.clamp_min(1)).index_select(0, train_labels).to(torch::kFloat64);
+  }
+  if (group_ != nullptr) {
+    reducer_ = std::make_unique<GradientReducer>(model_->trainable_parameters(), *group_);
+  }
+}
+
+TrialTraining::~TrialTraining() = default;
+
+const char* TrialTraining::memory_format() const {
+  return memory_format_name(model_->channels_last());
+}
+
+bool TrialTraining::has_val() const { return val_rows_.size(0) > 0 || d_.val.defined(); }
+
+EvalResult TrialTraining::evaluate_val(std::int64_t mistakes) {
+  if (group_ != nullptr) {
+    return d_.val.defined() ? evaluate_group(d_.val, torch::Tensor(), mistakes)
+                            : evaluate_group(d_.train, val_rows_, mistakes);
+  }
+  if (d_.val.defined()) {
+    return evaluate(*model_, d_.val, torch::Tensor(), d_.classes, norm_, mistakes);
+  }
+  return evaluate(*model_, d_.train, val_rows_, d_.classes, norm_, mistakes);
+}
+
+EvalResult TrialTraining::evaluate_test(std::int64_t mistakes) {
+  if (group_ != nullptr) return evaluate_group(d_.test, torch::Tensor(), mistakes);
+  return evaluate(*model_, d_.test, torch::Tensor(), d_.classes, norm_, mistakes);
+}
+
+void TrialTraining::restore(const TrainSpan& span) {
+  TrainingState s = load_state(span.load_from, *model_, *opt_, span.from_epoch);
+  if (!s.schedule.empty()) schedule_->restore(s.schedule);
+  if (!s.early_stop.empty()) early_stop_->restore(s.early_stop);
+  best_ = s.best;
+}
+
+void TrialTraining::save(const std::string& path, int epoch) {
+  if (!writes_files()) return;
+  TrainingState s;
+  s.epoch = epoch;
+  s.schedule = schedule_->state();
+  s.early_stop = early_stop_->state();
+  s.best = best_;
+  save_state(path, *model_, *opt_, s);
+}
+
+torch::Tensor TrialTraining::order(int e) const {
+  auto gen = at::detail::createCPUGenerator(epoch_seed(c_.trial_seed, e, 1));
+  const std::int64_t n = train_rows_.size(0);
+  if (c_.balanced_sampler) {
+    return train_rows_.index_select(0, torch::multinomial(sample_weight_, n, true, gen));
+  }
+  return train_rows_.index_select(0, torch::randperm(n, gen, torch::kInt64));
+}
+
+std::pair<double, double> TrialTraining::train_epoch(const torch::Tensor& order, int epoch,
+                                                     const StopCheck& stop) {
+  if (group_ != nullptr) return train_epoch_group(order, epoch, stop);
+  torch::manual_seed(epoch_seed(c_.trial_seed, epoch, 2));
+  at::Generator aug_gen = at::detail::createCPUGenerator(epoch_seed(c_.trial_seed, epoch, 3));
+  const std::int64_t n = order.size(0), batch = c_.batch_size;
+  auto loss_options =
+      torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(c_.label_smoothing);
+  if (class_weight_.defined()) loss_options.weight(class_weight_);
+  double loss_sum = 0;
+  std::int64_t correct = 0;
+  for (std::int64_t s = 0, step = 0; s < n; s += batch, ++step) {
+    if (stop && stop()) {
+      throw Abandoned("abandoned at epoch " + std::to_string(epoch) +
+                      ": the sweep was stopped; it runs again on resume");
+    }
+    set_learning_rate(*opt_, schedule_->lr(epoch, step));
+    const std::int64_t len = std::min(batch, n - s);
+    torch::Tensor bi = order.narrow(0, s, len);
+    torch::Tensor xb =
+        augment_batch(d_.train.rows(bi, norm_), c_.augment, norm_, aug_gen).to(device_);
+    torch::Tensor yb = d_.train.labels().index_select(0, bi).to(device_);
+    clear_gradients(*opt_);
+    torch::Tensor logits;
+    {
+      Autocast autocast(c_.bf16, device_);
+      logits = model_->logits(xb);
+    }
+    logits = logits.to(torch::kFloat32);
+    torch::Tensor loss = torch::nn::functional::cross_entropy(logits, yb, loss_options);
+    const double l = loss.item<double>();
+    if (!std::isfinite(l)) {
+      throw Diverged("non-finite training loss at epoch " + std::to_string(epoch) + ", batch " +
+                     std::to_string(step + 1));
+    }
+    loss.backward();
+    if (c_.grad_clip > 0) {
+      torch::nn::utils::clip_grad_norm_(model_->trainable_parameters(), c_.grad_clip);
+    }
+    opt_->step();
+    loss_sum += l * static_cast<double>(len);
+    correct += logits.detach().argmax(1).eq(yb).sum().item<std::int64_t>();
+  }
+  return {loss_sum / n, static_cast<double>(correct) / n};
+}
+
+bool TrialTraining::end_epoch(int e, const EpochMetrics& m) {
+  schedule_->end_epoch(has_val() ? m.val_loss : m.train_loss);
+  if (!has_val()) return false;
+  early_stop_->end_epoch(m.val_loss);
+  if (m.val_acc > best_.val_acc) best_ = {e, m.val_acc, snapshot_of(*model_, *opt_, e)};
+  return early_stop_->stop();
+}
+
+int TrialTraining::use_best(int last) {
+  if (best_.epoch == 0 || best_.epoch == last) return last;
+  restore_snapshot(best_.snapshot, *model_, nullptr, "the best epoch's weights");
+  return best_.epoch;
+}
+
+void TrialTraining::write_checkpoint_to(const std::string& path, const TrialSpec& spec, int epoch,
+                                        double val_acc) {
+  if (!writes_files()) return;
+  CheckpointInfo info;
+  info.trial_id = spec.trial_id;
+  info.params = spec.params;
+  info.epoch = epoch;
+  info.val_acc = val_acc;
+  info.norm = norm_;
+  info.shape = {d_.info.channels, d_.info.rows, d_.info.cols, d_.classes};
+  const std::string snapshot =
+      epoch == best_.epoch ? best_.snapshot : snapshot_of(*model_, *opt_, epoch);
+  write_checkpoint(path, info, snapshot);
+}
+
+}  // namespace sweep::worker

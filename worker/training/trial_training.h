@@ -1,0 +1,134 @@
+// One trial's training: data split, model, optimizer, schedule, the epoch loop's steps and the
+// per-epoch bookkeeping, alone or as a member of a data-parallel group (ranks_per_trial > 1:
+// trial_training_group.cpp).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "core/trial.h"
+#include "worker/config/train_config.h"
+#include "worker/models/model.h"
+#include "worker/tensors/dataset.h"
+#include "worker/tensors/normalization.h"
+#include "worker/training/evaluate.h"
+#include "worker/training/gradient_reducer.h"
+#include "worker/training/schedule.h"
+#include "worker/training/training_state.h"
+#include "worker/trial_group.h"
+#include "worker/worker.h"
+
+namespace sweep::worker {
+
+// A non-finite training loss (status diverged).
+class Diverged : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The sweep was stopped while the trial trained (status abandoned).
+class Abandoned : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The seed of epoch `e` of a trial (e = 0: the initial weights), for shuffling (`stream` 1),
+// dropout (2) and augmentation (3): a function of the trial and the epoch only, so that a trial
+// trained in steps (TrainSpan) sees the same random numbers as one trained in one go.
+std::uint64_t epoch_seed(std::uint64_t trial_seed, int e, std::uint64_t stream);
+
+// The rows of a batch of `len` rows that member `rank` of `size` trains: [first, first + count).
+// Contiguous, and as even as can be; a member may get none when len < size.
+std::pair<std::int64_t, std::int64_t> member_slice(std::int64_t len, int rank, int size);
+
+class TrialTraining {
+ public:
+  // Builds the model on the CPU (the same initial weights on every device and every member),
+  // then moves it to `device`, where it trains; batches are gathered on the CPU and copied
+  // there. `group`: the members that train this trial together (nullptr: alone).
+  TrialTraining(const TrialSpec& spec, const LoadedData& d, torch::Device device,
+                TrialGroup* group = nullptr);
+  ~TrialTraining();
+  TrialTraining(const TrialTraining&) = delete;
+  TrialTraining& operator=(const TrialTraining&) = delete;
+
+  const TrainConfig& config() const { return c_; }
+  ClassifierImpl& model() { return *model_; }
+  bool has_val() const;
+  // "channels_last" or "contiguous": the memory format the model trains in.
+  const char* memory_format() const;
+
+  // The model on the validation images (the data set's own split, else the held-out rows), and
+  // on the test images, with the `mistakes` most confident wrong predictions. In a group each
+  // member evaluates a share and the results are summed (the mistakes: the most confident of
+  // all members').
+  EvalResult evaluate_val(std::int64_t mistakes = 0);
+  EvalResult evaluate_test(std::int64_t mistakes = 0);
+
+  // Loads the state a span starts from (successive halving).
+  void restore(const TrainSpan& span);
+  // Writes the state at `epoch` to `path` (in a group: member 0 writes).
+  void save(const std::string& path, int epoch);
+
+  // The rows of epoch `e` in training order: shuffled, or drawn with replacement by class
+  // weight (sampler = balanced). The same on every member.
+  torch::Tensor order(int e) const;
+
+  // One pass over `order`; returns {mean loss, accuracy}. Throws Diverged on a non-finite loss,
+  // Abandoned when `stop` says so before a batch (in a group: the leader's `stop`, for all).
+  std::pair<double, double> train_epoch(const torch::Tensor& order, int epoch,
+                                        const StopCheck& stop);
+
+  // Bookkeeping after epoch `e`: schedule, early stopping and the best epoch. Returns true when
+  // early stopping ends the training.
+  bool end_epoch(int e, const EpochMetrics& m);
+
+  // Loads the best epoch's weights when it is not `last`; returns the epoch now in the model.
+  int use_best(int last);
+
+  // The checkpoint of the epoch now in the model (see use_best); in a group member 0 writes.
+  void write_checkpoint_to(const std::string& path, const TrialSpec& spec, int epoch,
+                           double val_acc);
+
+  // In a group, after each epoch: throws std::runtime_error when a member's weights differ from
+  // member 0's (they must not: every member applies the same summed gradients). Alone: nothing.
+  void check_members_agree(int epoch);
+
+  // In a group: the failure of this member's part since the last agreement point is recorded
+  // with fail() and reported by the next point, where every member throws it (sync() is one).
+  void fail(const std::string& why) {
+    if (failure_.empty()) failure_ = why.empty() ? "failed" : why;
+  }
+  void sync();
+  // Seconds spent waiting for gradient sums so far (0 alone).
+  double sync_seconds() const { return reducer_ ? reducer_->wait_seconds() : 0; }
+
+ private:
+  std::pair<double, double> train_epoch_group(const torch::Tensor& order, int epoch,
+                                              const StopCheck& stop);
+  EvalResult evaluate_group(const ImageSet& set, const torch::Tensor& idx, std::int64_t mistakes);
+  void sync_buffers();
+  bool writes_files() const { return group_ == nullptr || group_->rank() == 0; }
+
+  TrainConfig c_;
+  const LoadedData& d_;
+  Normalization norm_;                   // the trial's: from the data's statistics or its keys
+  torch::Tensor train_rows_, val_rows_;  // row indices into the training tensors
+  torch::Device device_;
+  TrialGroup* group_;
+  Classifier model_;
+  std::unique_ptr<torch::optim::Optimizer> opt_;
+  std::unique_ptr<LrSchedule> schedule_;
+  std::unique_ptr<EarlyStop> early_stop_;
+  std::unique_ptr<GradientReducer> reducer_;
+  BestEpoch best_;
+  torch::Tensor class_weight_, sample_weight_;
+  std::string failure_;  // this member's failure not yet reported (group only)
+};
+
+}  // namespace sweep::worker
