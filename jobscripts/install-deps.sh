@@ -20,6 +20,7 @@ packages=(
   esbuild                             # minifies that plotly.js (8.6 MB -> 3.8 MB) at build time
   dataset-fashion-mnist               # the default data set, /usr/share/datasets/fashion-mnist
   python3-h5py                        # the tests read results files the way Python users do
+  python3-optuna                      # the test that holds sweep's TPE to Optuna 3.1's scores
   slurm-wlm munge                     # the job-script test starts a local Slurm (../shared/slurm)
   chromium fonts-dejavu-core          # the report test renders the page in headless Chromium
   clang libclang-rt-14-dev            # libFuzzer targets with ASan/UBSan (tests/fuzz/run.sh)

@@ -12,7 +12,7 @@ build=${BUILD_DIR:-$root/build-asan}
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1" \
   -DSWEEP_SANITIZE=ON > /dev/null
 cmake --build "$build" -j "${JOBS:-$(nproc)}" --target core_unit_tests sweep_unit_tests \
-  results_unit_tests worker_unit_tests > "$build/build.log" 2>&1 || { tail -50 "$build/build.log"; exit 1; }
+  results_unit_tests worker_unit_tests tpe_scores > "$build/build.log" 2>&1 || { tail -50 "$build/build.log"; exit 1; }
 # Leaks that LeakSanitizer finds inside the libraries (not in our code) are named in
 # tests/lsan.supp.
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1

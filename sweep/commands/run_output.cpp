@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/trial_id.h"
+#include "core/version.h"
 #include "sweep/commands/terminal.h"
 
 namespace sweep {
@@ -80,6 +81,66 @@ std::string tpe_summary(std::size_t trials, std::size_t samples, std::size_t fro
          "the search reaches (widen it, or lower samples)";
   }
   return s;
+}
+
+std::string run_header(const Prepared& p, const SweepWork& w, const CliCommand& cmd,
+                       const std::string& on, int alone_threads) {
+  const std::string version = std::string("sweep ") + kVersion + ": ";
+  if (const AshaWork* asha = w.asha()) {
+    return version +
+           asha_header(asha->scheduler(), asha->configs(), cmd.grid,
+                       p.plan->grid.search.reduction_factor, asha->expected_jobs(), w.restored(),
+                       p.target.out, on) +
+           (p.kind == SearchKind::kTpeHalving ? "; new configurations suggested by TPE" : "");
+  }
+  if (w.tpe() != nullptr) {
+    return version +
+           tpe_header(p.plan->grid.search, cmd.grid, w.restored(), w.total(), p.target.out, on);
+  }
+  std::string line = version + std::to_string(p.plan->trials.size()) + " trials in " + cmd.grid;
+  if (p.target.shard) {
+    line += ", shard " + std::to_string(p.target.shard->index + 1) + " of " +
+            std::to_string(p.target.shard->count) + " (" + p.target.shard->source +
+            "): " + std::to_string(p.in_shard) + " trials";
+  }
+  line += ", " + std::to_string(p.skipped) + " already in " + p.target.out + ", " +
+          std::to_string(w.total()) + " to run on " + on;
+  if (alone_threads > 0) {
+    line += " (rank 0 trains, " + std::to_string(alone_threads) + " threads)";
+  }
+  return line;
+}
+
+std::string run_summary(const Prepared& p, const SweepWork& w) {
+  std::string text;
+  if (const AshaWork* asha = w.asha()) {
+    text += asha_summary(asha->scheduler(), asha->configs()) + "\n";
+    if (p.kind == SearchKind::kTpeHalving) {
+      text += "TPE: " + std::to_string(asha->from_model()) +
+              " configurations suggested by the model in this run, the rest at random\n";
+    }
+  }
+  if (const TpeWork* tpe = w.tpe()) {
+    text += tpe_summary(tpe->trials(), p.plan->grid.search.samples, tpe->from_model(),
+                        tpe->repeats(), tpe->space_exhausted()) +
+            "\n";
+  }
+  return text;
+}
+
+std::string stopped_text(const Prepared& p, const SweepWork& w, const std::string& signal,
+                         std::size_t done, std::size_t abandoned) {
+  if (w.asha() != nullptr) {
+    return "stopped by " + signal + ": " + std::to_string(done) +
+           " rung jobs finished and stored, " + std::to_string(abandoned) +
+           " abandoned; run the same command again to resume (the training states are kept "
+           "in " +
+           state_dir_of(p.target.out) + ")";
+  }
+  return "stopped by " + signal + ": " + std::to_string(done) + " of " + std::to_string(w.total()) +
+         " trials finished and stored, " + std::to_string(abandoned) + " abandoned, " +
+         std::to_string(w.total() - done - abandoned) +
+         " not started; run the same command again to resume";
 }
 
 }  // namespace sweep

@@ -1,5 +1,5 @@
-// What `sweep run` prints on rank 0 besides the progress line: the per-trial lines of
-// --verbose and the header and summary of a successive-halving sweep.
+// What `sweep run` prints on rank 0 besides the progress line: its first line, the per-trial
+// lines of --verbose, the summaries of successive halving and TPE, and the line of a stop.
 #pragma once
 
 #include <string>
@@ -7,6 +7,8 @@
 #include "core/trial.h"
 #include "sweep/cli/cli.h"
 #include "sweep/commands/progress.h"
+#include "sweep/commands/run_prepare.h"
+#include "sweep/commands/sweep_work.h"
 #include "sweep/grid/grid.h"
 #include "sweep/search/asha.h"
 
@@ -40,5 +42,20 @@ std::string tpe_header(const SearchSettings& s, const std::string& grid, std::si
 // suggestions dropped)", and when the space ran out, that no new trial could be found.
 std::string tpe_summary(std::size_t trials, std::size_t samples, std::size_t from_model,
                         std::size_t repeats, bool exhausted);
+
+// The first line of `sweep run` on rank 0: what runs (trials, a shard, ASHA or TPE), how much
+// the file already holds, and on what (`on`: e.g. "2 worker rank(s)"; `alone_threads` > 0:
+// rank 0 trains alone with that many threads).
+std::string run_header(const Prepared& p, const SweepWork& w, const CliCommand& cmd,
+                       const std::string& on, int alone_threads);
+
+// The lines after `done:` for successive halving (and what TPE suggested to it) and for TPE;
+// "" for a plain list of trials.
+std::string run_summary(const Prepared& p, const SweepWork& w);
+
+// The line of a sweep stopped by signal `signal` before its jobs all ran: how many finished,
+// were abandoned and did not start, and how to resume.
+std::string stopped_text(const Prepared& p, const SweepWork& w, const std::string& signal,
+                         std::size_t done, std::size_t abandoned);
 
 }  // namespace sweep

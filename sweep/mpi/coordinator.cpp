@@ -51,125 +51,181 @@ std::string stop_text(const StopControl& stop, std::size_t running) {
                     " running trial(s) (a second Ctrl-C abandons them now)");
 }
 
+// Rank 0's side of a sweep under mpirun: hands jobs to the workers that ask, stores their
+// results before giving them more, relays epoch reports and verdicts, and stops them on a
+// signal. One object per sweep; its members are the state the loop of run() shares.
+class Coordinator {
+ public:
+  Coordinator(WorkSource& work, int workers, const ResultSink& sink, const StopControl& stop,
+              const Ticker& tick, const WaitPolicy& wait, const EpochReports& epochs)
+      : work_(work),
+        sink_(sink),
+        stop_(stop),
+        tick_(tick),
+        wait_(wait),
+        epochs_(epochs),
+        state_(stop.grace_seconds),
+        active_(workers) {}
+
+  // Runs until every worker was told to stop; returns how the sweep ended. Throws MpiError on
+  // a protocol violation or when workers do not answer an abandon request in time.
+  SweepOutcome run() {
+    while (active_ > 0) {
+      WaitPolicy now = wait_;
+      now.ceiling_us = ceiling_.ceiling_us();
+      std::optional<Message> got = wait_message_or(
+          -1, [this] { return interrupt(); }, now);
+      react_to_stop();
+      if (answer_overdue()) {
+        throw MpiError("workers did not answer the abandon request within 60 s");
+      }
+      if (!got) continue;
+      // Every message already waiting is taken now, so that their results are stored together
+      // (one write and one flush for all: what makes short trials cheap to store).
+      std::vector<FinishedJob> finished;
+      for (std::optional<Message> m = std::move(got); m; m = poll_message()) take(*m, finished);
+      if (!finished.empty()) {
+        sink_(finished);  // durable before these workers are given more work
+        for (const FinishedJob& f : finished) {
+          ceiling_.observe(f.result.wall_seconds);
+          work_.finished(f.job, f.result);
+        }
+      }
+      dispatch();
+      outbox_.progress();
+    }
+    outbox_.finish();
+    return out_;
+  }
+
+ private:
+  bool answer_overdue() const {
+    return abandon_sent_ && std::chrono::duration<double>(Clock::now() - abandon_at_).count() >
+                                kAbandonAnswerSeconds;
+  }
+
+  // Wakes the wait when a signal comes, the grace time runs out or an answer is overdue.
+  bool interrupt() {
+    if (tick_) tick_(running_.size());
+    if (poll_signals(stop_, state_)) return true;
+    return (state_.stopping() && !abandon_sent_ && state_.abandon()) || answer_overdue();
+  }
+
+  // After a stop signal: no more jobs (idle workers stop now); after the grace time or a second
+  // signal: the running trials are abandoned.
+  void react_to_stop() {
+    if (state_.stopping() && out_.signal == 0) {
+      out_.signal = stop_.signals->last();
+      tell(stop_, stop_text(stop_, running_.size()));
+      dispatch();
+    }
+    if (state_.stopping() && !abandon_sent_ && state_.abandon()) {
+      abandon_sent_ = true;
+      abandon_at_ = Clock::now();
+      if (!running_.empty()) {
+        tell(stop_, "abandoning " + std::to_string(running_.size()) +
+                        " running trial(s); they run again on resume");
+      }
+      for (const auto& [rank, job] : running_) outbox_.send(rank, Tag::kAbandon, {});
+    }
+  }
+
+  // Gives ready jobs to idle workers; stops them when no job will come (or after a stop).
+  void dispatch() {
+    while (!idle_.empty() && !state_.stopping()) {
+      std::optional<Job> job = work_.next();
+      if (!job) break;
+      const int w = idle_.back();
+      idle_.pop_back();
+      outbox_.send(w, Tag::kTrial, encode_job(*job));
+      running_[w] = std::move(*job);
+    }
+    if (idle_.empty()) return;
+    if (state_.stopping() || work_.exhausted()) {
+      for (int w : idle_) outbox_.send(w, Tag::kStop, {});
+      active_ -= static_cast<int>(idle_.size());
+      idle_.clear();
+    } else if (running_.empty()) {
+      throw std::logic_error("the scheduler has no job, none is running, and it is not done");
+    }
+  }
+
+  // One message from a worker: an epoch report (answered with a verdict when its job awaits
+  // one), a result (kept in `finished` unless abandoned), or a ready worker.
+  void take(const Message& m, std::vector<FinishedJob>& finished) {
+    if (m.tag == Tag::kEpoch) {
+      take_epoch(m);
+      return;  // the worker trains on: not idle
+    }
+    if (m.tag == Tag::kResult) {
+      take_result(m, finished);
+    } else if (m.tag != Tag::kReady) {
+      throw MpiError("unexpected message tag " + std::to_string(static_cast<int>(m.tag)) +
+                     " from rank " + std::to_string(m.source));
+    }
+    idle_.push_back(m.source);
+  }
+
+  void take_epoch(const Message& m) {
+    auto it = running_.find(m.source);
+    const EpochReport e = decode_epoch(m.body);
+    if (it == running_.end() || e.trial_id != it->second.spec.trial_id) {
+      throw MpiError("rank " + std::to_string(m.source) +
+                     " reported an epoch of a trial it is not running");
+    }
+    std::vector<EpochMetrics>& so_far = reported_[m.source];
+    so_far.push_back(e.metrics);
+    if (epochs_.seen) epochs_.seen(it->second, e.metrics);
+    if (it->second.await_verdict) {
+      const std::string verdict = epochs_.judge ? epochs_.judge(it->second, so_far) : "";
+      outbox_.send(m.source, Tag::kVerdict, encode_text(verdict));
+    }
+  }
+
+  void take_result(const Message& m, std::vector<FinishedJob>& finished) {
+    reported_.erase(m.source);
+    auto it = running_.find(m.source);
+    if (it == running_.end()) {
+      throw MpiError("rank " + std::to_string(m.source) + " sent a result it was never given");
+    }
+    FinishedJob f{std::move(it->second), decode_result(m.body)};
+    running_.erase(it);
+    if (f.result.trial_id != f.job.spec.trial_id) {
+      throw MpiError("rank " + std::to_string(m.source) + " sent a result for the wrong trial");
+    }
+    f.result.rung = f.job.rung;
+    if (f.result.status == Status::kAbandoned) {
+      ++out_.abandoned;
+      work_.abandoned(f.job);
+    } else {
+      finished.push_back(std::move(f));
+    }
+  }
+
+  WorkSource& work_;
+  const ResultSink& sink_;
+  const StopControl& stop_;
+  const Ticker& tick_;
+  const WaitPolicy& wait_;
+  const EpochReports& epochs_;
+  SweepOutcome out_;
+  StopState state_;
+  std::map<int, Job> running_;                         // worker rank -> its job
+  std::map<int, std::vector<EpochMetrics>> reported_;  // worker rank -> its job's epochs so far
+  std::vector<int> idle_;                              // workers waiting for a job
+  int active_;                                         // workers not yet told to stop
+  Outbox outbox_;
+  PollCeiling ceiling_;
+  bool abandon_sent_ = false;
+  Clock::time_point abandon_at_{};
+};
+
 }  // namespace
 
 SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
                         const StopControl& stop, const Ticker& tick, const WaitPolicy& wait,
                         const EpochReports& epochs) {
-  SweepOutcome out;
-  StopState state(stop.grace_seconds);
-  std::map<int, Job> running;                         // worker rank -> its job
-  std::map<int, std::vector<EpochMetrics>> reported;  // worker rank -> its job's epochs so far
-  std::vector<int> idle;                              // workers waiting for a job to become ready
-  int active = workers;
-  Outbox outbox;
-  PollCeiling ceiling;
-  bool abandon_sent = false;
-  Clock::time_point abandon_at{};
-  auto answer_overdue = [&] {
-    return abandon_sent &&
-           std::chrono::duration<double>(Clock::now() - abandon_at).count() > kAbandonAnswerSeconds;
-  };
-  // Wakes the wait when a signal comes, the grace time runs out or an answer is overdue.
-  auto interrupt = [&] {
-    if (tick) tick(running.size());
-    if (poll_signals(stop, state)) return true;
-    return (state.stopping() && !abandon_sent && state.abandon()) || answer_overdue();
-  };
-  // Gives ready jobs to idle workers; stops them when no job will come (or after a stop).
-  auto dispatch = [&] {
-    while (!idle.empty() && !state.stopping()) {
-      std::optional<Job> job = work.next();
-      if (!job) break;
-      const int w = idle.back();
-      idle.pop_back();
-      outbox.send(w, Tag::kTrial, encode_job(*job));
-      running[w] = std::move(*job);
-    }
-    if (idle.empty()) return;
-    if (state.stopping() || work.exhausted()) {
-      for (int w : idle) outbox.send(w, Tag::kStop, {});
-      active -= static_cast<int>(idle.size());
-      idle.clear();
-    } else if (running.empty()) {
-      throw std::logic_error("the scheduler has no job, none is running, and it is not done");
-    }
-  };
-  while (active > 0) {
-    WaitPolicy now = wait;
-    now.ceiling_us = ceiling.ceiling_us();
-    std::optional<Message> got = wait_message_or(-1, interrupt, now);
-    if (state.stopping() && out.signal == 0) {
-      out.signal = stop.signals->last();
-      tell(stop, stop_text(stop, running.size()));
-      dispatch();  // idle workers stop now
-    }
-    if (state.stopping() && !abandon_sent && state.abandon()) {
-      abandon_sent = true;
-      abandon_at = Clock::now();
-      if (!running.empty()) {
-        tell(stop, "abandoning " + std::to_string(running.size()) +
-                       " running trial(s); they run again on resume");
-      }
-      for (const auto& [rank, job] : running) outbox.send(rank, Tag::kAbandon, {});
-    }
-    if (answer_overdue()) throw MpiError("workers did not answer the abandon request within 60 s");
-    if (!got) continue;
-    // Every message already waiting is taken now, so that their results are stored together
-    // (one write and one flush for all: what makes short trials cheap to store).
-    std::vector<FinishedJob> finished;
-    for (std::optional<Message> m = std::move(got); m; m = poll_message()) {
-      if (m->tag == Tag::kEpoch) {
-        auto it = running.find(m->source);
-        const EpochReport e = decode_epoch(m->body);
-        if (it == running.end() || e.trial_id != it->second.spec.trial_id) {
-          throw MpiError("rank " + std::to_string(m->source) +
-                         " reported an epoch of a trial it is not running");
-        }
-        std::vector<EpochMetrics>& so_far = reported[m->source];
-        so_far.push_back(e.metrics);
-        if (epochs.seen) epochs.seen(it->second, e.metrics);
-        if (it->second.await_verdict) {
-          const std::string verdict = epochs.judge ? epochs.judge(it->second, so_far) : "";
-          outbox.send(m->source, Tag::kVerdict, encode_text(verdict));
-        }
-        continue;  // the worker trains on: not idle
-      }
-      if (m->tag == Tag::kResult) {
-        reported.erase(m->source);
-        auto it = running.find(m->source);
-        if (it == running.end())
-          throw MpiError("rank " + std::to_string(m->source) + " sent a result it was never given");
-        FinishedJob f{std::move(it->second), decode_result(m->body)};
-        running.erase(it);
-        if (f.result.trial_id != f.job.spec.trial_id)
-          throw MpiError("rank " + std::to_string(m->source) +
-                         " sent a result for the wrong trial");
-        f.result.rung = f.job.rung;
-        if (f.result.status == Status::kAbandoned) {
-          ++out.abandoned;
-          work.abandoned(f.job);
-        } else {
-          finished.push_back(std::move(f));
-        }
-      } else if (m->tag != Tag::kReady) {
-        throw MpiError("unexpected message tag " + std::to_string(static_cast<int>(m->tag)) +
-                       " from rank " + std::to_string(m->source));
-      }
-      idle.push_back(m->source);
-    }
-    if (!finished.empty()) {
-      sink(finished);  // durable before these workers are given more work
-      for (const FinishedJob& f : finished) {
-        ceiling.observe(f.result.wall_seconds);
-        work.finished(f.job, f.result);
-      }
-    }
-    dispatch();
-    outbox.progress();
-  }
-  outbox.finish();
-  return out;
+  return Coordinator(work, workers, sink, stop, tick, wait, epochs).run();
 }
 
 void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx,

@@ -338,9 +338,8 @@ std::vector<double> TpeSampler::random_point(TpeRandom& rng) const {
   return x;
 }
 
-std::vector<double> TpeSampler::suggest(const std::vector<TpeObservation>& history,
-                                        TpeRandom& rng) const {
-  if (!uses_model(history)) return random_point(rng);
+void TpeSampler::split(const std::vector<TpeObservation>& history, std::vector<std::size_t>& below,
+                       std::vector<std::size_t>& above) const {
   std::vector<std::size_t> order(history.size());
   std::iota(order.begin(), order.end(), 0);
   std::vector<SplitKey> keys;
@@ -349,10 +348,26 @@ std::vector<double> TpeSampler::suggest(const std::vector<TpeObservation>& histo
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
   const std::size_t n_below = tpe_gamma(finished(history));
-  std::vector<std::size_t> below(order.begin(), order.begin() + static_cast<long>(n_below));
-  std::vector<std::size_t> above(order.begin() + static_cast<long>(n_below), order.end());
+  below.assign(order.begin(), order.begin() + static_cast<long>(n_below));
+  above.assign(order.begin() + static_cast<long>(n_below), order.end());
   std::sort(below.begin(), below.end());  // oldest first, for the weights
   std::sort(above.begin(), above.end());
+}
+
+std::vector<double> TpeSampler::values_of(std::size_t p, const std::vector<std::size_t>& idx,
+                                          const std::vector<TpeObservation>& history) {
+  std::vector<double> v;
+  for (std::size_t i : idx) {
+    if (p < history[i].x.size() && !std::isnan(history[i].x[p])) v.push_back(history[i].x[p]);
+  }
+  return v;
+}
+
+std::vector<double> TpeSampler::suggest(const std::vector<TpeObservation>& history,
+                                        TpeRandom& rng) const {
+  if (!uses_model(history)) return random_point(rng);
+  std::vector<std::size_t> below, above;
+  split(history, below, above);
   std::vector<double> x;
   for (std::size_t p = 0; p < space_.size(); ++p) {
     x.push_back(suggest_param(p, below, above, history, rng));
@@ -360,16 +375,30 @@ std::vector<double> TpeSampler::suggest(const std::vector<TpeObservation>& histo
   return x;
 }
 
+double TpeSampler::score(std::size_t p, double v,
+                         const std::vector<TpeObservation>& history) const {
+  if (!uses_model(history)) {
+    throw std::logic_error("TpeSampler::score: fewer finished trials than startup_trials");
+  }
+  std::vector<std::size_t> below, above;
+  split(history, below, above);
+  const TpeParam& param = space_.at(p);
+  if (param.kind == TpeParam::Kind::kCategorical) {
+    const CategoricalParzen l(param.choices, values_of(p, below, history), settings_.prior_weight);
+    const CategoricalParzen g(param.choices, values_of(p, above, history), settings_.prior_weight);
+    return l.log_pdf(v) - g.log_pdf(v);
+  }
+  const NumericParzen l(param, values_of(p, below, history), settings_.prior_weight,
+                        settings_.divide_by_bandwidth);
+  const NumericParzen g(param, values_of(p, above, history), settings_.prior_weight,
+                        settings_.divide_by_bandwidth);
+  return l.log_pdf(v) - g.log_pdf(v);
+}
+
 double TpeSampler::suggest_param(std::size_t p, const std::vector<std::size_t>& below,
                                  const std::vector<std::size_t>& above,
                                  const std::vector<TpeObservation>& history, TpeRandom& rng) const {
-  auto values = [&](const std::vector<std::size_t>& idx) {
-    std::vector<double> v;
-    for (std::size_t i : idx) {
-      if (p < history[i].x.size() && !std::isnan(history[i].x[p])) v.push_back(history[i].x[p]);
-    }
-    return v;
-  };
+  auto values = [&](const std::vector<std::size_t>& idx) { return values_of(p, idx, history); };
   const TpeParam& param = space_[p];
   auto best_of = [&](const auto& l, const auto& g) {
     double best = 0, best_score = -kInf;

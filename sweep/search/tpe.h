@@ -86,9 +86,21 @@ class TpeSampler {
   // rng). Integers come back whole, categoricals as indices.
   std::vector<double> suggest(const std::vector<TpeObservation>& history, TpeRandom& rng) const;
 
+  // The score suggest() ranks candidates by: log l(v) - log g(v) for value `v` (own units; a
+  // categorical's index) of parameter `p`, with l and g fitted on the split of `history` that
+  // suggest() makes. Throws std::logic_error while !uses_model(history).
+  double score(std::size_t p, double v, const std::vector<TpeObservation>& history) const;
+
   const std::vector<TpeParam>& space() const { return space_; }
 
  private:
+  // The indices of `history`'s good group l(x) (the best gamma(n)) and of the rest, each in
+  // history order (oldest first, for the weights).
+  void split(const std::vector<TpeObservation>& history, std::vector<std::size_t>& below,
+             std::vector<std::size_t>& above) const;
+  // Parameter p's values among `idx` (trials that do not use it left out).
+  static std::vector<double> values_of(std::size_t p, const std::vector<std::size_t>& idx,
+                                       const std::vector<TpeObservation>& history);
   double suggest_param(std::size_t p, const std::vector<std::size_t>& below,
                        const std::vector<std::size_t>& above,
                        const std::vector<TpeObservation>& history, TpeRandom& rng) const;

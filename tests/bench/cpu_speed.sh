@@ -66,8 +66,8 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "training samples/s, best of $REPEATS; sweep: real images, its own train_samples_per_s; PyTorch: random batches"
 echo "cl/nchw: channels-last over contiguous, same tool"
 echo
-echo "| model | threads | precision | sweep NCHW | sweep channels-last | cl/nchw | PyTorch NCHW | PyTorch channels-last | cl/nchw | sweep best / PyTorch NCHW |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| model | threads | precision | sweep NCHW | sweep channels-last | cl/nchw | PyTorch NCHW | PyTorch channels-last | cl/nchw | sweep best / PyTorch NCHW | sweep best / PyTorch best |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for m in $MODELS; do
   grid "$m" > "$m.ini"
   for t in $THREADS; do
@@ -77,7 +77,8 @@ for m in $MODELS; do
       pc=$(best_of py_speed "$t" "$p" contiguous)
       pl=$(best_of py_speed "$t" "$p" channels_last)
       best=$(( sc > sl ? sc : sl ))
-      echo "| $m | $t | $p | $sc | $sl | $(ratio "$sl" "$sc") | $pc | $pl | $(ratio "$pl" "$pc") | $(ratio "$best" "$pc") |"
+      pbest=$(( pc > pl ? pc : pl ))
+      echo "| $m | $t | $p | $sc | $sl | $(ratio "$sl" "$sc") | $pc | $pl | $(ratio "$pl" "$pc") | $(ratio "$best" "$pc") | $(ratio "$best" "$pbest") |"
     done
   done
 done

@@ -83,13 +83,15 @@ three = load("three.h5")
 assert len(three) == 16 and any(r[1] == "pruned" for r in three), [r[1] for r in three]
 print(f"median_stopping: {len(pruned)} of 16 pruned as the rule says; 1 rank, 1 worker, 8 + 8 alike; 2 workers stored all 16")
 PY
-# TPE learns from pruned trials; progress shows the epochs of running trials and an ETA.
+# TPE with median stopping runs to its 12 trials (pruned ones count among them); progress shows
+# the epochs of running trials and an ETA. How TPE ranks pruned trials among its observations is
+# the unit test Tpe.PrunedTrialsRankAfterCompleteOnesAndByTheirLastStep.
 sed -e 's/^search = random/search = tpe/' -e 's/^samples = 16/samples = 12/' -e 's/^sleep_ms = 20/sleep_ms = 150/' m.ini > t.ini
 sweep_mpi 3 run t.ini --out tpe.h5 --progress-every 0.1 > tpe.log 2>&1 || { cat tpe.log; fail "TPE with median stopping"; }
 grep -q "^TPE: 12 of 12 trials in the file" tpe.log || { cat tpe.log; fail "TPE did not run 12 trials"; }
 grep -Eq '^progress: 0/12 done, 2 running \(epoch [1-5]/6 val_acc 0\.[0-9]{4}.*\| no result yet \| [0-9]+s elapsed, ETA [0-9]+s' tpe.log ||
   { cat tpe.log; fail "no progress line with the running trials' epochs and an ETA before the first result"; }
-echo "median_stopping: with TPE; progress lines show running epochs and an ETA from the first epoch"
+echo "median_stopping: with TPE, 12 of 12 trials; progress lines show running epochs and an ETA from the first epoch"
 # Bad settings: exit 2, nothing written.
 base='model = noop\ndataset = idx\ndata_dir = /x\n'
 printf "${base}search = asha\nsamples = 3\nmax_epochs = 3\nstopping = median\n[grid]\nlearning_rate = loguniform(1e-4, 1e-1)\n" > a.ini

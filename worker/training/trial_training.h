@@ -81,6 +81,8 @@ class TrialTraining {
 
   // One pass over `order`; returns {mean loss, accuracy}. Throws Diverged on a non-finite loss,
   // Abandoned when `stop` says so before a batch (in a group: the leader's `stop`, for all).
+  // One loop for both: alone is a group of one (no sums, no reducer); in a group each member
+  // trains its slice of every batch (member_slice) and the step ends in one small sum.
   std::pair<double, double> train_epoch(const torch::Tensor& order, int epoch,
                                         const StopCheck& stop);
 
@@ -109,8 +111,6 @@ class TrialTraining {
   double sync_seconds() const { return reducer_ ? reducer_->wait_seconds() : 0; }
 
  private:
-  std::pair<double, double> train_epoch_group(const torch::Tensor& order, int epoch,
-                                              const StopCheck& stop);
   EvalResult evaluate_group(const ImageSet& set, const torch::Tensor& idx, std::int64_t mistakes);
   void sync_buffers();
   bool writes_files() const { return group_ == nullptr || group_->rank() == 0; }

@@ -1,25 +1,21 @@
-// A trial trained by a group of ranks (ranks_per_trial > 1), data parallel: every member
-// holds the data and the model, takes its slice of each batch (the union of the slices is the
-// batch one rank would train), and the gradients are summed over the group in buckets while
-// backward runs. Each member's slice loss is divided by the whole batch's normalizer, so the
-// summed gradient is the one-rank gradient (up to the order of floating-point sums).
+// What a trial trained by a group of ranks (ranks_per_trial > 1) adds to the one epoch loop
+// (TrialTraining::train_epoch, trial_training.cpp, where training alone is a group of one): the
+// agreement points, batch-norm statistics shared from member 0, evaluation in shares, and the
+// check that the members' weights agree. Data parallel: every member holds the data and the
+// model, takes its slice of each batch (the union of the slices is the batch one rank would
+// train), and the gradients are summed over the group in buckets while backward runs.
 //
 // Agreement: every step ends in one small sum of [failures, stop, loss, correct] over the
 // members; a member whose part failed reports it there (fail()), and every member then throws
 // the lowest failing member's message, so no member waits in a collective that another will
 // not enter.
-#include <ATen/CPUGeneratorImpl.h>
-
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "core/errors.h"
-#include "worker/tensors/augment.h"
-#include "worker/training/autocast.h"
 #include "worker/training/metrics.h"
 #include "worker/training/mistakes.h"
-#include "worker/training/optimizer.h"
 #include "worker/training/trial_training.h"
 
 namespace sweep::worker {
@@ -37,94 +33,6 @@ void TrialTraining::sync() {
   const std::string why = group_->agree(failure_);
   failure_.clear();
   if (!why.empty()) throw GroupFailure(why);
-}
-
-std::pair<double, double> TrialTraining::train_epoch_group(const torch::Tensor& order, int epoch,
-                                                           const StopCheck& stop) {
-  torch::manual_seed(epoch_seed(c_.trial_seed, epoch, 2));
-  at::Generator aug_gen = at::detail::createCPUGenerator(epoch_seed(c_.trial_seed, epoch, 3));
-  const std::int64_t n = order.size(0), batch = c_.batch_size;
-  auto loss_options = torch::nn::functional::CrossEntropyFuncOptions()
-                          .label_smoothing(c_.label_smoothing)
-                          .reduction(torch::kSum);
-  if (class_weight_.defined()) loss_options.weight(class_weight_);
-  const bool augmenting = c_.augment.any();
-  double loss_sum = 0;
-  std::int64_t correct = 0;
-  for (std::int64_t s = 0, step = 0; s < n; s += batch, ++step) {
-    const bool stopping = stop && stop();
-    const std::int64_t len = std::min(batch, n - s);
-    torch::Tensor bi = order.narrow(0, s, len);
-    const auto [first, count] = member_slice(len, group_->rank(), group_->size());
-    torch::Tensor loss, logits, yb;
-    double slice_loss = 0;
-    std::int64_t slice_correct = 0;
-    if (failure_.empty() && !stopping) {
-      try {
-        set_learning_rate(*opt_, schedule_->lr(epoch, step));
-        clear_gradients(*opt_);
-        reducer_->begin();
-        if (count > 0) {
-          // Augmentation draws for the whole batch, as one rank does, so every image of it is
-          // augmented the same whichever member trains it.
-          torch::Tensor xb =
-              augmenting ? augment_batch(d_.train.rows(bi, norm_), c_.augment, norm_, aug_gen)
-                               .narrow(0, first, count)
-                         : d_.train.rows(bi.narrow(0, first, count), norm_);
-          yb = d_.train.labels().index_select(0, bi.narrow(0, first, count)).to(device_);
-          {
-            Autocast autocast(c_.bf16, device_);
-            logits = model_->logits(xb.to(device_));
-          }
-          logits = logits.to(torch::kFloat32);
-          // The whole batch's normalizer: its size, or the sum of its class weights.
-          double norm = static_cast<double>(len);
-          if (class_weight_.defined()) {
-            norm = class_weight_.cpu()
-                       .index_select(0, d_.train.labels().index_select(0, bi))
-                       .sum()
-                       .item<double>();
-          }
-          loss = torch::nn::functional::cross_entropy(logits, yb, loss_options) / norm;
-          slice_loss = loss.item<double>();
-          slice_correct = logits.detach().argmax(1).eq(yb).sum().item<std::int64_t>();
-        } else if (augmenting) {
-          // Keeps the augmentation draws in step with the others.
-          augment_batch(d_.train.rows(bi, norm_), c_.augment, norm_, aug_gen);
-        }
-      } catch (const std::exception& e) {
-        fail(e.what());
-      }
-    }
-    // One small sum per step: failures, the leader's stop, the batch's loss and correct count.
-    double totals[4] = {failure_.empty() ? 0.0 : 1.0, stopping ? 1.0 : 0.0, slice_loss,
-                        static_cast<double>(slice_correct)};
-    group_->sum(totals, 4);
-    if (totals[0] > 0) sync();  // throws the lowest failing member's message on every member
-    if (totals[1] > 0) {
-      throw Abandoned("abandoned at epoch " + std::to_string(epoch) +
-                      ": the sweep was stopped; it runs again on resume");
-    }
-    if (!std::isfinite(totals[2])) {
-      throw Diverged("non-finite training loss at epoch " + std::to_string(epoch) + ", batch " +
-                     std::to_string(step + 1));
-    }
-    try {
-      if (loss.defined()) loss.backward();
-    } catch (const std::exception& e) {
-      fail(e.what());  // reported at the next agreement point; the sums go on regardless
-    }
-    reducer_->finish();  // every member takes part, with zeros where it has no gradient
-    if (failure_.empty()) {
-      if (c_.grad_clip > 0) {
-        torch::nn::utils::clip_grad_norm_(model_->trainable_parameters(), c_.grad_clip);
-      }
-      opt_->step();
-    }
-    loss_sum += totals[2] * static_cast<double>(len);
-    correct += static_cast<std::int64_t>(std::llround(totals[3]));
-  }
-  return {loss_sum / n, static_cast<double>(correct) / n};
 }
 
 void TrialTraining::sync_buffers() {

@@ -30,11 +30,25 @@ TEST(Device, WorkersShareGpusInGroupsOfTrialsPerGpu) {
   EXPECT_EQ(pick_device("cuda", 5, 1, 1), torch::Device(torch::kCUDA, 0));
 }
 
-TEST(Device, TheCpuBuildSeesNoGpuAndModelsReportTheirDevice) {
-  if (visible_gpus() > 0) GTEST_SKIP() << "this machine has a GPU; the CPU-only case is untested";
-  EXPECT_EQ(visible_gpus(), 0);
+TEST(Device, DeviceOfIsWhereAModulesParametersAreAndTheCpuWithoutAny) {
   torch::nn::Linear l(2, 3);
   EXPECT_EQ(device_of(*l), torch::Device(torch::kCPU));
+  l->to(torch::kFloat64);  // moved, still on the CPU
+  EXPECT_EQ(device_of(*l), torch::Device(torch::kCPU));
+  torch::nn::Sequential empty;  // no parameters to ask
+  EXPECT_EQ(device_of(*empty), torch::Device(torch::kCPU));
+}
+
+TEST(Device, AModuleMovedToEachVisibleGpuReportsThatGpu) {
+  if (visible_gpus() == 0) {
+    GTEST_SKIP() << "no GPU visible to this LibTorch (Debian's libtorch is CPU-only): nothing to "
+                    "move a module to";
+  }
+  for (int i = 0; i < visible_gpus(); ++i) {
+    torch::nn::Linear l(2, 3);
+    l->to(torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(i)));
+    EXPECT_EQ(device_of(*l), torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(i)));
+  }
 }
 
 }  // namespace
