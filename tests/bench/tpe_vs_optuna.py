@@ -4,11 +4,14 @@
   tpe_vs_optuna.py worker DB SEED W SUBSET EPOCHS [VAL]   Optuna worker process W: TPESampler(
       seed=10 SEED + W, constant_liar=True) + MedianPruner() on the study in the SQLite file DB (shared by the
       workers), the cnn of tests/bench/train_cnn.py on the first SUBSET Fashion-MNIST training
-      images (the fraction VAL, default 0.1, held out for validation), EPOCHS epochs, val_acc reported each epoch; runs
+      images (the fraction VAL, default 0.1, held out for validation: the rows sweep holds out for
+      `seed = SEED`, see split_of), EPOCHS epochs, val_acc reported each epoch; runs
       until it is killed.
-  tpe_vs_optuna.py summary OUT BUDGET              the table of every run under OUT: best
-      val_acc (and that trial's test_acc) within BUDGET seconds of the launch, trials finished,
-      and the time each sweep run needed to reach the Optuna runs' mean final best val_acc.
+  tpe_vs_optuna.py summary OUT BUDGET SUBSET VAL   the table of every run under OUT: the test_acc
+      of the trial with the best val_acc within BUDGET seconds of the launch, that val_acc, the time
+      each run needed to reach the Optuna runs' mean final best val_acc, rows finished,
+      configurations tried, pruned and at the top rung; first it checks that sweep validated on
+      the rows the Optuna side validated on (exit 1 if not).
 The search space on both sides: learning_rate loguniform(1e-4, 1e-1), filters int(4, 24),
 dense_units int(16, 128), dropout uniform(0, 0.5), batch_size choice(32, 64, 128); Adam.
 """
@@ -20,6 +23,27 @@ import statistics
 import sys
 import time
 import warnings
+
+
+def split_seed_of(user_seed):
+    """sweep's split_seed_of (worker/config/train_config.cpp): the generator seed of the split."""
+    m = (1 << 64) - 1
+    z = (user_seed + 0x9e3779b97f4a7c15) & m
+    z = ((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9) & m
+    z = ((z ^ (z >> 27)) * 0x94d049bb133111eb) & m
+    return (z ^ (z >> 31)) & 0x7fffffffffffffff
+
+
+def split_of(seed, n, val):
+    """(validation rows, training rows) of the first n training images, drawn as sweep draws them
+    for `seed = SEED` and `val_split = val` (worker/training/trial_training.cpp, make_split): one
+    torch.randperm from a CPU generator, the first llround(val n) rows held out. The summary
+    checks that sweep's runs validated on these rows."""
+    import torch
+
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(split_seed_of(seed)))
+    n_val = int(val * n + 0.5)
+    return perm[:n_val], perm[n_val:]
 
 
 def worker(db, seed, w, subset, epochs, val=0.1):
@@ -35,10 +59,9 @@ def worker(db, seed, w, subset, epochs, val=0.1):
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
     x, y, xt, yt = load_data("/usr/share/datasets/fashion-mnist", subset)
-    perm = torch.randperm(x.shape[0], generator=torch.Generator().manual_seed(seed))
-    n_val = round(val * x.shape[0])
-    xv, yv = x[perm[:n_val]], y[perm[:n_val]]
-    x, y = x[perm[n_val:]], y[perm[n_val:]]
+    val_rows, train_rows = split_of(seed, x.shape[0], val)
+    xv, yv = x[val_rows], y[val_rows]
+    x, y = x[train_rows], y[train_rows]
 
     def accuracy(model, xs, ys):
         model.eval()
@@ -86,30 +109,53 @@ def worker(db, seed, w, subset, epochs, val=0.1):
     study.optimize(objective, n_trials=100000)
 
 
-def curve_of_optuna(db):
-    """(seconds since launch, val_acc, test_acc) of each complete trial, by finish time."""
+KEYS = ("learning_rate", "filters", "dense_units", "dropout", "batch_size")
+
+
+def run_of_optuna(db, budget):
+    """A run of the Optuna side: curve ((seconds since launch, val_acc, test_acc) of each complete
+    trial, by finish time), configurations that finished within budget (complete or pruned), those
+    pruned, and None for the rows of sweep's validation mistakes (there are none)."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.load_study(study_name="bench", storage=f"sqlite:///{db}")
     launch = float(open(db + ".launch").read())
-    out = []
+    curve, tried, pruned = [], 0, 0
     for t in study.get_trials(deepcopy=False):
         if t.state == optuna.trial.TrialState.COMPLETE and "finished_unix" in t.user_attrs:
-            out.append((t.user_attrs["finished_unix"] - launch, t.value, t.user_attrs["test_acc"]))
-    return sorted(out), len(study.trials)
+            if t.user_attrs["finished_unix"] - launch <= budget:
+                tried += 1
+            curve.append((t.user_attrs["finished_unix"] - launch, t.value, t.user_attrs["test_acc"]))
+        elif t.state == optuna.trial.TrialState.PRUNED and t.datetime_complete is not None:
+            if t.datetime_complete.timestamp() - launch <= budget:
+                tried += 1
+                pruned += 1
+    return {"curve": sorted(curve), "rows": len(curve), "tried": tried, "pruned": pruned,
+            "top": None, "val_mistake_rows": None}
 
 
-def curve_of_sweep(h5):
-    """(seconds since launch, val_acc, test_acc) of each ok row (rung rows included)."""
+def run_of_sweep(h5, budget):
+    """A run of the sweep side: curve ((seconds since launch, val_acc, test_acc) of each ok row,
+    rung rows included), ok and pruned rows within budget, configurations (the five searched
+    values) with such a row, those whose row is pruned, those with an ok row at the file's top
+    rung (successive halving, else None), and the `row` of every validation mistake stored."""
     import h5py
 
     launch = float(open(h5 + ".launch").read())
     with h5py.File(h5, "r") as f:
         t = f["trials"][:]
-    out = [(float(r["finished_unix"]) - launch, float(r["val_acc"]), float(r["test_acc"]))
-           for r in t if r["status"] == b"ok"]
-    return sorted(out), len(t)
+        m = f["mistakes"][:] if "mistakes" in f else []
+    done = [r for r in t if r["status"] in (b"ok", b"pruned") and r["finished_unix"] - launch <= budget]
+    config = lambda r: tuple(r[k].item() for k in KEYS)
+    curve = [(float(r["finished_unix"]) - launch, float(r["val_acc"]), float(r["test_acc"]))
+             for r in t if r["status"] == b"ok"]
+    top_rung = max((int(r["rung"]) for r in done), default=0)
+    return {"curve": sorted(curve), "rows": len(done), "tried": len({config(r) for r in done}),
+            "pruned": len({config(r) for r in done if r["status"] == b"pruned"}),
+            "top": len({config(r) for r in done if r["status"] == b"ok" and r["rung"] == top_rung})
+            if top_rung > 0 else None,
+            "val_mistake_rows": [int(x["row"]) for x in m if x["split"].rstrip(b"\0") == b"val"]}
 
 
 def best_within(curve, budget):
@@ -128,52 +174,86 @@ def time_to(curve, target):
     return None
 
 
-def summary(out, budget):
+def check_split(runs, subset, val):
+    """Exits 1 unless every validation mistake that a sweep run stored is a row of the validation
+    split the Optuna side used for that seed; prints how many rows were checked."""
+    checked, seeds = 0, set()
+    for method, rs in runs.items():
+        for path, r in rs:
+            if r["val_mistake_rows"] is None:
+                continue
+            seed = int(seed_of(path))
+            val_rows = set(split_of(seed, subset, val)[0].tolist())
+            outside = [x for x in r["val_mistake_rows"] if x not in val_rows]
+            if outside:
+                print(f"{path}: {len(outside)} validation mistakes outside the Optuna side's "
+                      f"validation split (rows {outside[:5]}): the two sides did not validate on "
+                      "the same images", file=sys.stderr)
+                sys.exit(1)
+            checked += len(r["val_mistake_rows"])
+            seeds.add(seed)
+    n_val = int(val * subset + 0.5)
+    print(f"one validation split per seed, the same {n_val} of the first {subset} training images on "
+          f"both sides: checked on {checked} validation mistakes stored by sweep (seeds "
+          f"{', '.join(str(s) for s in sorted(seeds))}), all in the Optuna side's split")
+
+
+def seed_of(path):
+    return os.path.basename(path).rsplit("-seed", 1)[1].split(".")[0]
+
+
+def summary(out, budget, subset, val):
     runs = {}
     for path in sorted(glob.glob(os.path.join(out, "*.db"))) + sorted(glob.glob(os.path.join(out, "*.h5"))):
         method = os.path.basename(path).rsplit("-seed", 1)[0]
-        curve, rows = curve_of_optuna(path) if path.endswith(".db") else curve_of_sweep(path)
-        runs.setdefault(method, []).append((path, curve, rows))
-    optuna_best = [best_within(c, budget)[0] for _, c, _ in runs.get("optuna", [])]
-    target = statistics.mean(v for v in optuna_best if v is not None) if optuna_best else None
+        r = run_of_optuna(path, budget) if path.endswith(".db") else run_of_sweep(path, budget)
+        runs.setdefault(method, []).append((path, r))
+    check_split(runs, subset, val)
+    optuna_best = [best_within(r["curve"], budget)[0] for _, r in runs.get("optuna", [])]
+    optuna_best = [v for v in optuna_best if v is not None]
+    target = statistics.mean(optuna_best) if optuna_best else None
     optuna_time = statistics.mean(
-        time_to(c, target) or budget for _, c, _ in runs.get("optuna", [])) if target else None
+        time_to(r["curve"], target) or budget for _, r in runs.get("optuna", [])) if target else None
     print(f"budget {budget:.0f} s per run; Optuna's mean final best val_acc {target:.4f}"
           if target else f"budget {budget:.0f} s per run; no Optuna run")
     # Seed by seed: the Optuna run of the same seed, its final best and when it got there.
-    seed_of = lambda path: path.rsplit("-seed", 1)[1].split(".")[0]
     optuna_by_seed = {}
-    for path, c, _ in runs.get("optuna", []):
-        b = best_within(c, budget)[0]
+    for path, r in runs.get("optuna", []):
+        b = best_within(r["curve"], budget)[0]
         if b is not None:
-            optuna_by_seed[seed_of(path)] = (b, time_to(c, b))
-    print("| method | seeds | trials (rows) finished | best val_acc (mean) | its test_acc (mean) | "
-          "time to Optuna's mean final best val_acc (mean) | per seed: time to that seed's Optuna "
-          "final best / Optuna's time to it |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+            optuna_by_seed[seed_of(path)] = (b, time_to(r["curve"], b))
+    print("| method | seeds | test_acc of the trial chosen on validation (mean) | its val_acc, the "
+          "best (mean) | time to Optuna's mean final best val_acc (mean) | per seed: time to that "
+          "seed's Optuna final best / Optuna's time to it | rows finished (mean) | configurations "
+          "tried, per seed | of them pruned | of them at the top rung |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     table = {}
+    per = lambda rs, key: ", ".join("-" if r[key] is None else str(r[key]) for _, r in rs)
     for method, rs in runs.items():
-        bests = [best_within(c, budget) for _, c, _ in rs]
+        bests = [best_within(r["curve"], budget) for _, r in rs]
         vals = [b[0] for b in bests if b[0] is not None]
         tests = [b[1] for b in bests if b[1] is not None]
-        done = [sum(1 for s, _, _ in c if s <= budget) for _, c, _ in rs]
-        times = [time_to(c, target) if target else None for _, c, _ in rs]
+        times = [time_to(r["curve"], target) if target else None for _, r in rs]
         reached = [t for t in times if t is not None and t <= budget]
         share = (f"{statistics.mean(reached):.0f} s ({100 * statistics.mean(reached) / optuna_time:.0f}% of "
                  f"Optuna's {optuna_time:.0f} s), {len(reached)} of {len(rs)} seeds"
                  if reached and optuna_time else f"not reached ({len(rs)} seeds)")
         per_seed = []
-        for path, c, _ in rs:
+        for path, r in rs:
             b, t_optuna = optuna_by_seed.get(seed_of(path), (None, None))
-            t = time_to(c, b) if b is not None else None
+            t = time_to(r["curve"], b) if b is not None else None
             per_seed.append("-" if b is None else
                             f"{t:.0f}/{t_optuna:.0f} s" if t is not None and t <= budget else
                             f"not reached/{t_optuna:.0f} s")
-        row = [method, len(rs), f"{statistics.mean(done):.1f}",
-               f"{statistics.mean(vals):.4f}" if vals else "-",
-               f"{statistics.mean(tests):.4f}" if tests else "-", share, ", ".join(per_seed)]
+        row = [method, ", ".join(seed_of(p) for p, _ in rs),
+               f"{statistics.mean(tests):.4f}" if tests else "-",
+               f"{statistics.mean(vals):.4f}" if vals else "-", share, ", ".join(per_seed),
+               f"{statistics.mean(r['rows'] for _, r in rs):.1f}", per(rs, "tried"),
+               per(rs, "pruned"), per(rs, "top")]
         print("| " + " | ".join(str(c) for c in row) + " |")
-        table[method] = {"best_val": vals, "test": tests, "finished": done, "times": times}
+        table[method] = {"best_val": vals, "test": tests, "times": times,
+                         "rows": [r["rows"] for _, r in rs], "tried": [r["tried"] for _, r in rs],
+                         "pruned": [r["pruned"] for _, r in rs], "top": [r["top"] for _, r in rs]}
     json.dump({"budget": budget, "optuna_target": target, "methods": table},
               open(os.path.join(out, "summary.json"), "w"), indent=1)
 
@@ -183,4 +263,4 @@ if __name__ == "__main__":
         worker(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]),
                float(sys.argv[7]) if len(sys.argv) > 7 else 0.1)
     else:
-        summary(sys.argv[2], float(sys.argv[3]))
+        summary(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))

@@ -5,7 +5,9 @@
 # sharing one SQLite storage (TPESampler(constant_liar=True) + MedianPruner(), the cnn of
 # tests/bench/train_cnn.py in PyTorch, 1 thread each), sweep under mpirun -np 3 --threads 1
 # (2 worker ranks) with search = tpe alone, with successive halving (rungs 1, 2, 4 epochs), and
-# with stopping = median. Same space, data subset, validation fraction, epochs and Adam; the test
+# with stopping = median. Same space, data subset, epochs and Adam, and the same validation images
+# (the Optuna side draws sweep's split for `seed = SEED`; the summary checks it on the validation
+# mistakes sweep stores, and exits 1 if the two differ); the test
 # set is evaluated once per trial, at its end, on both sides (sweep: test_eval = final; Optuna:
 # complete trials only, none for pruned ones). Every run is
 # stopped at the budget (sweep by SIGUSR1, which mpirun passes on, with --grace 0: finished
@@ -36,7 +38,7 @@ grid() {  # grid SEED EXTRA...: the sweep grid of a run
   local seed=$1; shift
   printf 'dataset = fashion_mnist\ndata_dir = /usr/share/datasets/fashion-mnist\nmodel = cnn\n'
   printf 'train_subset = %s\nval_split = %s\noptimizer = adam\nsearch = tpe\nsamples = 1000\n' "$SUBSET" "$VAL"
-  printf 'search_seed = %s\nmistakes = 0\ntest_eval = final\n' "$seed"
+  printf 'seed = %s\nsearch_seed = %s\nmistakes = 20\ntest_eval = final\n' "$seed" "$seed"
   printf '%s\n' "$@"
   printf '[grid]\nlearning_rate = loguniform(1e-4, 1e-1)\nfilters = int(4, 24)\n'
   printf 'dense_units = int(16, 128)\ndropout = uniform(0, 0.5)\nbatch_size = 32, 64, 128\n'
@@ -66,4 +68,4 @@ for seed in $SEEDS; do
       --out "$run.h5" --threads 1 --grace 0 -q > "$run.log" 2>&1 || true
   done
 done
-$PY "$root/tests/bench/tpe_vs_optuna.py" summary "$OUT" "$BUDGET"
+$PY "$root/tests/bench/tpe_vs_optuna.py" summary "$OUT" "$BUDGET" "$SUBSET" "$VAL"
