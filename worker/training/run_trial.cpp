@@ -97,7 +97,7 @@ void train_and_evaluate(TrialTraining& t, const TrialSpec& spec, const LoadedDat
       if (!pruned.empty()) break;
     }
   }
-  if (!span.save_to.empty()) local([&] { t.save(span.save_to, e); });
+  if (!span.save_to.empty()) local([&] { t.save(span.save_to, e, r.epochs); });
   r.train_samples_per_s = train_seconds > 0 ? trained / train_seconds : 0;
   r.sync_seconds = t.sync_seconds();
   local([&] { r.best_epoch = t.use_best(e); });

@@ -1,6 +1,11 @@
 #include "worker/training/training_state.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <sstream>
 
 #include "core/errors.h"
@@ -8,6 +13,80 @@
 
 namespace sweep::worker {
 namespace {
+
+// An open file descriptor, closed when it goes out of scope.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// `bytes` to `path` through `path`.part, fsync, rename and a flushed directory. Throws
+// DataError naming `path` with the system's reason.
+void write_durably(const std::string& path, const std::string& bytes) {
+  const std::string part = path + ".part";
+  auto fail = [&](const char* step) {
+    const int err = errno;
+    ::unlink(part.c_str());
+    throw DataError(path + ": cannot write the training state (" + step + ": " +
+                    std::strerror(err) + ")");
+  };
+  {
+    Fd fd(::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (fd.get() < 0) fail("open");
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) fail("write");
+      done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd.get()) != 0) fail("fsync");
+  }
+  if (std::rename(part.c_str(), path.c_str()) != 0) fail("rename");
+  const std::size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "."
+                          : slash == 0               ? "/"
+                                                     : path.substr(0, slash);
+  Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (d.get() >= 0) ::fsync(d.get());  // the rename itself on disk; best effort
+}
+
+// Epoch rows as a [rows x 6] float64 tensor (epoch, train_loss, train_acc, val_loss, val_acc,
+// seconds) and back.
+torch::Tensor rows_tensor(const std::vector<EpochMetrics>& rows) {
+  std::vector<double> v;
+  for (const EpochMetrics& m : rows) {
+    v.insert(v.end(), {static_cast<double>(m.epoch), m.train_loss, m.train_acc, m.val_loss,
+                       m.val_acc, m.seconds});
+  }
+  if (v.empty()) return torch::zeros({0, 6}, torch::kFloat64);
+  return torch::tensor(v, torch::kFloat64).reshape({-1, 6});
+}
+
+std::vector<EpochMetrics> tensor_rows(const torch::Tensor& t) {
+  torch::Tensor c = t.to(torch::kFloat64).contiguous().reshape({-1, 6});
+  std::vector<EpochMetrics> rows(static_cast<std::size_t>(c.size(0)));
+  const double* p = c.data_ptr<double>();
+  for (EpochMetrics& m : rows) {
+    m.epoch = static_cast<int>(p[0]);
+    m.train_loss = p[1];
+    m.train_acc = p[2];
+    m.val_loss = p[3];
+    m.val_acc = p[4];
+    m.seconds = p[5];
+    p += 6;
+  }
+  return rows;
+}
 
 torch::Tensor doubles_tensor(const std::vector<double>& v) {
   return torch::tensor(v.empty() ? std::vector<double>{0} : v, torch::kFloat64)
@@ -67,42 +146,73 @@ int restore_snapshot(const std::string& bytes, ClassifierImpl& model, torch::opt
 void save_state(const std::string& path, ClassifierImpl& model, torch::optim::Optimizer& opt,
                 const TrainingState& s) {
   torch::serialize::OutputArchive root;
+  root.write("format", torch::tensor(kStateFormat));
+  std::int64_t id = 0;
+  std::memcpy(&id, &s.trial_id, sizeof id);  // the id's 64 bits, whatever their sign
+  root.write("trial_id", torch::tensor(id));
   root.write("current", bytes_tensor(snapshot_of(model, opt, s.epoch)));
   root.write("schedule", doubles_tensor(s.schedule));
   root.write("early_stop", doubles_tensor(s.early_stop));
   root.write("best",
              torch::tensor({static_cast<double>(s.best.epoch), s.best.val_acc}, torch::kFloat64));
   root.write("best_snapshot", bytes_tensor(s.best.snapshot));
-  const std::string part = path + ".part";
+  root.write("epoch_rows", rows_tensor(s.epochs));
+  std::ostringstream out;
   try {
-    root.save_to(part);
+    root.save_to(out);
   } catch (const c10::Error& e) {
     throw DataError(path + ": cannot write the training state: " + e.what_without_backtrace());
   }
-  if (std::rename(part.c_str(), path.c_str()) != 0) {
-    throw DataError(path + ": cannot write the training state");
-  }
+  write_durably(path, out.str());
 }
 
 TrainingState load_state(const std::string& path, ClassifierImpl& model,
-                         torch::optim::Optimizer& opt, int epoch) {
+                         torch::optim::Optimizer& opt, int epoch, std::uint64_t trial_id) {
   torch::serialize::InputArchive root;
-  torch::Tensor current, schedule, early_stop, best, best_snapshot;
+  torch::Tensor format, id, current, schedule, early_stop, best, best_snapshot, rows;
   try {
     root.load_from(path);
+  } catch (const c10::Error& e) {
+    throw DataError(path + ": cannot read the training state: " + e.what_without_backtrace());
+  }
+  if (!root.try_read("format", format) || format.item<std::int64_t>() != kStateFormat) {
+    throw DataError(
+        path + ": a training state of another format (" +
+        (format.defined() ? std::to_string(format.item<std::int64_t>()) : std::string("1")) +
+        "; this sweep reads " + std::to_string(kStateFormat) +
+        "), written by another version of sweep");
+  }
+  try {
+    root.read("trial_id", id);
     root.read("current", current);
     root.read("schedule", schedule);
     root.read("early_stop", early_stop);
     root.read("best", best);
     root.read("best_snapshot", best_snapshot);
+    root.read("epoch_rows", rows);
   } catch (const c10::Error& e) {
     throw DataError(path + ": cannot read the training state: " + e.what_without_backtrace());
   }
   TrainingState s;
-  s.epoch = restore_snapshot(tensor_bytes(current), model, &opt, path);
-  if (s.epoch != epoch) {
-    throw DataError(path + ": holds the state at epoch " + std::to_string(s.epoch) + ", not " +
+  const std::int64_t stored = id.item<std::int64_t>();
+  std::memcpy(&s.trial_id, &stored, sizeof stored);
+  if (s.trial_id != trial_id) {
+    char want[17], got[17];
+    std::snprintf(want, sizeof want, "%016llx", static_cast<unsigned long long>(trial_id));
+    std::snprintf(got, sizeof got, "%016llx", static_cast<unsigned long long>(s.trial_id));
+    throw DataError(path + ": holds the state of trial " + got + ", not of trial " + want);
+  }
+  s.epochs = tensor_rows(rows);
+  const int rows_epoch = s.epochs.empty() ? 0 : s.epochs.back().epoch;
+  if (rows_epoch != epoch) {
+    throw DataError(path + ": holds the state at epoch " + std::to_string(rows_epoch) + ", not " +
                     std::to_string(epoch));
+  }
+  s.epoch = restore_snapshot(tensor_bytes(current), model, &opt, path);
+  if (s.epoch != rows_epoch || static_cast<int>(s.epochs.size()) != s.epoch) {
+    throw DataError(path + ": its epoch rows (" + std::to_string(s.epochs.size()) + ", to epoch " +
+                    std::to_string(rows_epoch) + ") and its weights (epoch " +
+                    std::to_string(s.epoch) + ") disagree");
   }
   s.schedule = tensor_doubles(schedule);
   s.early_stop = tensor_doubles(early_stop);

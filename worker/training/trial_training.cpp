@@ -51,7 +51,8 @@ TrialTraining::TrialTraining(const TrialSpec& spec, const LoadedData& d, torch::
       d_(d),
       norm_(choose_normalization(c_.normalize, d.stats, d.info.channels)),
       device_(device),
-      group_(group) {
+      group_(group),
+      trial_id_(spec.trial_id) {
   std::tie(train_rows_, val_rows_) = make_split(d.train.size(), c_, d.val.defined());
   torch::manual_seed(epoch_seed(c_.trial_seed, 0, 2));
   model_ = make_model(c_.net, {d.info.channels, d.info.rows, d.info.cols, d.classes});
@@ -101,19 +102,24 @@ EvalResult TrialTraining::evaluate_test(std::int64_t mistakes) {
 }
 
 void TrialTraining::restore(const TrainSpan& span) {
-  TrainingState s = load_state(span.load_from, *model_, *opt_, span.from_epoch);
+  TrainingState s = load_state(span.load_from, *model_, *opt_, span.from_epoch, trial_id_);
   if (!s.schedule.empty()) schedule_->restore(s.schedule);
   if (!s.early_stop.empty()) early_stop_->restore(s.early_stop);
   best_ = s.best;
+  restored_epochs_ = std::move(s.epochs);
 }
 
-void TrialTraining::save(const std::string& path, int epoch) {
+void TrialTraining::save(const std::string& path, int epoch,
+                         const std::vector<EpochMetrics>& trained) {
   if (!writes_files()) return;
   TrainingState s;
+  s.trial_id = trial_id_;
   s.epoch = epoch;
   s.schedule = schedule_->state();
   s.early_stop = early_stop_->state();
   s.best = best_;
+  s.epochs = restored_epochs_;
+  s.epochs.insert(s.epochs.end(), trained.begin(), trained.end());
   save_state(path, *model_, *opt_, s);
 }
 

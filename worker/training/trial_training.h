@@ -70,10 +70,14 @@ class TrialTraining {
   EvalResult evaluate_val(std::int64_t mistakes = 0);
   EvalResult evaluate_test(std::int64_t mistakes = 0);
 
-  // Loads the state a span starts from (successive halving).
+  // Loads the state a span starts from (successive halving). Throws DataError when it is not a
+  // state of this trial at span.from_epoch (see load_state).
   void restore(const TrainSpan& span);
-  // Writes the state at `epoch` to `path` (in a group: member 0 writes).
-  void save(const std::string& path, int epoch);
+  // Writes the state at `epoch` to `path` (in a group: member 0 writes), with the epoch rows
+  // restored and `trained` (the rows of the epochs trained since), so that it holds every row.
+  void save(const std::string& path, int epoch, const std::vector<EpochMetrics>& trained);
+  // The epoch rows the state restored (empty when none was).
+  const std::vector<EpochMetrics>& restored_epochs() const { return restored_epochs_; }
 
   // The rows of epoch `e` in training order: shuffled, or drawn with replacement by class
   // weight (sampler = balanced). The same on every member.
@@ -126,7 +130,9 @@ class TrialTraining {
   std::unique_ptr<LrSchedule> schedule_;
   std::unique_ptr<EarlyStop> early_stop_;
   std::unique_ptr<GradientReducer> reducer_;
+  std::uint64_t trial_id_;
   BestEpoch best_;
+  std::vector<EpochMetrics> restored_epochs_;
   torch::Tensor class_weight_, sample_weight_;
   std::string failure_;  // this member's failure not yet reported (group only)
 };

@@ -170,6 +170,11 @@ TEST_F(RunTrial, TrainingInStepsEqualsTrainingInOneGo) {
   const TrialResult m = run_trial(t, cache, ctx, nullptr, wrong);
   EXPECT_EQ(m.status, Status::kFailed);
   EXPECT_NE(m.message.find("cannot read the training state"), std::string::npos) << m.message;
+  // Another trial's state (same model, another learning rate) is refused, never trained on.
+  const TrialSpec other = trials({{"epochs", "3"}, {"learning_rate", "0.004"}}).front();
+  const TrialResult o = run_trial(other, cache, ctx, nullptr, rest);
+  EXPECT_EQ(o.status, Status::kFailed);
+  EXPECT_NE(o.message.find("holds the state of trial"), std::string::npos) << o.message;
 }
 
 // test_eval = final: a lower rung's result and a pruned trial's are evaluated on the
