@@ -29,7 +29,10 @@ int main(int argc, char** argv) {
   }
   try {
     const sweep::CommandEntry& command = sweep::command_entry(cmd.kind);
-    if (!command.needs_mpi()) return command.plain(cmd);
+    if (!command.needs_mpi()) {
+      sweep::unblock_stop_signals();  // the default actions: Ctrl-C ends the command
+      return command.plain(cmd);
+    }
     // Before MPI_Init: a stop signal forwarded by mpirun or sent by the scheduler must never
     // kill a rank, however early it comes.
     sweep::StopSignals signals;

@@ -1,5 +1,7 @@
 #include "sweep/mpi/signals.h"
 
+#include <pthread.h>
+
 #include <csignal>
 
 namespace sweep {
@@ -29,6 +31,14 @@ StopSignals::StopSignals() {
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;
   for (int i = 0; i < 3; ++i) sigaction(kStopSignals[i], &sa, &g_previous[i]);
+  unblock_stop_signals();  // one that came since `sweep` blocked them reaches the handler now
+}
+
+void unblock_stop_signals() {
+  sigset_t stop;
+  sigemptyset(&stop);
+  for (int sig : kStopSignals) sigaddset(&stop, sig);
+  pthread_sigmask(SIG_UNBLOCK, &stop, nullptr);
 }
 
 StopSignals::~StopSignals() {

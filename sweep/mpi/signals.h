@@ -9,9 +9,15 @@
 
 namespace sweep {
 
-// Installs counting handlers for SIGINT, SIGTERM and SIGUSR1 for its lifetime and restores
-// the previous ones in its destructor. The count is the one piece of process-wide state in the
-// program, because a signal handler can reach nothing else. One instance at a time.
+// `sweep` hands a command over to `sweep-torch` with SIGINT, SIGTERM and SIGUSR1 blocked (so
+// that one coming while LibTorch loads is kept pending, not fatal); this unblocks them in the
+// calling thread: a pending one is delivered at once.
+void unblock_stop_signals();
+
+// Installs counting handlers for SIGINT, SIGTERM and SIGUSR1 for its lifetime (then unblocks
+// them: see unblock_stop_signals) and restores the previous ones in its destructor. The count is
+// the one piece of process-wide state in the program, because a signal handler can reach nothing
+// else. One instance at a time.
 class StopSignals {
  public:
   StopSignals();
