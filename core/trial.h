@@ -75,7 +75,8 @@ struct TrialResult {
   std::string eval_split;               // "test", "val" or "" : where macro_f1/confusion come from
   std::vector<Mistake> mistakes;        // the most confident wrong predictions on eval_split
   std::int32_t epochs_run = 0;
-  std::int32_t rung = 0;   // successive halving: the rung this result is for (else 0)
+  std::int32_t epochs_restored = 0;  // epochs of `epochs` restored from a state, not trained here
+  std::int32_t rung = 0;             // successive halving: the rung this result is for (else 0)
   std::string checkpoint;  // the best epoch's checkpoint file (sweep run --keep-best), or ""
   double wall_seconds = 0;
   double train_samples_per_s = 0;

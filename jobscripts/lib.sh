@@ -90,6 +90,19 @@ _sweep_stop() {
   fi
 }
 
+# slurm_seconds_left: the running Slurm job's time left in seconds (squeue's %L, [D-][H:]M:S),
+# or nothing when unknown (no job, no limit, squeue unreachable).
+slurm_seconds_left() {
+  local l d=0 a b c
+  l=$(squeue -h -j "${SLURM_JOB_ID:-}" -o %L 2> /dev/null) || return 0
+  case "$l" in "" | *[!0-9:-]*) return 0 ;; esac
+  if [[ $l == *-* ]]; then d=${l%%-*}; l=${l#*-}; fi
+  IFS=: read -r a b c <<< "$l"
+  if [ -n "$c" ]; then echo $(((10#$d * 24 + 10#$a) * 3600 + 10#$b * 60 + 10#$c))
+  elif [ -n "$b" ]; then echo $((10#$d * 86400 + 10#$a * 60 + 10#$b))
+  else echo $((10#$d * 86400 + 10#$a)); fi
+}
+
 # sweep_finish RC: explains the exit code of sweep_launch and exits with it.
 sweep_finish() {
   case "$1" in

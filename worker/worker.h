@@ -57,14 +57,19 @@ using StopCheck = std::function<bool()>;
 // end), the text its message. Not called for a data-parallel group's trials.
 using EpochHook = std::function<std::string(const EpochMetrics&)>;
 
-// A part of a trial's training, for schedulers that train in steps (successive halving):
-// epochs from_epoch + 1 .. to_epoch. Each epoch's shuffling and dropout are seeded by the trial
-// and the epoch alone, so training in steps gives the same weights as training in one go.
+// Which part of a trial's training to do, and where its state lives. Each epoch's shuffling
+// and dropout are seeded by the trial and the epoch alone, so a trial trained in steps, or
+// resumed from a state, gives the same weights as one trained in one go.
 struct TrainSpan {
-  int from_epoch = 0;     // > 0: continue from the state saved at this epoch in `load_from`
-  int to_epoch = 0;       // last epoch to train; 0 = the trial's `epochs`
-  std::string load_from;  // state file written by an earlier span (weights, optimizer, epoch)
-  std::string save_to;    // "" = none; else the state at to_epoch is written here (atomically)
+  int from_epoch = 0;  // > 0: continue from `state`, which must hold this epoch or a later one
+  int to_epoch = 0;    // last epoch to train; 0 = the trial's `epochs`
+  // The trial's state file ("" = none). When it exists the trial resumes from it (a state that
+  // cannot be used is reported on stderr and, with from_epoch 0, the trial trains from the
+  // start); the trial writes it every `state_every` epochs (its key) before its last, when a
+  // stop ends it (inside an epoch when it trains alone on the CPU), and at to_epoch when
+  // `keep_state`. Written atomically: worker/training/training_state.h.
+  std::string state;
+  bool keep_state = false;  // write the state at to_epoch (a successive-halving rung)
   // "" = none; else the trial's best epoch so far (its weights, optimizer, settings and
   // normalization) is written here as a checkpoint for `sweep predict`
   // (worker/training/checkpoint.h).
@@ -76,7 +81,8 @@ struct TrainSpan {
 // as a result with status failed or diverged and its message; when `stop` (optional) returns
 // true between batches the trial ends with status abandoned; `epoch_hook` (optional, alone
 // only) is told each epoch and may end the trial as pruned. `ctx` fills rank, threads and host
-// of the result. With a span, the result holds that span's epochs and epochs_run = to_epoch.
+// of the result. With a span, the result holds that span's epochs and epochs_run = to_epoch;
+// those restored from the state count in epochs_restored.
 // With ctx.group, every member calls it for the same trial at the same time and trains its
 // share (data parallel); they fail, diverge or stop together (on the leader's `stop`), and
 // every member returns the same result.

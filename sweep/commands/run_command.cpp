@@ -215,7 +215,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   }
   std::printf("; results in %s\n", p.target.out.c_str());
   std::cout << run_summary(p, work);
-  if (work.asha() != nullptr && !outcome.stopped() && work.asha()->exhausted()) {
+  if (!outcome.stopped() && work.all_done(done)) {
     std::error_code ignored;  // the states are only needed to resume
     std::filesystem::remove_all(state_dir_of(p.target.out), ignored);
   }

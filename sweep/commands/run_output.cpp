@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/state_file.h"
 #include "core/trial_id.h"
 #include "core/version.h"
 #include "sweep/commands/terminal.h"
@@ -23,6 +24,9 @@ std::string result_line(const TrialSpec& spec, const TrialResult& r, const Grid&
   if (!params.empty()) s += "  " + params;
   if (grid.search.halving()) {
     s += "  rung " + std::to_string(r.rung) + " (" + std::to_string(r.epochs_run) + " epochs)";
+  }
+  if (r.epochs_restored > 0 && r.epochs_restored <= static_cast<int>(r.epochs.size())) {
+    s += "  resumed at epoch " + std::to_string(r.epochs[r.epochs_restored - 1].epoch);
   }
   if (!r.message.empty()) s += "  (" + r.message + ")";
   return s;
@@ -83,6 +87,22 @@ std::string tpe_summary(std::size_t trials, std::size_t samples, std::size_t fro
   return s;
 }
 
+std::string saved_line(const std::map<std::uint64_t, StateHeader>& saved) {
+  std::string s =
+      std::to_string(saved.size()) +
+      (saved.size() == 1 ? " trial saved mid-way continues" : " trials saved mid-way continue") +
+      " first, from";
+  std::size_t shown = 0;
+  for (const auto& [id, h] : saved) {
+    if (shown++ == 5) {
+      s += " ...";
+      break;
+    }
+    s += (shown > 1 ? ", " : " ") + trial_id_hex(id) + " epoch " + state_position(h);
+  }
+  return s;
+}
+
 std::string run_header(const Prepared& p, const SweepWork& w, const CliCommand& cmd,
                        const std::string& on, int alone_threads) {
   const std::string version = std::string("sweep ") + kVersion + ": ";
@@ -107,6 +127,10 @@ std::string run_header(const Prepared& p, const SweepWork& w, const CliCommand& 
           std::to_string(w.total()) + " to run on " + on;
   if (alone_threads > 0) {
     line += " (rank 0 trains, " + std::to_string(alone_threads) + " threads)";
+  }
+  if (!p.saved.empty()) line += "\n" + saved_line(p.saved);
+  for (const std::string& why : p.unusable_states) {
+    line += "\nsweep: warning: " + why + ": that trial starts again";
   }
   return line;
 }
@@ -137,10 +161,16 @@ std::string stopped_text(const Prepared& p, const SweepWork& w, const std::strin
            "in " +
            state_dir_of(p.target.out) + ")";
   }
+  std::size_t saved = 0;
+  for (const FoundState& s : list_states(state_dir_of(p.target.out))) saved += s.header.has_value();
   return "stopped by " + signal + ": " + std::to_string(done) + " of " + std::to_string(w.total()) +
          " trials finished and stored, " + std::to_string(abandoned) + " abandoned, " +
          std::to_string(w.total() - done - abandoned) +
-         " not started; run the same command again to resume";
+         " not started; run the same command again to resume" +
+         (saved > 0 ? " (" + std::to_string(saved) + " trial" + (saved == 1 ? "" : "s") +
+                          " saved mid-way: resume continues " + (saved == 1 ? "it" : "them") +
+                          " from " + state_dir_of(p.target.out) + ")"
+                    : std::string());
 }
 
 }  // namespace sweep

@@ -46,6 +46,10 @@ std::string tpe_summary(std::size_t trials, std::size_t samples, std::size_t fro
 // The first line of `sweep run` on rank 0: what runs (trials, a shard, ASHA or TPE), how much
 // the file already holds, and on what (`on`: e.g. "2 worker rank(s)"; `alone_threads` > 0:
 // rank 0 trains alone with that many threads).
+// "N trials saved mid-way continue first, from ID epoch E (+ B batches), ...": the run header's
+// line for the states an earlier run left (at most 5 named).
+std::string saved_line(const std::map<std::uint64_t, StateHeader>& saved);
+
 std::string run_header(const Prepared& p, const SweepWork& w, const CliCommand& cmd,
                        const std::string& on, int alone_threads);
 

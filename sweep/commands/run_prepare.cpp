@@ -4,10 +4,13 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 #include "core/errors.h"
+#include "core/state_file.h"
 #include "core/version.h"
 #include "sweep/search/scheduler.h"
+#include "sweep/search/trial_states.h"
 #include "worker/worker.h"
 
 namespace sweep {
@@ -18,7 +21,25 @@ SearchKind search_kind_of(const SearchSettings& s) {
   return tpe ? SearchKind::kTpe : SearchKind::kList;
 }
 
-std::string state_dir_of(const std::string& results_file) { return results_file + ".state"; }
+namespace {
+
+// The trials of p.order that an earlier run saved mid-way, moved to the front of p.order.
+void find_saved(Prepared& p) {
+  std::set<std::uint64_t> pending, saved;
+  for (std::size_t i : p.order) pending.insert(p.plan->trials.id(i));
+  for (const FoundState& s : list_states(state_dir_of(p.target.out))) {
+    if (pending.count(s.trial_id) == 0) continue;  // stored since, or another grid's
+    if (s.header) {
+      p.saved[s.trial_id] = *s.header;
+      saved.insert(s.trial_id);
+    } else {
+      p.unusable_states.push_back(s.error);
+    }
+  }
+  p.order = saved_first(p.order, p.plan->trials.ids(), saved);
+}
+
+}  // namespace
 
 Prepared prepare_run(const CliCommand& cmd, const NodeFacts& facts, int world_size) {
   Prepared p;
@@ -73,6 +94,7 @@ Prepared prepare_run(const CliCommand& cmd, const NodeFacts& facts, int world_si
     if (p.kind == SearchKind::kList) {
       p.members = shard_members(*p.plan, p.target.shard);
       p.order = pending_order(p.plan->trials.ids(), p.plan->costs, done, &p.members);
+      if (p.store) find_saved(p);  // states beside a file that does not exist are stale
       p.in_shard = p.members.size();
       p.skipped = p.members.size() - p.order.size();
     } else if (p.halving()) {
@@ -90,9 +112,17 @@ Prepared prepare_run(const CliCommand& cmd, const NodeFacts& facts, int world_si
       info.created_unix =
           std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
               .count();
+      // States left by a sweep whose results file was deleted since: trained for it, perhaps on
+      // other data (the trial id leaves out where the data is); never resumed.
+      const std::size_t stale = list_states(state_dir_of(p.target.out)).size();
+      if (stale > 0) {
+        std::cerr << "sweep: " << state_dir_of(p.target.out) << " holds " << stale
+                  << " state(s) of an earlier sweep whose results file is gone; removed\n";
+      }
+      std::filesystem::remove_all(state_dir_of(p.target.out));
       p.store = results::Store::create(p.target.out, info);
     }
-    if (p.halving()) std::filesystem::create_directories(state_dir_of(p.target.out));
+    std::filesystem::create_directories(state_dir_of(p.target.out));
     if (p.keep) {
       for (const auto& t : p.stored) p.keep->add(t.result);
       p.keep->remove_unkept_files();

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/errors.h"
+#include "core/state_file.h"
 #include "results/store/store.h"
 #include "sweep/cli/cli.h"
 #include "sweep/commands/kept_checkpoints.h"
@@ -39,14 +41,15 @@ struct Prepared {
   std::optional<KeptCheckpoints> keep;       // --keep-best
   Target target;
   std::size_t skipped = 0, in_shard = 0;
+  // The trials of `order` saved mid-way by an earlier run (handed out first): trial id -> the
+  // state's header, and the state files that cannot be used (their trials start again).
+  std::map<std::uint64_t, StateHeader> saved;
+  std::vector<std::string> unusable_states;
   int per_trial = 1;  // ranks_per_trial
   int code = kExitOk;
   // Successive halving, with or without TPE: the training states are kept between rungs.
   bool halving() const { return kind == SearchKind::kAsha || kind == SearchKind::kTpeHalving; }
 };
-
-// Where successive halving keeps the training states between rungs: RESULTS.state.
-std::string state_dir_of(const std::string& results_file);
 
 // Reads and checks the grid and its data, opens or creates the results file (last, so that bad
 // input writes nothing) and works out the trials left to run. Never throws: an error is

@@ -35,6 +35,8 @@ SweepWork::SweepWork(const Prepared& p, bool retry_failed)
       inner = &*tpe_;
       break;
   }
+  states_.emplace(*inner, state_dir_of(p.target.out));
+  inner = &*states_;
   if (p.keep) {
     checkpointing_.emplace(*inner, checkpoint_dir_of(p.target.out));
     inner = &*checkpointing_;

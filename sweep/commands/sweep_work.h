@@ -1,7 +1,8 @@
 // The jobs of one `sweep run` on rank 0: the WorkSource its search kind needs (the plan's trial
 // list, successive halving, TPE, or TPE feeding successive halving) with what the file already
 // holds restored into it, stacked with the wrappers its settings ask for (kept checkpoints,
-// median stopping). One object owns them all, so that a reader sees the stack in one place.
+// median stopping) and the trial states every sweep keeps. One object owns them all, so that a
+// reader sees the stack in one place.
 #pragma once
 
 #include <cstddef>
@@ -13,6 +14,7 @@
 #include "sweep/search/asha_work.h"
 #include "sweep/search/median_stopping.h"
 #include "sweep/search/tpe_work.h"
+#include "sweep/search/trial_states.h"
 #include "sweep/search/work_source.h"
 
 namespace sweep {
@@ -47,6 +49,7 @@ class SweepWork {
   std::optional<AshaWork> asha_;
   std::optional<TpeWork> tpe_;
   std::optional<TrialList> list_;
+  std::optional<TrialStates> states_;
   std::optional<CheckpointingWork> checkpointing_;
   MedianStopping rule_;
   std::optional<StoppingWork> stopping_;

@@ -34,8 +34,8 @@ worker::TrainSpan span_of(const Job& job) {
   worker::TrainSpan s;
   s.from_epoch = job.from_epoch;
   s.to_epoch = job.to_epoch;
-  s.load_from = job.load_from;
-  s.save_to = job.save_to;
+  s.state = job.state;
+  s.keep_state = job.keep_state;
   s.checkpoint_to = job.checkpoint_to;
   return s;
 }
@@ -123,8 +123,9 @@ class Coordinator {
       abandon_sent_ = true;
       abandon_at_ = Clock::now();
       if (!running_.empty()) {
-        tell(stop_, "abandoning " + std::to_string(running_.size()) +
-                        " running trial(s); they run again on resume");
+        tell(stop_, "stopping " + std::to_string(running_.size()) +
+                        " running trial(s) at their next batch; each continues from its saved "
+                        "state on resume");
       }
       for (const auto& [rank, job] : running_) outbox_.send(rank, Tag::kAbandon, {});
     }
@@ -328,7 +329,7 @@ SweepOutcome run_locally(WorkSource& work, worker::DataCache& cache,
     if (f.result.status == Status::kAbandoned) {
       ++out.abandoned;
       work.abandoned(f.job);
-      tell(stop, "abandoned the running trial; it runs again on resume");
+      tell(stop, "stopped the running trial; it continues from its saved state on resume");
       break;
     }
     sink(finished);

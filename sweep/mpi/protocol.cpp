@@ -115,8 +115,8 @@ Bytes encode_job(const Job& job) {
   w.put<std::int32_t>(job.rung);
   w.put<std::int32_t>(job.from_epoch);
   w.put<std::int32_t>(job.to_epoch);
-  w.put(job.load_from);
-  w.put(job.save_to);
+  w.put(job.state);
+  w.put<std::int8_t>(job.keep_state ? 1 : 0);
   w.put(job.checkpoint_to);
   w.put<std::int8_t>(job.await_verdict ? 1 : 0);
   return w.take();
@@ -129,8 +129,8 @@ Job decode_job(const Bytes& bytes) {
   j.rung = r.get<std::int32_t>();
   j.from_epoch = r.get<std::int32_t>();
   j.to_epoch = r.get<std::int32_t>();
-  j.load_from = r.str();
-  j.save_to = r.str();
+  j.state = r.str();
+  j.keep_state = r.get<std::int8_t>() != 0;
   j.checkpoint_to = r.str();
   j.await_verdict = r.get<std::int8_t>() != 0;
   r.done();

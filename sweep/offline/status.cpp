@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <optional>
+#include <set>
 
+#include "core/trial_id.h"
 #include "sweep/search/shard.h"
 
 namespace sweep {
@@ -20,6 +22,18 @@ bool parse_tag(const std::string& tag, int* index, int* count) {
   return true;
 }
 
+// The states of `f`'s trials that it does not hold yet (a state of a stored trial is one its
+// run had no time to delete).
+std::vector<FoundState> unheld_states(const FileTrials& f) {
+  std::set<std::uint64_t> held;
+  for (const auto& t : f.trials) held.insert(t.first);
+  std::vector<FoundState> out;
+  for (const FoundState& s : f.states) {
+    if (held.count(s.trial_id) == 0) out.push_back(s);
+  }
+  return out;
+}
+
 }  // namespace
 
 namespace {
@@ -34,6 +48,7 @@ GridStatus tpe_status(const Plan& plan, const std::vector<FileTrials>& files) {
     FileStatus fs;
     fs.path = f.path;
     fs.shard = f.shard;
+    fs.saved = unheld_states(f);
     for (const auto& [id, st] : f.trials) (st == Status::kFailed ? fs.failed : fs.done)++;
     fs.missing = s.total > fs.done + fs.failed ? s.total - fs.done - fs.failed : 0;
     s.files.push_back(fs);
@@ -77,6 +92,7 @@ GridStatus grid_status(const Plan& plan, const std::vector<FileTrials>& files) {
     FileStatus fs;
     fs.path = f.path;
     fs.shard = f.shard;
+    fs.saved = unheld_states(f);
     std::vector<bool> held(plan.trials.size(), false);
     for (const auto& [id, st] : f.trials) {
       const std::optional<std::size_t> at = index_of(id);
@@ -117,7 +133,26 @@ std::string format_status(const GridStatus& s) {
   }
   std::snprintf(line, sizeof line, "grid: %zu trials: %zu done, %zu failed, %zu missing\n", s.total,
                 s.done, s.failed, s.missing);
-  return out + line;
+  out += line;
+  for (const auto& f : s.files) {
+    std::size_t usable = 0;
+    std::string where;
+    for (const FoundState& st : f.saved) {
+      if (!st.header) continue;
+      where += (usable++ == 0 ? "" : ", ") + trial_id_hex(st.trial_id) + " at epoch " +
+               state_position(*st.header);
+    }
+    if (usable > 0) {
+      out += f.path + ": " + std::to_string(usable) + " trial" + (usable == 1 ? "" : "s") +
+             " saved mid-way: resume continues " + (usable == 1 ? "it" : "them") + " (" + where +
+             ")\n";
+    }
+    for (const FoundState& st : f.saved) {
+      if (!st.header)
+        out += f.path + ": unusable state: " + st.error + " (the trial starts again)\n";
+    }
+  }
+  return out;
 }
 
 }  // namespace sweep

@@ -18,6 +18,7 @@ int status_command(const CliCommand& cmd) {
     f.path = path;
     f.shard = store.info().shard;
     for (const auto& [id, status] : store.stored_status()) f.trials.emplace_back(id, status);
+    f.states = list_states(state_dir_of(path));
     files.push_back(std::move(f));
   }
   std::cout << format_status(grid_status(plan, files));

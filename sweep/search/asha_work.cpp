@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/state_file.h"
 #include "core/trial_id.h"
 
 namespace sweep {
@@ -37,9 +38,9 @@ TrialSpec AshaWork::spec_of(std::size_t config) const {
   return tpe_ ? suggested_.at(config) : configs_->spec(config);
 }
 
-std::string AshaWork::state_path(std::size_t config, int epoch) const {
+std::string AshaWork::state_path(std::size_t config) const {
   const std::uint64_t id = tpe_ ? suggested_.at(config).trial_id : configs_->id(config);
-  return state_dir_ + "/" + trial_id_hex(id) + "-e" + std::to_string(epoch) + ".pt";
+  return state_dir_ + "/" + state_file_name(id);
 }
 
 std::optional<TrialSpec> AshaWork::suggest_config() {
@@ -125,10 +126,8 @@ std::optional<Job> AshaWork::next() {
   j.rung = a->rung;
   j.from_epoch = a->from_epoch;
   j.to_epoch = a->to_epoch;
-  if (a->from_epoch > 0) j.load_from = state_path(a->config, a->from_epoch);
-  if (a->rung + 1 < static_cast<int>(scheduler_.rungs().size())) {
-    j.save_to = state_path(a->config, a->to_epoch);
-  }
+  j.state = state_path(a->config);  // one file a configuration, rung after rung
+  j.keep_state = a->rung + 1 < static_cast<int>(scheduler_.rungs().size());
   return j;
 }
 
@@ -137,9 +136,9 @@ AshaJob AshaWork::to_asha(const Job& job) const {
 }
 
 void AshaWork::finished(const Job& job, const TrialResult& result) {
+  // The state of a configuration's last rung is deleted by TrialStates once stored; a lower
+  // rung's stays for its promotion, until the sweep ends.
   scheduler_.finished(to_asha(job), result.status == Status::kOk ? result.val_acc : NAN);
-  // A configuration leaves a rung once: the state it continued from is not needed again.
-  if (!job.load_from.empty()) std::remove(job.load_from.c_str());
 }
 
 void AshaWork::abandoned(const Job& job) { scheduler_.abandoned(to_asha(job)); }

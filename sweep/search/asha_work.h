@@ -51,8 +51,8 @@ class AshaWork : public WorkSource {
   std::size_t configs() const { return count_; }
   // With TPE: configurations the model suggested in this run (the rest were random).
   std::size_t from_model() const { return from_model_; }
-  // The state file of `config` at `epoch`.
-  std::string state_path(std::size_t config, int epoch) const;
+  // The state file of `config` (STATE_DIR/TRIALID.state, all its rungs).
+  std::string state_path(std::size_t config) const;
 
  private:
   AshaJob to_asha(const Job& job) const;

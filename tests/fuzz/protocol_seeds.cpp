@@ -27,8 +27,8 @@ int main(int argc, char** argv) {
   job.rung = 1;
   job.from_epoch = 2;
   job.to_epoch = 4;
-  job.load_from = "a.state";
-  job.save_to = "b.state";
+  job.state = "a.state";
+  job.keep_state = true;
   job.checkpoint_to = "c.pt";
   job.await_verdict = true;
   write(dir, "job", 0, sweep::encode_job(job));

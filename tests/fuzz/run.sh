@@ -14,7 +14,8 @@ out=${FUZZ_OUT:-$build/findings}
 seconds=${FUZZ_SECONDS:-30}
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] ||
-  targets=(grid_file_fuzz search_space_fuzz idx_reader_fuzz csv_reader_fuzz protocol_fuzz labels_csv_fuzz)
+  targets=(grid_file_fuzz search_space_fuzz idx_reader_fuzz csv_reader_fuzz protocol_fuzz labels_csv_fuzz
+           state_file_fuzz)
 command -v clang++ > /dev/null || { echo "fuzz: no clang++ (Debian packages clang, libclang-rt-14-dev)" >&2; exit 1; }
 cmake -S "$root/tests/fuzz" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ > /dev/null
 cmake --build "$build" -j "${FUZZ_JOBS:-$(nproc)}" > "$build/build.log" 2>&1 || { cat "$build/build.log"; exit 1; }

@@ -59,6 +59,24 @@ set -e
 [ "$rc" -eq 75 ] || { cat long.out; fail "the warned job exited $rc, expected 75"; }
 grep -q "SIGUSR1: stopping" long.out || { cat long.out; fail "no SIGUSR1 stop"; }
 echo "jobscripts_lsf: MPI job over 3 slots; SIGUSR1 to the job stops it with exit 75"
+# With #BSUB -Q "75" LSF requeues it: the script counts the requeue, the requeued job (same
+# LSB_JOBID) resumes to the end and forgets the count; past MAX_REQUEUES a stop exits 1.
+grep -q '^#BSUB -Q "75"' "$SRC/jobscripts/lsf-mpi.bsub" || fail "lsf-mpi.bsub does not requeue on 75"
+grep -q "LSF requeues job 4245 to resume (requeue 1 of at most 10)" long.out || { cat long.out; fail "no requeue line"; }
+[ "$(cat .sweep-requeues-4245)" = 1 ] || fail "the requeue was not counted"
+GRID=long.ini LSB_JOBID=4245 LSB_DJOB_NUMPROC=3 bash "$SRC/jobscripts/lsf-mpi.bsub" > long2.out 2>&1 || { cat long2.out; fail "the requeued job"; }
+[ ! -e .sweep-requeues-4245 ] || fail "the count outlived the finished job"
+"$SWEEP" status long.ini long.h5 | grep -q "8 trials: 8 done" || fail "the requeued job did not finish the sweep"
+echo 2 > .sweep-requeues-4246
+MAX_REQUEUES=2 OUT=bound.h5 SWEEP_ARGS=--verbose GRID=long.ini LSB_JOBID=4246 LSB_DJOB_NUMPROC=3 \
+  bash "$SRC/jobscripts/lsf-mpi.bsub" > bound.out 2>&1 &
+job=$!
+for _ in $(seq 1 600); do grep -q '^\[1/' bound.out && break; sleep 0.1; done
+kill -USR1 "$job"
+set +e; wait "$job"; rc=$?; set -e
+[ "$rc" -eq 1 ] || { cat bound.out; fail "a stop past MAX_REQUEUES exited $rc, expected 1"; }
+grep -q "was requeued 2 times (MAX_REQUEUES): exiting 1" bound.out || { cat bound.out; fail "no MAX_REQUEUES message"; }
+echo "jobscripts_lsf: exit 75 is requeued (counted), the requeued job resumes; MAX_REQUEUES bounds it"
 
 # lsf-submit-array.sh asks bsub for the array (name[1-N]%K, job group, %J_%I logs) and the
 # merge that waits for it.

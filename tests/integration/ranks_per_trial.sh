@@ -78,8 +78,8 @@ else
 fi
 
 # An injected fault on member 2 fails that trial on both members; the sweep goes on.
-SWEEP_FAULT_INJECT=member=1,agree=2 expect_exit 3 timeout 120 mpirun -np 3 -x SWEEP_FAULT_INJECT --oversubscribe --bind-to none "$SWEEP" run g.ini --threads 1 --ranks_per_trial=2 --verbose -o fault.h5
-expect_err "1 x on rank 2 (member 2 of 2 training it): injected fault (SWEEP_FAULT_INJECT) at agreement 2"
+SWEEP_FAULT_INJECT=member=1,agree=3 expect_exit 3 timeout 120 mpirun -np 3 -x SWEEP_FAULT_INJECT --oversubscribe --bind-to none "$SWEEP" run g.ini --threads 1 --ranks_per_trial=2 --verbose -o fault.h5
+expect_err "1 x on rank 2 (member 2 of 2 training it): injected fault (SWEEP_FAULT_INJECT) at agreement 3"
 grep -q "ok " "$WORK/out" || { cat "$WORK/out"; fail "the other trial did not run after the fault"; }
 timeout 120 mpirun -np 3 --oversubscribe --bind-to none "$SWEEP" run g.ini --threads 1 --ranks_per_trial=2 --verbose --optimizer=sgd --learning_rate=10,0.001 --dense_units=1024 --filters=32 -o diverge.h5 > diverge.log 2>&1 || { cat diverge.log; fail "the diverging sweep"; }
 grep -q "diverged .*non-finite training loss at epoch 1" diverge.log || { cat diverge.log; fail "no diverged trial"; }

@@ -87,6 +87,8 @@ TrainConfig train_config_of(const TrialSpec& spec) {
   c.augment.contrast = num_of(spec, "contrast");
   c.mistakes = std::stoll(value_or_default(spec, "mistakes"));
   c.test_eval_final = value_or_default(spec, "test_eval") == "final";
+  c.state_every = std::stoi(value_or_default(spec, "state_every"));
+  c.state_minutes = std::stod(value_or_default(spec, "state_minutes"));
   c.normalize.kind = value_or_default(spec, "normalize");
   c.normalize.mean = numbers_of(value_or_default(spec, "mean"));
   c.normalize.stddev = numbers_of(value_or_default(spec, "std"));

@@ -2,10 +2,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <string>
 #include <thread>
 
 #include "core/class_metrics.h"
+#include "core/errors.h"
+#include "core/trial_id.h"
+#include "worker/training/training_state.h"
 
 namespace sweep::worker {
 namespace {
@@ -24,33 +29,78 @@ double unit(std::uint64_t id, std::uint64_t salt) {  // in [0, 1)
   return static_cast<double>(mix(id ^ mix(salt)) >> 11) * (1.0 / 9007199254740992.0);
 }
 
-// Sleeps `ms`, asking `stop` every 10 ms; false when it said stop.
-bool sleep_unless_stopped(double ms, const StopCheck& stop) {
+// Sleeps `ms`, asking `stop` every 10 ms; returns -1 when done, else the whole milliseconds
+// slept before `stop` said stop.
+std::int64_t sleep_unless_stopped(double ms, const StopCheck& stop) {
   using Clock = std::chrono::steady_clock;
-  const Clock::time_point end = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                                   std::chrono::duration<double, std::milli>(ms));
-  for (Clock::time_point now = Clock::now(); now < end; now = Clock::now()) {
-    if (stop && stop()) return false;
+  const Clock::time_point t0 = Clock::now();
+  const Clock::time_point end = t0 + std::chrono::duration_cast<Clock::duration>(
+                                         std::chrono::duration<double, std::milli>(ms));
+  for (Clock::time_point now = t0; now < end; now = Clock::now()) {
+    if (stop && stop()) {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(now - t0).count();
+    }
     std::this_thread::sleep_for(
         std::min<Clock::duration>(end - now, std::chrono::milliseconds(10)));
   }
-  return true;
+  return -1;
+}
+
+// Where a noop trial resumes: its state's epoch and milliseconds into the next, else 0 (as
+// run_trial's set_up does).
+StateHeader resume_noop(const TrialSpec& spec, const TrainSpan& span, int last) {
+  StateHeader none;
+  none.epoch = 0;
+  if (span.state.empty()) return none;
+  std::string refused;
+  if (std::ifstream(span.state).good()) {
+    try {
+      const StateHeader h = load_noop_state(span.state, spec.trial_id);
+      const int at = h.epoch;
+      if (at >= span.from_epoch && at <= last) return h;
+      refused = span.state + ": holds the state at epoch " + std::to_string(at) +
+                ", and this job trains epochs " + std::to_string(span.from_epoch + 1) + ".." +
+                std::to_string(last);
+    } catch (const DataError& e) {
+      refused = e.what();
+    }
+  } else {
+    none.epoch = span.from_epoch;  // a noop has nothing to load
+    return none;
+  }
+  if (span.from_epoch > 0) throw DataError(refused);
+  std::fprintf(stderr, "sweep: trial %s: %s; it trains from the start\n",
+               trial_id_hex(spec.trial_id).c_str(), refused.c_str());
+  return none;
 }
 
 }  // namespace
 
 void run_noop(const TrialSpec& spec, const StopCheck& stop, const TrainSpan& span, TrialResult& r,
-              const EpochHook& hook) {
+              const EpochHook& hook, bool writes) {
   const int epochs = std::stoi(spec.get("epochs"));
   const double sleep_ms = std::stod(spec.get("sleep_ms"));
   const int last = span.to_epoch > 0 ? span.to_epoch : epochs;
   const std::uint64_t id = spec.trial_id;
   const double ceiling = 0.5 + 0.45 * unit(id, 1);  // the accuracy this "model" tends to
+  const int every = std::stoi(spec.get("state_every"));
   r.num_classes = kClasses;
+  const StateHeader from = resume_noop(spec, span, last);
+  const int start = from.epoch;
+  r.epochs_restored = 0;
   for (int e = span.from_epoch + 1; e <= last; ++e) {
-    if ((stop && stop()) || !sleep_unless_stopped(sleep_ms, stop)) {
+    // A noop's position inside an epoch is the milliseconds it slept (a stop saves them).
+    const std::int64_t done = e == start + 1 ? from.batch : 0;
+    const std::int64_t slept = e <= start       ? -1
+                               : stop && stop() ? 0
+                                                : sleep_unless_stopped(sleep_ms - done, stop);
+    if (slept >= 0) {
       r.status = Status::kAbandoned;
-      r.message = "abandoned";
+      r.message = "abandoned at epoch " + std::to_string(e) + ": the sweep was stopped";
+      if (writes && !span.state.empty() && (e > 1 || done + slept > 0)) {
+        save_noop_state(span.state, id, e - 1, done + slept);
+        r.message += "; saved there: it continues from that moment on resume";
+      }
       return;
     }
     EpochMetrics m;
@@ -63,6 +113,23 @@ void run_noop(const TrialSpec& spec, const StopCheck& stop, const TrainSpan& spa
     m.seconds = sleep_ms / 1000;
     r.epochs.push_back(m);
     r.epochs_run = e;
+    if (e <= start) {  // the state's epochs: their rows are a function of the trial
+      ++r.epochs_restored;
+      // Told to the hook as trained ones are (a stopping rule sees the whole trial); only the
+      // verdict on the state's own epoch can end it.
+      if (hook && e < last) {
+        const std::string verdict = hook(m);
+        if (e == start && !verdict.empty()) {
+          r.message = verdict;
+          break;
+        }
+      }
+      continue;
+    }
+    if (writes && !span.state.empty() &&
+        ((every > 0 && e % every == 0 && e < last) || (span.keep_state && e == last))) {
+      save_noop_state(span.state, id, e, 0);
+    }
     if (hook && e < last) {
       r.message = hook(m);
       if (!r.message.empty()) break;

@@ -13,9 +13,13 @@ namespace sweep::worker {
 // Fills `r` (status ok, epochs of `span`, metrics, confusion) for the noop trial `spec`,
 // sleeping sleep_ms per epoch; status abandoned when `stop` returns true (checked every 10 ms
 // of sleep and before each epoch); status pruned when `hook` (optional) answers an epoch
-// before the last with a reason. Writes no training state or checkpoint. Throws
-// std::out_of_range when `spec` lacks the keys epochs or sleep_ms.
+// before the last with a reason. Resumes from and writes span.state as a trained trial does
+// (a noop's state is its epoch and the milliseconds slept into the next: its rows are a function
+// of the trial; `writes` false: a group member's, which reads the state but leaves writing it to
+// the leader), no checkpoint. Throws
+// std::out_of_range when `spec` lacks the keys epochs or sleep_ms, DataError when a span that
+// continues (from_epoch > 0) finds an unusable state.
 void run_noop(const TrialSpec& spec, const StopCheck& stop, const TrainSpan& span, TrialResult& r,
-              const EpochHook& hook = nullptr);
+              const EpochHook& hook = nullptr, bool writes = true);
 
 }  // namespace sweep::worker

@@ -6,9 +6,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <sstream>
 
 #include "core/errors.h"
+#include "core/trial_id.h"
 #include "worker/training/device.h"
 
 namespace sweep::worker {
@@ -58,6 +60,50 @@ void write_durably(const std::string& path, const std::string& bytes) {
                                                      : path.substr(0, slash);
   Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (d.get() >= 0) ::fsync(d.get());  // the rename itself on disk; best effort
+}
+
+// Header and payload to `path`, durably; returns the bytes written.
+std::size_t write_state_file(const std::string& path, std::uint64_t trial_id, int epoch,
+                             std::int64_t batch, const std::string& payload,
+                             bool batch_is_ms = false) {
+  StateHeader h;
+  h.batch_is_ms = batch_is_ms;
+  h.trial_id = trial_id;
+  h.epoch = epoch;
+  h.batch = batch;
+  h.payload_bytes = payload.size();
+  h.checksum = state_checksum(payload.data(), payload.size());
+  std::string bytes = encode_state_header(h);
+  bytes += payload;
+  write_durably(path, bytes);
+  return bytes.size();
+}
+
+struct StateFile {
+  StateHeader header;
+  std::string payload;
+};
+
+// The state file `path` of trial `trial_id`, its header and checksum checked. Throws DataError
+// naming `path` (see load_state).
+StateFile read_state_file(const std::string& path, std::uint64_t trial_id) {
+  StateFile f;
+  f.header = read_state_header(path);  // missing, truncated, foreign, other format
+  if (f.header.trial_id != trial_id) {
+    throw DataError(path + ": holds the state of trial " + trial_id_hex(f.header.trial_id) +
+                    ", not of trial " + trial_id_hex(trial_id));
+  }
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(kStateHeaderBytes));
+  f.payload.resize(f.header.payload_bytes);
+  in.read(f.payload.data(), static_cast<std::streamsize>(f.payload.size()));
+  if (static_cast<std::uint64_t>(in.gcount()) != f.header.payload_bytes) {
+    throw DataError(path + ": cannot read the training state (truncated)");
+  }
+  if (state_checksum(f.payload.data(), f.payload.size()) != f.header.checksum) {
+    throw DataError(path + ": the training state is corrupt (its checksum does not match)");
+  }
+  return f;
 }
 
 // Epoch rows as a [rows x 6] float64 tensor (epoch, train_loss, train_acc, val_loss, val_acc,
@@ -143,13 +189,9 @@ int restore_snapshot(const std::string& bytes, ClassifierImpl& model, torch::opt
   return static_cast<int>(epoch.item<std::int64_t>());
 }
 
-void save_state(const std::string& path, ClassifierImpl& model, torch::optim::Optimizer& opt,
-                const TrainingState& s) {
+std::size_t save_state(const std::string& path, ClassifierImpl& model, torch::optim::Optimizer& opt,
+                       const TrainingState& s) {
   torch::serialize::OutputArchive root;
-  root.write("format", torch::tensor(kStateFormat));
-  std::int64_t id = 0;
-  std::memcpy(&id, &s.trial_id, sizeof id);  // the id's 64 bits, whatever their sign
-  root.write("trial_id", torch::tensor(id));
   root.write("current", bytes_tensor(snapshot_of(model, opt, s.epoch)));
   root.write("schedule", doubles_tensor(s.schedule));
   root.write("early_stop", doubles_tensor(s.early_stop));
@@ -157,63 +199,71 @@ void save_state(const std::string& path, ClassifierImpl& model, torch::optim::Op
              torch::tensor({static_cast<double>(s.best.epoch), s.best.val_acc}, torch::kFloat64));
   root.write("best_snapshot", bytes_tensor(s.best.snapshot));
   root.write("epoch_rows", rows_tensor(s.epochs));
+  const EpochPosition& p = s.position;
+  root.write("position", torch::tensor({static_cast<double>(p.batch), p.loss_sum,
+                                        static_cast<double>(p.correct), p.seconds},
+                                       torch::kFloat64));
+  root.write("dropout_rng", bytes_tensor(p.dropout_rng));
+  root.write("augment_rng", bytes_tensor(p.augment_rng));
   std::ostringstream out;
   try {
     root.save_to(out);
   } catch (const c10::Error& e) {
     throw DataError(path + ": cannot write the training state: " + e.what_without_backtrace());
   }
-  write_durably(path, out.str());
+  return write_state_file(path, s.trial_id, s.epoch, p.batch, out.str());
+}
+
+void save_noop_state(const std::string& path, std::uint64_t trial_id, int epoch,
+                     std::int64_t slept_ms) {
+  write_state_file(path, trial_id, epoch, slept_ms, "", true);
+}
+
+StateHeader load_noop_state(const std::string& path, std::uint64_t trial_id) {
+  return read_state_file(path, trial_id).header;
 }
 
 TrainingState load_state(const std::string& path, ClassifierImpl& model,
-                         torch::optim::Optimizer& opt, int epoch, std::uint64_t trial_id) {
+                         torch::optim::Optimizer& opt, std::uint64_t trial_id) {
+  const StateFile h = read_state_file(path, trial_id);
   torch::serialize::InputArchive root;
-  torch::Tensor format, id, current, schedule, early_stop, best, best_snapshot, rows;
+  torch::Tensor current, schedule, early_stop, best, best_snapshot, rows, position, dropout, aug;
   try {
-    root.load_from(path);
-  } catch (const c10::Error& e) {
-    throw DataError(path + ": cannot read the training state: " + e.what_without_backtrace());
-  }
-  if (!root.try_read("format", format) || format.item<std::int64_t>() != kStateFormat) {
-    throw DataError(
-        path + ": a training state of another format (" +
-        (format.defined() ? std::to_string(format.item<std::int64_t>()) : std::string("1")) +
-        "; this sweep reads " + std::to_string(kStateFormat) +
-        "), written by another version of sweep");
-  }
-  try {
-    root.read("trial_id", id);
+    root.load_from(h.payload.data(), h.payload.size());
     root.read("current", current);
     root.read("schedule", schedule);
     root.read("early_stop", early_stop);
     root.read("best", best);
     root.read("best_snapshot", best_snapshot);
     root.read("epoch_rows", rows);
+    root.read("position", position);
+    root.read("dropout_rng", dropout);
+    root.read("augment_rng", aug);
   } catch (const c10::Error& e) {
     throw DataError(path + ": cannot read the training state: " + e.what_without_backtrace());
   }
   TrainingState s;
-  const std::int64_t stored = id.item<std::int64_t>();
-  std::memcpy(&s.trial_id, &stored, sizeof stored);
-  if (s.trial_id != trial_id) {
-    char want[17], got[17];
-    std::snprintf(want, sizeof want, "%016llx", static_cast<unsigned long long>(trial_id));
-    std::snprintf(got, sizeof got, "%016llx", static_cast<unsigned long long>(s.trial_id));
-    throw DataError(path + ": holds the state of trial " + got + ", not of trial " + want);
-  }
+  s.trial_id = trial_id;
   s.epochs = tensor_rows(rows);
   const int rows_epoch = s.epochs.empty() ? 0 : s.epochs.back().epoch;
-  if (rows_epoch != epoch) {
-    throw DataError(path + ": holds the state at epoch " + std::to_string(rows_epoch) + ", not " +
-                    std::to_string(epoch));
-  }
   s.epoch = restore_snapshot(tensor_bytes(current), model, &opt, path);
-  if (s.epoch != rows_epoch || static_cast<int>(s.epochs.size()) != s.epoch) {
-    throw DataError(path + ": its epoch rows (" + std::to_string(s.epochs.size()) + ", to epoch " +
-                    std::to_string(rows_epoch) + ") and its weights (epoch " +
-                    std::to_string(s.epoch) + ") disagree");
+  if (s.epoch != h.header.epoch || s.epoch != rows_epoch ||
+      static_cast<int>(s.epochs.size()) != s.epoch) {
+    throw DataError(path + ": its header (epoch " + std::to_string(h.header.epoch) +
+                    "), epoch rows (" + std::to_string(s.epochs.size()) + ", to epoch " +
+                    std::to_string(rows_epoch) + ") and weights (epoch " + std::to_string(s.epoch) +
+                    ") disagree");
   }
+  const std::vector<double> p = tensor_doubles(position);
+  if (p.size() != 4 || static_cast<std::int64_t>(p[0]) != h.header.batch) {
+    throw DataError(path + ": its position in the epoch disagrees with its header");
+  }
+  s.position.batch = h.header.batch;
+  s.position.loss_sum = p[1];
+  s.position.correct = static_cast<std::int64_t>(p[2]);
+  s.position.seconds = p[3];
+  s.position.dropout_rng = tensor_bytes(dropout);
+  s.position.augment_rng = tensor_bytes(aug);
   s.schedule = tensor_doubles(schedule);
   s.early_stop = tensor_doubles(early_stop);
   const std::vector<double> b = tensor_doubles(best);

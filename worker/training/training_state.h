@@ -1,7 +1,8 @@
-// What a trial's training carries from epoch to epoch, saved between the spans of a trial
-// trained in steps (successive halving): weights and optimizer, the schedule's and early
-// stopping's counters, the best epoch so far with its weights, and every epoch's row so far;
-// with the trial id and the file format, so that a state is never loaded into another trial.
+// What a trial's training carries from epoch to epoch, saved as the trial trains (every
+// `state_every` epochs, at a stop, between the rungs of successive halving): weights and
+// optimizer, the schedule's and early stopping's counters, the best epoch so far with its
+// weights, every epoch's row so far and, inside an epoch, its position and random streams; with
+// the trial id and the file format, so that a state is never loaded into another trial.
 #pragma once
 
 #include <torch/torch.h>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/state_file.h"
 #include "core/trial.h"
 #include "worker/models/model.h"
 
@@ -23,13 +25,22 @@ struct BestEpoch {
   std::string snapshot;  // snapshot_of() bytes
 };
 
-// The state file format save_state writes. Format 1 (before 2026-12-06) had no format entry,
-// trial id or epoch rows; load_state refuses it, as any other format.
-inline constexpr std::int64_t kStateFormat = 2;
+// Where a stop came inside epoch `epoch + 1` of a state (batch 0: at the end of `epoch`): the
+// batches trained, the epoch's running loss and correct count, its seconds so far, and the
+// states of its dropout and augmentation random streams, so that the rest of the epoch draws
+// what an uninterrupted epoch would.
+struct EpochPosition {
+  std::int64_t batch = 0;
+  double loss_sum = 0;
+  std::int64_t correct = 0;
+  double seconds = 0;
+  std::string dropout_rng, augment_rng;  // at::Generator::get_state() bytes
+};
 
 struct TrainingState {
-  std::uint64_t trial_id = 0;  // the trial whose state it is
-  int epoch = 0;
+  std::uint64_t trial_id = 0;                // the trial whose state it is
+  int epoch = 0;                             // epochs complete
+  EpochPosition position;                    // and how far into the next one
   std::vector<double> schedule, early_stop;  // LrSchedule::state(), EarlyStop::state()
   BestEpoch best;
   std::vector<EpochMetrics> epochs;  // the rows of epochs 1..epoch, in order
@@ -43,20 +54,28 @@ std::string snapshot_of(ClassifierImpl& model, torch::optim::Optimizer& opt, int
 int restore_snapshot(const std::string& bytes, ClassifierImpl& model, torch::optim::Optimizer* opt,
                      const std::string& what);
 
-// Writes model, optimizer and `s` to `path` atomically and durably: the bytes go to
-// `path`.part, which is flushed to disk (fsync), renamed to `path`, and the directory flushed;
-// a kill at any moment leaves either the previous `path` or the new one whole, never a mix (a
-// `.part` is never read). Throws DataError naming the path when it cannot be written.
-void save_state(const std::string& path, ClassifierImpl& model, torch::optim::Optimizer& opt,
-                const TrainingState& s);
+// Writes model, optimizer and `s` to `path` atomically and durably: a header (core/state_file.h:
+// trial, epoch, batch, payload length and checksum) and the payload go to `path`.part, which is
+// flushed to disk (fsync), renamed to `path`, and the directory flushed; a kill at any moment
+// leaves either the previous `path` or the new one whole, never a mix (a `.part` is never
+// read). Returns the bytes written. Throws DataError naming the path when it cannot be written.
+std::size_t save_state(const std::string& path, ClassifierImpl& model, torch::optim::Optimizer& opt,
+                       const TrainingState& s);
 
 // Reads a state written by save_state into model and optimizer and returns the rest. Throws
-// DataError naming the path when the file is missing, unreadable or truncated, of another
-// format than kStateFormat, of another trial than `trial_id`, holds another epoch than `epoch`
-// or does not fit the model; the model and optimizer are loaded only after the format, the
-// trial and the epoch are checked.
+// DataError naming the path when the file is missing, unreadable, truncated or corrupt (its
+// checksum), of another format than kStateFormat, of another trial than `trial_id`, its parts
+// disagree, or it does not fit the model; the model and optimizer are loaded only after the
+// format, the trial and the checksum are checked.
 TrainingState load_state(const std::string& path, ClassifierImpl& model,
-                         torch::optim::Optimizer& opt, int epoch, std::uint64_t trial_id);
+                         torch::optim::Optimizer& opt, std::uint64_t trial_id);
+
+// Writes the state of a trial without a model (model = noop): its epoch, and the milliseconds
+// slept into the next (in the header's batch field).
+void save_noop_state(const std::string& path, std::uint64_t trial_id, int epoch,
+                     std::int64_t slept_ms);
+// The header of such a state. Throws DataError as load_state does.
+StateHeader load_noop_state(const std::string& path, std::uint64_t trial_id);
 
 // Bytes as a uint8 tensor and back, to nest them in an archive.
 torch::Tensor bytes_tensor(const std::string& bytes);

@@ -3,7 +3,9 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <mutex>
 
 #include "core/errors.h"
 #include "worker/models/memory_format.h"
@@ -28,6 +30,18 @@ std::pair<torch::Tensor, torch::Tensor> make_split(std::int64_t available, const
                     std::to_string(n));
   }
   return {perm.narrow(0, n_val, n - n_val), perm.narrow(0, 0, n_val)};
+}
+
+// A generator's state as bytes, and back (the dropout and augmentation streams of a stop
+// inside an epoch).
+std::string generator_state(at::Generator gen) {
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  return tensor_bytes(gen.get_state());
+}
+
+void set_generator_state(at::Generator gen, const std::string& bytes) {
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  gen.set_state(bytes_tensor(bytes));
 }
 
 }  // namespace
@@ -101,26 +115,37 @@ EvalResult TrialTraining::evaluate_test(std::int64_t mistakes) {
   return evaluate(*model_, d_.test, torch::Tensor(), d_.classes, norm_, mistakes);
 }
 
-void TrialTraining::restore(const TrainSpan& span) {
-  TrainingState s = load_state(span.load_from, *model_, *opt_, span.from_epoch, trial_id_);
+int TrialTraining::restore(const std::string& path) {
+  TrainingState s = load_state(path, *model_, *opt_, trial_id_);
   if (!s.schedule.empty()) schedule_->restore(s.schedule);
   if (!s.early_stop.empty()) early_stop_->restore(s.early_stop);
   best_ = s.best;
   restored_epochs_ = std::move(s.epochs);
+  if (s.position.batch > 0) resume_ = std::move(s.position);
+  return s.epoch;
 }
 
-void TrialTraining::save(const std::string& path, int epoch,
-                         const std::vector<EpochMetrics>& trained) {
-  if (!writes_files()) return;
+void TrialTraining::save_inside_epochs(double seconds, MidEpochSave save) {
+  state_interval_ =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  mid_save_ = std::move(save);
+  last_state_ = Clock::now();
+}
+
+std::size_t TrialTraining::save(const std::string& path, int epoch,
+                                const std::vector<EpochMetrics>& trained,
+                                const EpochPosition& position) {
+  if (!writes_files()) return 0;
   TrainingState s;
   s.trial_id = trial_id_;
   s.epoch = epoch;
+  s.position = position;
   s.schedule = schedule_->state();
   s.early_stop = early_stop_->state();
   s.best = best_;
   s.epochs = restored_epochs_;
   s.epochs.insert(s.epochs.end(), trained.begin(), trained.end());
-  save_state(path, *model_, *opt_, s);
+  return save_state(path, *model_, *opt_, s);
 }
 
 torch::Tensor TrialTraining::order(int e) const {
@@ -134,8 +159,15 @@ torch::Tensor TrialTraining::order(int e) const {
 
 std::pair<double, double> TrialTraining::train_epoch(const torch::Tensor& order, int epoch,
                                                      const StopCheck& stop) {
+  const auto t0 = Clock::now();
   torch::manual_seed(epoch_seed(c_.trial_seed, epoch, 2));
   at::Generator aug_gen = at::detail::createCPUGenerator(epoch_seed(c_.trial_seed, epoch, 3));
+  EpochPosition from = resume_.value_or(EpochPosition{});
+  resume_.reset();
+  if (from.batch > 0) {  // a stop inside this epoch was restored: its random streams too
+    set_generator_state(at::detail::getDefaultCPUGenerator(), from.dropout_rng);
+    set_generator_state(aug_gen, from.augment_rng);
+  }
   const int members = group_ != nullptr ? group_->size() : 1;
   const int me = group_ != nullptr ? group_->rank() : 0;
   const std::int64_t n = order.size(0), batch = c_.batch_size;
@@ -146,9 +178,26 @@ std::pair<double, double> TrialTraining::train_epoch(const torch::Tensor& order,
                           .reduction(torch::kSum);
   if (class_weight_.defined()) loss_options.weight(class_weight_);
   const bool augmenting = c_.augment.any();
-  double loss_sum = 0;
-  std::int64_t correct = 0;
-  for (std::int64_t s = 0, step = 0; s < n; s += batch, ++step) {
+  double loss_sum = from.loss_sum;
+  std::int64_t correct = from.correct;
+  for (std::int64_t step = from.batch, s = step * batch; s < n; s += batch, ++step) {
+    // Where the trial stands before this batch draws anything: the weights after `step` batches,
+    // the epoch's sums so far and its random streams (a state of it continues exactly here).
+    auto position = [&] {
+      EpochPosition p;
+      p.batch = step;
+      p.loss_sum = loss_sum;
+      p.correct = correct;
+      p.seconds = from.seconds + std::chrono::duration<double>(Clock::now() - t0).count();
+      p.dropout_rng = generator_state(at::detail::getDefaultCPUGenerator());
+      p.augment_rng = generator_state(aug_gen);
+      return p;
+    };
+    const bool inside_savable = step > 0 && group_ == nullptr && device_.is_cpu();
+    if (inside_savable && mid_save_ && Clock::now() - last_state_ >= state_interval_) {
+      mid_save_(epoch - 1, position());  // state_minutes: a long epoch saved on the way
+      last_state_ = Clock::now();
+    }
     const bool stopping = stop && stop();
     const std::int64_t len = std::min(batch, n - s);
     torch::Tensor bi = order.narrow(0, s, len);
@@ -203,8 +252,18 @@ std::pair<double, double> TrialTraining::train_epoch(const torch::Tensor& order,
     if (group_ != nullptr) group_->sum(totals, 4);
     if (totals[0] > 0) sync();  // throws the lowest failing member's message on every member
     if (totals[1] > 0) {
-      throw Abandoned("abandoned at epoch " + std::to_string(epoch) +
-                      ": the sweep was stopped; it runs again on resume");
+      // Where it can be saved: before an epoch's first batch, the weights of the epoch before
+      // (any trial); inside an epoch, that batch (alone on the CPU, whose random streams are
+      // saved; a group's members or a GPU have streams of their own).
+      std::optional<EpochPosition> here;
+      if (step == 0) {
+        here.emplace();
+      } else if (inside_savable) {
+        here = position();
+      }
+      throw Abandoned("abandoned at epoch " + std::to_string(epoch) + ", batch " +
+                          std::to_string(step + 1) + ": the sweep was stopped",
+                      std::move(here));
     }
     if (!std::isfinite(totals[2])) {
       throw Diverged("non-finite training loss at epoch " + std::to_string(epoch) + ", batch " +

@@ -5,8 +5,11 @@
 
 #include <torch/torch.h>
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -31,10 +34,14 @@ class Diverged : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// The sweep was stopped while the trial trained (status abandoned).
+// The sweep was stopped while the trial trained (status abandoned). `position` says where in the
+// epoch, with its random streams, when the trial can be saved there (alone on the CPU); a group
+// or a GPU trial leaves it unset and resumes from its last epoch's end.
 class Abandoned : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  Abandoned(const std::string& what, std::optional<EpochPosition> position)
+      : std::runtime_error(what), position(std::move(position)) {}
+  std::optional<EpochPosition> position;
 };
 
 // The seed of epoch `e` of a trial (e = 0: the initial weights), for shuffling (`stream` 1),
@@ -48,6 +55,7 @@ std::pair<std::int64_t, std::int64_t> member_slice(std::int64_t len, int rank, i
 
 class TrialTraining {
  public:
+  using Clock = std::chrono::steady_clock;
   // Builds the model on the CPU (the same initial weights on every device and every member),
   // then moves it to `device`, where it trains; batches are gathered on the CPU and copied
   // there. `group`: the members that train this trial together (nullptr: alone).
@@ -70,12 +78,25 @@ class TrialTraining {
   EvalResult evaluate_val(std::int64_t mistakes = 0);
   EvalResult evaluate_test(std::int64_t mistakes = 0);
 
-  // Loads the state a span starts from (successive halving). Throws DataError when it is not a
-  // state of this trial at span.from_epoch (see load_state).
-  void restore(const TrainSpan& span);
-  // Writes the state at `epoch` to `path` (in a group: member 0 writes), with the epoch rows
-  // restored and `trained` (the rows of the epochs trained since), so that it holds every row.
-  void save(const std::string& path, int epoch, const std::vector<EpochMetrics>& trained);
+  // Loads the trial's state from `path` and returns its epoch; when the state was saved inside
+  // an epoch, the next train_epoch() continues that epoch where it stopped. Throws DataError
+  // when it is not a state of this trial or cannot be read (see load_state); the model may then
+  // be half loaded: build the training anew before training from scratch.
+  int restore(const std::string& path);
+  // Writes the state at the end of `epoch` (or `position` into the next one) to `path` (in a
+  // group: member 0 writes), with the epoch rows restored and `trained` (the rows of the epochs
+  // trained since), so that it holds every row. Returns the bytes written (0 on a member).
+  std::size_t save(const std::string& path, int epoch, const std::vector<EpochMetrics>& trained,
+                   const EpochPosition& position = {});
+  // Has train_epoch call `save` with the trial's position (the epochs complete, and where in the
+  // next) before a batch whenever `seconds` have passed since the last state (this call, or
+  // note_state_saved()): inside long epochs, for a trial alone on the CPU (whose random streams
+  // can be saved); `save` must not throw.
+  using MidEpochSave = std::function<void(int epoch, const EpochPosition& at)>;
+  void save_inside_epochs(double seconds, MidEpochSave save);
+  // A state was written (at an epoch's end): the next one inside an epoch is `seconds` later.
+  void note_state_saved() { last_state_ = Clock::now(); }
+
   // The epoch rows the state restored (empty when none was).
   const std::vector<EpochMetrics>& restored_epochs() const { return restored_epochs_; }
 
@@ -83,8 +104,10 @@ class TrialTraining {
   // weight (sampler = balanced). The same on every member.
   torch::Tensor order(int e) const;
 
-  // One pass over `order`; returns {mean loss, accuracy}. Throws Diverged on a non-finite loss,
-  // Abandoned when `stop` says so before a batch (in a group: the leader's `stop`, for all).
+  // One pass over `order` (the rest of it, after a restore inside this epoch); returns {mean
+  // loss, accuracy}. Throws Diverged on a non-finite loss, Abandoned (with the position when
+  // the trial trains alone on the CPU) when `stop` says so before a batch (in a group: the
+  // leader's `stop`, for all).
   // One loop for both: alone is a group of one (no sums, no reducer); in a group each member
   // trains its slice of every batch (member_slice) and the step ends in one small sum.
   std::pair<double, double> train_epoch(const torch::Tensor& order, int epoch,
@@ -93,6 +116,9 @@ class TrialTraining {
   // Bookkeeping after epoch `e`: schedule, early stopping and the best epoch. Returns true when
   // early stopping ends the training.
   bool end_epoch(int e, const EpochMetrics& m);
+
+  // Whether early stopping has ended the training (after a restore: at the state's epoch).
+  bool early_stopped() const { return early_stop_->stop(); }
 
   // Loads the best epoch's weights when it is not `last`; returns the epoch now in the model.
   int use_best(int last);
@@ -133,6 +159,10 @@ class TrialTraining {
   std::uint64_t trial_id_;
   BestEpoch best_;
   std::vector<EpochMetrics> restored_epochs_;
+  std::optional<EpochPosition> resume_;  // where the next train_epoch starts (a restored stop)
+  MidEpochSave mid_save_;                // state_minutes (empty: none inside epochs)
+  Clock::duration state_interval_{};
+  Clock::time_point last_state_{};
   torch::Tensor class_weight_, sample_weight_;
   std::string failure_;  // this member's failure not yet reported (group only)
 };

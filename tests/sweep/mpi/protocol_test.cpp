@@ -98,8 +98,8 @@ TEST(Protocol, JobRoundTrip) {
   j.rung = 2;
   j.from_epoch = 3;
   j.to_epoch = 9;
-  j.load_from = "a.h5.state/x-e3.pt";
-  j.save_to = "";
+  j.state = "a.h5.state/000000000000002a.state";
+  j.keep_state = true;
   j.checkpoint_to = "a.h5.checkpoints/000000000000002a.pt";
   const Job k = decode_job(encode_job(j));
   EXPECT_EQ(k.spec.trial_id, 42u);
@@ -107,8 +107,8 @@ TEST(Protocol, JobRoundTrip) {
   EXPECT_EQ(k.rung, 2);
   EXPECT_EQ(k.from_epoch, 3);
   EXPECT_EQ(k.to_epoch, 9);
-  EXPECT_EQ(k.load_from, j.load_from);
-  EXPECT_EQ(k.save_to, "");
+  EXPECT_EQ(k.state, j.state);
+  EXPECT_TRUE(k.keep_state);
   EXPECT_EQ(k.checkpoint_to, j.checkpoint_to);
   EXPECT_FALSE(k.await_verdict);
   j.await_verdict = true;

@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 
 #include "../test_files.h"
 #include "core/errors.h"
+#include "core/state_file.h"
 #include "sweep/grid/grid.h"
 #include "worker/predict/predict.h"
 #include "worker/worker.h"
@@ -143,14 +145,17 @@ TEST_F(RunTrial, TrainingInStepsEqualsTrainingInOneGo) {
   const std::string state = *dir_ + "/state.pt";
   TrainSpan first;
   first.to_epoch = 1;
-  first.save_to = state;
+  first.state = state;
+  first.keep_state = true;
   const TrialResult a = run_trial(t, cache, ctx, nullptr, first);
   ASSERT_EQ(a.status, Status::kOk) << a.message;
   EXPECT_EQ(a.epochs_run, 1);
   EXPECT_DOUBLE_EQ(a.epochs[0].train_loss, whole.epochs[0].train_loss);
+  const std::string state1 = *dir_ + "/state1.pt";  // the state at epoch 1, kept aside
+  std::filesystem::copy_file(state, state1, std::filesystem::copy_options::overwrite_existing);
   TrainSpan rest;
   rest.from_epoch = 1;
-  rest.load_from = state;
+  rest.state = state;
   const TrialResult b = run_trial(t, cache, ctx, nullptr, rest);
   ASSERT_EQ(b.status, Status::kOk) << b.message;
   EXPECT_EQ(b.epochs_run, 3);
@@ -160,13 +165,19 @@ TEST_F(RunTrial, TrainingInStepsEqualsTrainingInOneGo) {
   EXPECT_DOUBLE_EQ(b.epochs[1].val_loss, whole.epochs[2].val_loss);
   EXPECT_DOUBLE_EQ(b.test_loss, whole.test_loss);
   EXPECT_EQ(b.confusion, whole.confusion);
-  // A state saved at another epoch, or none, fails the trial with a message.
+  EXPECT_EQ(b.epochs_restored, 0);
+  // The rest wrote its state at epoch 2 (state_every = 1; none at the last epoch).
+  EXPECT_EQ(read_state_header(state).epoch, 2);
+  // A state older than the span's start, or none, fails the trial with a message.
   TrainSpan wrong = rest;
+  wrong.state = state1;
   wrong.from_epoch = 2;
   const TrialResult w = run_trial(t, cache, ctx, nullptr, wrong);
   EXPECT_EQ(w.status, Status::kFailed);
-  EXPECT_NE(w.message.find("holds the state at epoch 1, not 2"), std::string::npos) << w.message;
-  wrong.load_from = *dir_ + "/missing.pt";
+  EXPECT_NE(w.message.find("holds the state at epoch 1, and this job trains epochs 3..3"),
+            std::string::npos)
+      << w.message;
+  wrong.state = *dir_ + "/missing.pt";
   const TrialResult m = run_trial(t, cache, ctx, nullptr, wrong);
   EXPECT_EQ(m.status, Status::kFailed);
   EXPECT_NE(m.message.find("cannot read the training state"), std::string::npos) << m.message;
@@ -189,7 +200,8 @@ TEST_F(RunTrial, TestEvalFinalKeepsTheTestSetForTheFinalResult) {
   const std::string state = *dir_ + "/test_eval.pt";
   TrainSpan rung;
   rung.to_epoch = 1;
-  rung.save_to = state;
+  rung.state = state;
+  rung.keep_state = true;
   const TrialResult low_all = run_trial(all, cache, ctx, nullptr, rung);
   ASSERT_EQ(low_all.status, Status::kOk) << low_all.message;
   EXPECT_EQ(low_all.eval_split, "test");
@@ -206,7 +218,7 @@ TEST_F(RunTrial, TestEvalFinalKeepsTheTestSetForTheFinalResult) {
   for (const Mistake& m : low.mistakes) EXPECT_TRUE(m.row >= 0 && m.row < 600) << m.row;
   TrainSpan top;
   top.from_epoch = 1;
-  top.load_from = state;
+  top.state = state;
   const TrialResult high = run_trial(final_only, cache, ctx, nullptr, top);
   ASSERT_EQ(high.status, Status::kOk) << high.message;
   EXPECT_EQ(high.eval_split, "test");
@@ -241,11 +253,12 @@ TEST_F(RunTrial, PlateauAndEarlyStopStateCarriesOverSpans) {
   const std::string state = *dir_ + "/plateau.pt";
   TrainSpan first;
   first.to_epoch = 2;
-  first.save_to = state;
+  first.state = state;
+  first.keep_state = true;
   ASSERT_EQ(run_trial(t, cache, ctx, nullptr, first).status, Status::kOk);
   TrainSpan rest;
   rest.from_epoch = 2;
-  rest.load_from = state;
+  rest.state = state;
   const TrialResult b = run_trial(t, cache, ctx, nullptr, rest);
   ASSERT_EQ(b.status, Status::kOk) << b.message;
   EXPECT_EQ(b.epochs_run, whole.epochs_run);

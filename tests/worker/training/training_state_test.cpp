@@ -56,6 +56,12 @@ TrainingState state_of(std::uint64_t id, ClassifierImpl& m, torch::optim::Optimi
   TrainingState s;
   s.trial_id = id;
   s.epoch = 2;
+  s.position.batch = 7;
+  s.position.loss_sum = 1.25;
+  s.position.correct = 99;
+  s.position.seconds = 4.5;
+  s.position.dropout_rng = std::string("\x01\x00\x02", 3);
+  s.position.augment_rng = "aug";
   s.schedule = {0.5, 3};
   s.early_stop = {1, 0.25};
   s.best.epoch = 1;
@@ -72,6 +78,11 @@ TrainingState state_of(std::uint64_t id, ClassifierImpl& m, torch::optim::Optimi
     s.epochs.push_back(r);
   }
   return s;
+}
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
 }
 
 std::string message_of(const std::function<void()>& fn) {
@@ -98,7 +109,7 @@ TEST_F(TrainingStateFile, RoundTripsWeightsOptimizerCountersAndEveryEpochRow) {
   EXPECT_FALSE(std::filesystem::exists(path + ".part"));
   Net loaded(2);
   ASSERT_FALSE(same_weights(weights(*saved.model), weights(*loaded.model)));
-  const TrainingState s = load_state(path, *loaded.model, *loaded.opt, 2, kId);
+  const TrainingState s = load_state(path, *loaded.model, *loaded.opt, kId);
   EXPECT_TRUE(same_weights(weights(*saved.model), weights(*loaded.model)));
   EXPECT_EQ(s.trial_id, kId);
   EXPECT_EQ(s.epoch, 2);
@@ -113,6 +124,12 @@ TEST_F(TrainingStateFile, RoundTripsWeightsOptimizerCountersAndEveryEpochRow) {
   EXPECT_EQ(s.epochs[1].val_loss, 1.0);
   EXPECT_EQ(s.epochs[1].val_acc, 0.4);
   EXPECT_EQ(s.epochs[1].seconds, 6.0);
+  EXPECT_EQ(s.position.batch, 7);
+  EXPECT_EQ(s.position.loss_sum, 1.25);
+  EXPECT_EQ(s.position.correct, 99);
+  EXPECT_EQ(s.position.seconds, 4.5);
+  EXPECT_EQ(s.position.dropout_rng, std::string("\x01\x00\x02", 3));
+  EXPECT_EQ(s.position.augment_rng, "aug");
   // The optimizer's state came back too: one more identical step gives identical weights.
   for (Net* n : {&saved, &loaded}) {
     torch::manual_seed(9);
@@ -129,16 +146,33 @@ TEST_F(TrainingStateFile, AStateOfAnotherTrialIsRefusedAndNothingLoaded) {
   save_state(path, *saved.model, *saved.opt, state_of(kId, *saved.model, *saved.opt));
   Net other(2);
   const auto before = weights(*other.model);
-  const std::string why =
-      message_of([&] { load_state(path, *other.model, *other.opt, 2, kId + 1); });
+  const std::string why = message_of([&] { load_state(path, *other.model, *other.opt, kId + 1); });
   EXPECT_NE(why.find(path), std::string::npos) << why;
   EXPECT_NE(why.find("holds the state of trial f00dfeedbeef0001, not of trial f00dfeedbeef0002"),
             std::string::npos)
       << why;
   EXPECT_TRUE(same_weights(before, weights(*other.model)));
-  // Another epoch than the one asked for, likewise.
-  const std::string epoch = message_of([&] { load_state(path, *other.model, *other.opt, 3, kId); });
-  EXPECT_NE(epoch.find("holds the state at epoch 2, not 3"), std::string::npos) << epoch;
+  // Its header alone (what `sweep status` and rank 0 read) names the trial and the epoch.
+  const StateHeader h = read_state_header(path);
+  EXPECT_EQ(h.trial_id, kId);
+  EXPECT_EQ(h.epoch, 2);
+  EXPECT_EQ(h.batch, 7);
+}
+
+TEST_F(TrainingStateFile, ACorruptStateIsRefusedByItsChecksumAndNothingLoaded) {
+  Net saved(1);
+  const std::string path = dir_ + "/t.state";
+  save_state(path, *saved.model, *saved.opt, state_of(kId, *saved.model, *saved.opt));
+  std::string bytes = read_bytes(path);
+  // One flipped bit in the middle of the weights: an archive LibTorch would read without a word.
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x10);
+  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), bytes.size());
+  Net other(2);
+  const auto before = weights(*other.model);
+  const std::string why = message_of([&] { load_state(path, *other.model, *other.opt, kId); });
+  EXPECT_NE(why.find(path + ": the training state is corrupt (its checksum does not match)"),
+            std::string::npos)
+      << why;
   EXPECT_TRUE(same_weights(before, weights(*other.model)));
 }
 
@@ -146,26 +180,23 @@ TEST_F(TrainingStateFile, ATruncatedOrMissingStateIsRefusedNamingTheFile) {
   Net saved(1);
   const std::string path = dir_ + "/t.state";
   save_state(path, *saved.model, *saved.opt, state_of(kId, *saved.model, *saved.opt));
-  std::string bytes;
-  {
-    std::ifstream in(path, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  std::string bytes = read_bytes(path);
   ASSERT_GT(bytes.size(), 1000u);
   for (std::size_t keep : {bytes.size() - 1, bytes.size() / 2, std::size_t{10}, std::size_t{0}}) {
     std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), keep);
     Net other(2);
-    const std::string why = message_of([&] { load_state(path, *other.model, *other.opt, 2, kId); });
+    const std::string why = message_of([&] { load_state(path, *other.model, *other.opt, kId); });
     EXPECT_NE(why.find(path + ": "), std::string::npos) << keep << " bytes: " << why;
   }
   std::remove(path.c_str());
   Net other(2);
-  const std::string why = message_of([&] { load_state(path, *other.model, *other.opt, 2, kId); });
+  const std::string why = message_of([&] { load_state(path, *other.model, *other.opt, kId); });
   EXPECT_NE(why.find(path + ": cannot read the training state"), std::string::npos) << why;
 }
 
-TEST_F(TrainingStateFile, AStateOfTheFirstFormatIsRefusedAsAnotherVersions) {
-  // Format 1, as sweep wrote it before 2026-12-06: no format, trial id or epoch rows.
+TEST_F(TrainingStateFile, StatesOfEarlierFormatsAreRefusedAsAnotherVersions) {
+  // Format 1, as sweep wrote it before 2026-12-06: a bare archive, no format, trial id or rows
+  // (format 2 was a bare archive too).
   Net saved(1);
   const std::string path = dir_ + "/old.state";
   torch::serialize::OutputArchive root;
@@ -177,11 +208,22 @@ TEST_F(TrainingStateFile, AStateOfTheFirstFormatIsRefusedAsAnotherVersions) {
   root.save_to(path);
   Net other(2);
   const auto before = weights(*other.model);
-  const std::string why = message_of([&] { load_state(path, *other.model, *other.opt, 2, kId); });
-  EXPECT_NE(why.find(path + ": a training state of another format (1; this sweep reads 2)"),
+  const std::string why = message_of([&] { load_state(path, *other.model, *other.opt, kId); });
+  EXPECT_NE(why.find(path + ": a training state of another format (an earlier one; this sweep "
+                            "reads 3)"),
             std::string::npos)
       << why;
   EXPECT_TRUE(same_weights(before, weights(*other.model)));
+  // A later format (a header this version does not know) likewise.
+  StateHeader later;
+  later.format = kStateFormat + 1;
+  later.trial_id = kId;
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << encode_state_header(later);
+  const std::string newer = message_of([&] { load_state(path, *other.model, *other.opt, kId); });
+  EXPECT_NE(newer.find(path + ": a training state of another format (4; this sweep reads 3), "
+                              "written by another version of sweep"),
+            std::string::npos)
+      << newer;
 }
 
 TEST_F(TrainingStateFile, ALeftOverPartFileIsNeverReadAndTheNextSaveReplacesIt) {
@@ -191,13 +233,13 @@ TEST_F(TrainingStateFile, ALeftOverPartFileIsNeverReadAndTheNextSaveReplacesIt) 
   save_state(path, *saved.model, *saved.opt, state_of(kId, *saved.model, *saved.opt));
   std::ofstream(path + ".part", std::ios::binary) << "half a state";
   Net other(2);
-  EXPECT_EQ(load_state(path, *other.model, *other.opt, 2, kId).epoch, 2);
+  EXPECT_EQ(load_state(path, *other.model, *other.opt, kId).epoch, 2);
   TrainingState next = state_of(kId, *saved.model, *saved.opt);
   next.epochs.push_back(next.epochs.back());
   next.epochs.back().epoch = next.epoch = 3;
   save_state(path, *saved.model, *saved.opt, next);
   EXPECT_FALSE(std::filesystem::exists(path + ".part"));
-  EXPECT_EQ(load_state(path, *other.model, *other.opt, 3, kId).epochs.size(), 3u);
+  EXPECT_EQ(load_state(path, *other.model, *other.opt, kId).epochs.size(), 3u);
   // A directory that cannot be written: DataError naming the file, no .part left behind.
   const std::string missing = dir_ + "/no/such/dir/t.state";
   const std::string why = message_of([&] { save_state(missing, *saved.model, *saved.opt, next); });
