@@ -33,11 +33,11 @@ std::string encode_state_header(const StateHeader& h) {
   put(out, h.batch_is_ms ? 1 : 0, 4);  // flags
   put(out, h.trial_id, 8);
   put(out, static_cast<std::uint32_t>(h.epoch), 4);
-  put(out, 0, 4);
+  put(out, h.params.size(), 4);
   put(out, static_cast<std::uint64_t>(h.batch), 8);
   put(out, h.payload_bytes, 8);
   put(out, h.checksum, 8);
-  return out;
+  return out + h.params;
 }
 
 StateHeader decode_state_header(const std::string& path, const char* bytes, std::size_t n) {
@@ -69,24 +69,57 @@ StateHeader decode_state_header(const std::string& path, const char* bytes, std:
   h.batch = static_cast<std::int64_t>(get(bytes + 32, 8));
   h.payload_bytes = get(bytes + 40, 8);
   h.checksum = get(bytes + 48, 8);
+  const std::size_t params = static_cast<std::size_t>(get(bytes + 28, 4));
+  if (n - kStateHeaderBytes < params) {
+    throw DataError(path + ": cannot read the training state (truncated: " + std::to_string(n) +
+                    " bytes)");
+  }
+  h.params.assign(bytes + kStateHeaderBytes, params);
   return h;
 }
 
 StateHeader read_state_header(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw DataError(path + ": cannot read the training state (no such file)");
-  char buf[kStateHeaderBytes];
-  in.read(buf, sizeof buf);
-  const StateHeader h = decode_state_header(path, buf, static_cast<std::size_t>(in.gcount()));
+  std::string buf(kStateHeaderBytes, '\0');
+  in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+  buf.resize(static_cast<std::size_t>(in.gcount()));
+  if (buf.size() == kStateHeaderBytes) {  // the params' length is in the header: read them too
+    const std::size_t params = static_cast<std::size_t>(get(buf.data() + 28, 4));
+    std::string more(std::min<std::size_t>(params, std::size_t{1} << 20), '\0');
+    in.read(more.data(), static_cast<std::streamsize>(more.size()));
+    buf.append(more.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  const StateHeader h = decode_state_header(path, buf.data(), buf.size());
   std::error_code ec;
   const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  const std::uintmax_t want = kStateHeaderBytes + h.payload_bytes;
+  const std::uintmax_t want = kStateHeaderBytes + h.params.size() + h.payload_bytes;
   if (ec || size != want) {
     throw DataError(path + ": cannot read the training state (" +
                     (size < want ? "truncated: " : "longer than its header says: ") +
                     std::to_string(size) + " bytes, " + std::to_string(want) + " expected)");
   }
   return h;
+}
+
+std::string params_text(const std::vector<std::pair<std::string, std::string>>& params) {
+  std::string out;
+  for (const auto& [key, value] : params) out += key + "=" + value + "\n";
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_params(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(at, end - at);
+    const std::size_t eq = line.find('=');
+    if (eq != std::string::npos) out.emplace_back(line.substr(0, eq), line.substr(eq + 1));
+    at = end + 1;
+  }
+  return out;
 }
 
 std::uint64_t state_checksum(const char* bytes, std::size_t n) {

@@ -1,15 +1,17 @@
 // The outer layout of a trial's state file (FILE.h5.state/TRIALID.state): a fixed 56-byte
-// header (what trial, which epoch and batch, how long and what checksum the payload has), then
-// the payload that worker/training/training_state.cpp writes (weights, optimizer, schedules,
-// random streams, epoch rows). The header is read without LibTorch, so that `sweep status` and
-// rank 0 see which trials are saved mid-way and where, and a truncated or foreign file is
-// refused before its payload is parsed.
+// header (what trial, which epoch and batch, how long and what checksum the payload has), the
+// trial's key values as text (so that rank 0 can hand a trial of a search that makes its trials
+// as it goes, TPE, out again), then the payload that worker/training/training_state.cpp writes
+// (weights, optimizer, schedules, random streams, epoch rows). The header is read without LibTorch,
+// so that `sweep status` and rank 0 see which trials are saved mid-way and where, and a truncated
+// or foreign file is refused before its payload is parsed.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sweep {
@@ -27,17 +29,24 @@ struct StateHeader {
   bool batch_is_ms = false;  // `batch` counts milliseconds (model = noop), not batches
   std::uint64_t payload_bytes = 0;
   std::uint64_t checksum = 0;  // state_checksum() of the payload
+  std::string params;          // the trial's key values, "key=value" lines (after the header)
 };
 
-// The header's 56 bytes (little-endian).
+// The header's 56 bytes (little-endian), then its params text.
 std::string encode_state_header(const StateHeader& h);
 
-// The header at the start of `bytes` (n of them) of the file `path`. Throws DataError naming
-// `path` when there are fewer than 56 bytes ("truncated"), they are not a sweep state, or the
-// format is another than kStateFormat ("written by another version of sweep").
+// The header (and params) at the start of `bytes` (n of them) of the file `path`. Throws
+// DataError naming `path` when there are fewer than 56 bytes or than the params need
+// ("truncated"), they are not a sweep state, or the format is another than kStateFormat
+// ("written by another version of sweep").
 StateHeader decode_state_header(const std::string& path, const char* bytes, std::size_t n);
 
-// Reads the header of the state file `path` and checks that the file holds its whole payload.
+// "key=value" lines of `params`, and back (a value holds no newline).
+std::string params_text(const std::vector<std::pair<std::string, std::string>>& params);
+std::vector<std::pair<std::string, std::string>> parse_params(const std::string& text);
+
+// Reads the header (and params) of the state file `path` and checks that the file holds its
+// whole payload.
 // Throws DataError naming `path` when the file is missing or unreadable, truncated, longer than
 // its header says, or not a state of this format (see decode_state_header).
 StateHeader read_state_header(const std::string& path);

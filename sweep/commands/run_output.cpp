@@ -113,9 +113,16 @@ std::string run_header(const Prepared& p, const SweepWork& w, const CliCommand& 
                        p.target.out, on) +
            (p.kind == SearchKind::kTpeHalving ? "; new configurations suggested by TPE" : "");
   }
+  // The trials an earlier run saved mid-way, and the states that cannot be used.
+  std::string saved;
+  if (!p.saved.empty()) saved += "\n" + saved_line(p.saved);
+  for (const std::string& why : p.unusable_states) {
+    saved += "\nsweep: warning: " + why + ": that trial starts again";
+  }
   if (w.tpe() != nullptr) {
     return version +
-           tpe_header(p.plan->grid.search, cmd.grid, w.restored(), w.total(), p.target.out, on);
+           tpe_header(p.plan->grid.search, cmd.grid, w.restored(), w.total(), p.target.out, on) +
+           saved;
   }
   std::string line = version + std::to_string(p.plan->trials.size()) + " trials in " + cmd.grid;
   if (p.target.shard) {
@@ -128,11 +135,7 @@ std::string run_header(const Prepared& p, const SweepWork& w, const CliCommand& 
   if (alone_threads > 0) {
     line += " (rank 0 trains, " + std::to_string(alone_threads) + " threads)";
   }
-  if (!p.saved.empty()) line += "\n" + saved_line(p.saved);
-  for (const std::string& why : p.unusable_states) {
-    line += "\nsweep: warning: " + why + ": that trial starts again";
-  }
-  return line;
+  return line + saved;
 }
 
 std::string run_summary(const Prepared& p, const SweepWork& w) {

@@ -23,12 +23,16 @@ SearchKind search_kind_of(const SearchSettings& s) {
 
 namespace {
 
-// The trials of p.order that an earlier run saved mid-way, moved to the front of p.order.
+// The trials an earlier run saved mid-way that this one continues: of p.order (a list, moved to
+// its front), or not stored yet (TPE, which hands them out first: TpeWork::continue_saved).
 void find_saved(Prepared& p) {
-  std::set<std::uint64_t> pending, saved;
+  std::set<std::uint64_t> pending, stored, saved;
   for (std::size_t i : p.order) pending.insert(p.plan->trials.id(i));
+  for (const auto& t : p.stored) stored.insert(t.result.trial_id);
+  const bool tpe = p.kind == SearchKind::kTpe;
   for (const FoundState& s : list_states(state_dir_of(p.target.out))) {
-    if (pending.count(s.trial_id) == 0) continue;  // stored since, or another grid's
+    // Stored since, or another grid's.
+    if (tpe ? stored.count(s.trial_id) > 0 : pending.count(s.trial_id) == 0) continue;
     if (s.header) {
       p.saved[s.trial_id] = *s.header;
       saved.insert(s.trial_id);
@@ -94,12 +98,13 @@ Prepared prepare_run(const CliCommand& cmd, const NodeFacts& facts, int world_si
     if (p.kind == SearchKind::kList) {
       p.members = shard_members(*p.plan, p.target.shard);
       p.order = pending_order(p.plan->trials.ids(), p.plan->costs, done, &p.members);
-      if (p.store) find_saved(p);  // states beside a file that does not exist are stale
       p.in_shard = p.members.size();
       p.skipped = p.members.size() - p.order.size();
     } else if (p.halving()) {
       p.members = shard_members(*p.plan, std::nullopt);
     }  // kTpe: the sweep's trials are chosen as it runs (TpeWork)
+    // States beside a file that does not exist are stale; successive halving finds its own.
+    if (p.store && (p.kind == SearchKind::kList || p.kind == SearchKind::kTpe)) find_saved(p);
     if (!p.store) {
       results::StoreInfo info;
       info.grid_path = cmd.grid;

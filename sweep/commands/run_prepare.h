@@ -41,8 +41,9 @@ struct Prepared {
   std::optional<KeptCheckpoints> keep;       // --keep-best
   Target target;
   std::size_t skipped = 0, in_shard = 0;
-  // The trials of `order` saved mid-way by an earlier run (handed out first): trial id -> the
-  // state's header, and the state files that cannot be used (their trials start again).
+  // The trials saved mid-way by an earlier run that this one continues first (a list's `order`,
+  // or TPE's): trial id -> the state's header, and the state files that cannot be used (their
+  // trials start again).
   std::map<std::uint64_t, StateHeader> saved;
   std::vector<std::string> unusable_states;
   int per_trial = 1;  // ranks_per_trial

@@ -1,5 +1,7 @@
 #include "sweep/commands/sweep_work.h"
 
+#include "core/state_file.h"
+
 namespace sweep {
 
 SweepWork::SweepWork(const Prepared& p, bool retry_failed)
@@ -32,6 +34,7 @@ SweepWork::SweepWork(const Prepared& p, bool retry_failed)
       restored_ = tpe_->trials();
       total_ = (search.samples > restored_ ? search.samples - restored_ : 0) +
                (retry_failed ? tpe_->retries() : 0);
+      for (const auto& [id, h] : p.saved) tpe_->continue_saved(id, parse_params(h.params));
       inner = &*tpe_;
       break;
   }

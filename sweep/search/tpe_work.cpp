@@ -198,9 +198,24 @@ std::vector<TpeObservation> TpeWork::history() const {
   return h;
 }
 
+bool TpeWork::continue_saved(std::uint64_t id,
+                             const std::vector<std::pair<std::string, std::string>>& params) {
+  if (seen_.count(id) > 0) return false;
+  const std::optional<std::vector<std::string>> values = suggester_.axis_values(params);
+  if (!values) return false;
+  TrialSpec spec = suggester_.build(*values);
+  if (spec.trial_id != id) return false;
+  seen_.insert(id);
+  saved_.push_back(std::move(spec));
+  return true;
+}
+
 std::optional<Job> TpeWork::next() {
   Job job;
-  if (!retry_.empty()) {
+  if (!saved_.empty()) {
+    job.spec = std::move(saved_.front());
+    saved_.pop_front();
+  } else if (!retry_.empty()) {
     job.spec = std::move(retry_.front());
     retry_.pop_front();
   } else {
@@ -222,7 +237,7 @@ std::optional<Job> TpeWork::next() {
 }
 
 bool TpeWork::exhausted() const {
-  return retry_.empty() && (gave_up_ || seen_.size() >= grid_.search.samples);
+  return saved_.empty() && retry_.empty() && (gave_up_ || seen_.size() >= grid_.search.samples);
 }
 
 void TpeWork::finished(const Job& job, const TrialResult& result) {

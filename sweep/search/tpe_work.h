@@ -73,6 +73,13 @@ class TpeWork : public WorkSource {
   bool restore(const std::vector<std::pair<std::string, std::string>>& params,
                const TrialResult& stored, bool retry_failed);
 
+  // A trial an earlier run saved mid-way (its state file's id and key values): handed out again
+  // first, so that it continues from its state, counted as one of the sweep's trials. Call after
+  // restore(), before the first next(). Returns false (and does nothing) when the values are
+  // not a trial of this grid with that id, or the trial is already one of the sweep's.
+  bool continue_saved(std::uint64_t id,
+                      const std::vector<std::pair<std::string, std::string>>& params);
+
   std::optional<Job> next() override;
   bool exhausted() const override;
   void finished(const Job& job, const TrialResult& result) override;
@@ -82,6 +89,8 @@ class TpeWork : public WorkSource {
   std::size_t trials() const { return seen_.size(); }
   // Of the trials handed out this run, how many the model suggested (the rest were random).
   std::size_t from_model() const { return from_model_; }
+  // Trials saved mid-way queued to continue (continue_saved) and not yet handed out.
+  std::size_t saved() const { return saved_.size(); }
   // Failed trials queued to run again (restore with retry_failed) and not yet handed out.
   std::size_t retries() const { return retry_.size(); }
   // Suggestions dropped because they repeated a trial of the sweep.
@@ -103,6 +112,7 @@ class TpeWork : public WorkSource {
   std::vector<std::pair<std::uint64_t, std::vector<double>>> running_;  // handed out
   std::unordered_set<std::uint64_t> seen_;                              // every trial of the sweep
   std::deque<TrialSpec> retry_;  // failed trials to run again first
+  std::deque<TrialSpec> saved_;  // trials saved mid-way, to continue before anything else
   std::size_t from_model_ = 0, repeats_ = 0;
   bool gave_up_ = false;
 };

@@ -63,6 +63,13 @@ TEST_F(StateFile, HeaderRoundTripsEveryField) {
   EXPECT_EQ(state_position(ms), "3 + 17 ms");
   h.batch = 0;
   EXPECT_EQ(state_position(h), "3");
+  // The trial's key values ride after the header: rank 0 hands a TPE trial out again from them.
+  h.params = params_text({{"learning_rate", "0.003"}, {"model", "cnn"}, {"data_dir", "/a=b"}});
+  const StateHeader p = read_state_header(write("p.state", h, "payload"));
+  EXPECT_EQ(parse_params(p.params),
+            (std::vector<std::pair<std::string, std::string>>{
+                {"learning_rate", "0.003"}, {"model", "cnn"}, {"data_dir", "/a=b"}}));
+  EXPECT_EQ(p.payload_bytes, 7u);
 }
 
 TEST_F(StateFile, TruncatedLongerForeignAndOtherFormatsAreRefusedNamingTheFile) {

@@ -10,6 +10,7 @@
 #  4. ranks_per_trial = 2: the group's leader writes, both members restore after kill -9.
 #  5. noop trials: states of the epoch alone, resumed after kill -9; states beside a results
 #     file that is gone are removed, never resumed.
+#  6. search = tpe: the saved trials are handed out again first and continue.
 # After each finished sweep the state directory is gone.
 source "$(dirname "$0")/common.sh"
 [ -d "$FASHION" ] || skip "Fashion-MNIST not installed at $FASHION (Debian package dataset-fashion-mnist)"
@@ -154,4 +155,21 @@ a, b = sweep_h5.trials("nref.h5"), sweep_h5.trials("n.h5")
 assert sorted(a["val_acc"].tolist()) == sorted(b["val_acc"].tolist())
 assert (b["epochs_restored"] >= 3).all(), b["epochs_restored"]
 PY
+# 6. search = tpe (trials made as the sweep runs): the saved trials are handed out again first,
+#    from the key values their states carry, and continue there.
+printf 'model = noop\nepochs = 6\nsleep_ms = 300\nsearch = tpe\nsamples = 4\nsearch_seed = 3\n[grid]\nlearning_rate = loguniform(0.001, 0.1)\n' > t.ini
+run_bg t1.log 3 t.ini --out t.h5
+for _ in $(seq 1 600); do [ "$(ls t.h5.state 2>/dev/null | grep -c '\.state$')" -ge 2 ] && break; sleep 0.05; done
+for f in t.h5.state/*.state; do wait_state "$f" 2; done
+kill_job
+sweep_mpi 3 run t.ini --out t.h5 --verbose > t2.log 2>&1 || { cat t2.log; fail "tpe resume"; }
+grep -q "^2 trials saved mid-way continue first, from" t2.log || { cat t1.log t2.log; fail "tpe: the saved trials were not continued first"; }
+[ "$(grep -c 'resumed at epoch' t2.log)" -eq 2 ] || { cat t2.log; fail "tpe: not 2 trials resumed"; }
+"$PY" - <<'PY'
+import sweep_h5
+t = sweep_h5.trials("t.h5")
+assert len(t) == 4 == len(set(t["trial_id"])), t["trial_id"]
+assert (t["status"] == b"ok").all() and sorted(t["epochs_restored"] > 0) == [False, False, True, True], t["epochs_restored"]
+PY
+[ ! -e t.h5.state ] || fail "t.h5.state outlived the finished TPE sweep"
 echo "PASS"

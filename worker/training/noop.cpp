@@ -98,7 +98,7 @@ void run_noop(const TrialSpec& spec, const StopCheck& stop, const TrainSpan& spa
       r.status = Status::kAbandoned;
       r.message = "abandoned at epoch " + std::to_string(e) + ": the sweep was stopped";
       if (writes && !span.state.empty() && (e > 1 || done + slept > 0)) {
-        save_noop_state(span.state, id, e - 1, done + slept);
+        save_noop_state(span.state, spec, e - 1, done + slept);
         r.message += "; saved there: it continues from that moment on resume";
       }
       return;
@@ -128,7 +128,7 @@ void run_noop(const TrialSpec& spec, const StopCheck& stop, const TrainSpan& spa
     }
     if (writes && !span.state.empty() &&
         ((every > 0 && e % every == 0 && e < last) || (span.keep_state && e == last))) {
-      save_noop_state(span.state, id, e, 0);
+      save_noop_state(span.state, spec, e, 0);
     }
     if (hook && e < last) {
       r.message = hook(m);

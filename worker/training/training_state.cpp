@@ -64,9 +64,10 @@ void write_durably(const std::string& path, const std::string& bytes) {
 
 // Header and payload to `path`, durably; returns the bytes written.
 std::size_t write_state_file(const std::string& path, std::uint64_t trial_id, int epoch,
-                             std::int64_t batch, const std::string& payload,
-                             bool batch_is_ms = false) {
+                             std::int64_t batch, const std::string& params,
+                             const std::string& payload, bool batch_is_ms = false) {
   StateHeader h;
+  h.params = params;
   h.batch_is_ms = batch_is_ms;
   h.trial_id = trial_id;
   h.epoch = epoch;
@@ -94,7 +95,7 @@ StateFile read_state_file(const std::string& path, std::uint64_t trial_id) {
                     ", not of trial " + trial_id_hex(trial_id));
   }
   std::ifstream in(path, std::ios::binary);
-  in.seekg(static_cast<std::streamoff>(kStateHeaderBytes));
+  in.seekg(static_cast<std::streamoff>(kStateHeaderBytes + f.header.params.size()));
   f.payload.resize(f.header.payload_bytes);
   in.read(f.payload.data(), static_cast<std::streamsize>(f.payload.size()));
   if (static_cast<std::uint64_t>(in.gcount()) != f.header.payload_bytes) {
@@ -211,12 +212,12 @@ std::size_t save_state(const std::string& path, ClassifierImpl& model, torch::op
   } catch (const c10::Error& e) {
     throw DataError(path + ": cannot write the training state: " + e.what_without_backtrace());
   }
-  return write_state_file(path, s.trial_id, s.epoch, p.batch, out.str());
+  return write_state_file(path, s.trial_id, s.epoch, p.batch, s.params, out.str());
 }
 
-void save_noop_state(const std::string& path, std::uint64_t trial_id, int epoch,
+void save_noop_state(const std::string& path, const TrialSpec& spec, int epoch,
                      std::int64_t slept_ms) {
-  write_state_file(path, trial_id, epoch, slept_ms, "", true);
+  write_state_file(path, spec.trial_id, epoch, slept_ms, params_text(spec.params), "", true);
 }
 
 StateHeader load_noop_state(const std::string& path, std::uint64_t trial_id) {

@@ -39,6 +39,7 @@ struct EpochPosition {
 
 struct TrainingState {
   std::uint64_t trial_id = 0;                // the trial whose state it is
+  std::string params;                        // its key values (params_text, core/state_file.h)
   int epoch = 0;                             // epochs complete
   EpochPosition position;                    // and how far into the next one
   std::vector<double> schedule, early_stop;  // LrSchedule::state(), EarlyStop::state()
@@ -72,7 +73,7 @@ TrainingState load_state(const std::string& path, ClassifierImpl& model,
 
 // Writes the state of a trial without a model (model = noop): its epoch, and the milliseconds
 // slept into the next (in the header's batch field).
-void save_noop_state(const std::string& path, std::uint64_t trial_id, int epoch,
+void save_noop_state(const std::string& path, const TrialSpec& spec, int epoch,
                      std::int64_t slept_ms);
 // The header of such a state. Throws DataError as load_state does.
 StateHeader load_noop_state(const std::string& path, std::uint64_t trial_id);

@@ -66,7 +66,8 @@ TrialTraining::TrialTraining(const TrialSpec& spec, const LoadedData& d, torch::
       norm_(choose_normalization(c_.normalize, d.stats, d.info.channels)),
       device_(device),
       group_(group),
-      trial_id_(spec.trial_id) {
+      trial_id_(spec.trial_id),
+      params_(params_text(spec.params)) {
   std::tie(train_rows_, val_rows_) = make_split(d.train.size(), c_, d.val.defined());
   torch::manual_seed(epoch_seed(c_.trial_seed, 0, 2));
   model_ = make_model(c_.net, {d.info.channels, d.info.rows, d.info.cols, d.classes});
@@ -138,6 +139,7 @@ std::size_t TrialTraining::save(const std::string& path, int epoch,
   if (!writes_files()) return 0;
   TrainingState s;
   s.trial_id = trial_id_;
+  s.params = params_;
   s.epoch = epoch;
   s.position = position;
   s.schedule = schedule_->state();

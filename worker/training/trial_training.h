@@ -157,6 +157,7 @@ class TrialTraining {
   std::unique_ptr<EarlyStop> early_stop_;
   std::unique_ptr<GradientReducer> reducer_;
   std::uint64_t trial_id_;
+  std::string params_;  // the trial's key values, written into its states
   BestEpoch best_;
   std::vector<EpochMetrics> restored_epochs_;
   std::optional<EpochPosition> resume_;  // where the next train_epoch starts (a restored stop)

@@ -214,6 +214,27 @@ TEST(TpeWork, AnAbandonedTrialIsSuggestedAfresh) {
   EXPECT_FALSE(w.contains(j->spec.trial_id));
 }
 
+TEST(TpeWork, ATrialSavedMidWayIsHandedOutFirstOnResume) {
+  const Grid g = tpe_grid(4, kAxes);
+  TpeWork first(g);
+  const std::vector<Job> jobs = run_sequentially(first, 3);
+  // Resumed: jobs 0 and 1 stored, job 2 stopped and saved (its state names its key values).
+  TpeWork w(g);
+  for (std::size_t i = 0; i < 2; ++i) {
+    w.restore(params_of(jobs[i].spec), result_of(jobs[i], Status::kOk), false);
+  }
+  EXPECT_FALSE(w.continue_saved(jobs[2].spec.trial_id + 1, params_of(jobs[2].spec)));  // not its id
+  EXPECT_FALSE(w.continue_saved(jobs[0].spec.trial_id, params_of(jobs[0].spec)));      // stored
+  EXPECT_TRUE(w.continue_saved(jobs[2].spec.trial_id, params_of(jobs[2].spec)));
+  EXPECT_EQ(w.trials(), 3u);  // one of the sweep's samples
+  EXPECT_EQ(w.saved(), 1u);
+  const std::optional<Job> next = w.next();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->spec.trial_id, jobs[2].spec.trial_id);
+  EXPECT_EQ(w.saved(), 0u);
+  EXPECT_EQ(run_sequentially(w).size(), 1u);  // then the one sample left
+}
+
 TEST(TpeWork, RowsOfOtherKeysAreNotTaken) {
   const Grid g = tpe_grid(4, kAxes);
   TpeWork w(g);
