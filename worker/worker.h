@@ -66,7 +66,7 @@ struct TrainSpan {
   // The trial's state file ("" = none). When it exists the trial resumes from it (a state that
   // cannot be used is reported on stderr and, with from_epoch 0, the trial trains from the
   // start); the trial writes it every `state_every` epochs (its key) before its last, when a
-  // stop ends it (inside an epoch when it trains alone on the CPU), and at to_epoch when
+  // stop ends it (inside an epoch when it trains on the CPU), and at to_epoch when
   // `keep_state`. Written atomically: worker/training/training_state.h.
   std::string state;
   bool keep_state = false;  // write the state at to_epoch (a successive-halving rung)

@@ -12,6 +12,7 @@ ProgressTracker::ProgressTracker(std::size_t total) : total_(total) {}
 void ProgressTracker::finished(const TrialResult& r) {
   ++done_;
   if (running_ > 0) --running_;
+  if (r.epochs_restored > 0 && resuming_ > 0) --resuming_;
   if (r.status == Status::kFailed) ++failed_;
   if (r.status == Status::kDiverged) ++diverged_;
   if (r.status == Status::kPruned) ++pruned_;
@@ -114,6 +115,7 @@ std::string ProgressTracker::line(double elapsed) const {
   }
   if (!notes.empty()) s += " (" + notes + ")";
   s += ", " + std::to_string(running_) + " running";
+  if (resuming_ > 0) s += " (" + std::to_string(resuming_) + " saved mid-way, continuing)";
   if (!reporting_.empty()) {
     std::string each;
     std::size_t shown = 0;

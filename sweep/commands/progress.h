@@ -28,6 +28,9 @@ class ProgressTracker {
   void epoch(std::uint64_t trial, int epochs, const EpochMetrics& m);
   // How many trials are being trained now.
   void set_running(std::size_t running) { running_ = running; }
+  // How many trials of this run continue from a state an earlier run saved: the line says so
+  // until each has finished (a result with epochs_restored > 0).
+  void set_resuming(std::size_t n) { resuming_ = n; }
 
   std::size_t total() const { return total_; }
   std::size_t done() const { return done_; }
@@ -57,7 +60,7 @@ class ProgressTracker {
     int epochs = 0, done = 0;
     double val_acc = 0;
   };
-  std::size_t done_ = 0, failed_ = 0, diverged_ = 0, pruned_ = 0, running_ = 0;
+  std::size_t done_ = 0, failed_ = 0, diverged_ = 0, pruned_ = 0, running_ = 0, resuming_ = 0;
   std::map<std::uint64_t, Running> reporting_;  // running trials that reported an epoch
   double epoch_seconds_ = 0;                    // summed over the epochs seen
   std::size_t epochs_seen_ = 0;

@@ -161,6 +161,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
   };
   ProgressTracker progress(total);
+  progress.set_resuming(p.saved.size());
   ProgressDisplay display = make_display(cmd);
   std::size_t writes = 0;  // appends to the store (each one flush, for one or more results)
   ResultSink sink = [&](const std::vector<FinishedJob>& finished) {
@@ -215,7 +216,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   }
   std::printf("; results in %s\n", p.target.out.c_str());
   std::cout << run_summary(p, work);
-  if (!outcome.stopped() && work.all_done(done)) {
+  if (work.all_done(done)) {  // a signal that came with nothing left to run included
     std::error_code ignored;  // the states are only needed to resume
     std::filesystem::remove_all(state_dir_of(p.target.out), ignored);
   }

@@ -7,7 +7,8 @@
 #  2. SIGUSR1 with --grace 0 inside an epoch: the trial saves that batch, exit 75; `sweep
 #     status` shows it saved mid-way; the next run hands it out first and continues the batch.
 #  3. A corrupt state: told on stderr, the trial trains from the start, ends the same.
-#  4. ranks_per_trial = 2: the group's leader writes, both members restore after kill -9.
+#  4. ranks_per_trial = 2: the group's leader writes, both members restore after kill -9, and
+#     after SIGUSR1 inside an epoch (each member's dropout stream saved).
 #  5. noop trials: states of the epoch alone, resumed after kill -9; states beside a results
 #     file that is gone are removed, never resumed.
 #  6. search = tpe: the saved trials are handed out again first and continue.
@@ -132,6 +133,18 @@ kill_job
 E=$(state_field "g.h5.state/$ID.state" 24)
 sweep_mpi 3 run s.ini --out g.h5 --threads 1 --ranks_per_trial=2 > g2.log 2>&1 || { cat g2.log; fail "group resume"; }
 same gref.h5 g.h5 "$E"
+# ... and SIGUSR1 inside an epoch: the group saves that batch, each member's dropout stream too.
+run_bg h1.log 3 s.ini --out h.h5 --ranks_per_trial=2 --grace 0
+wait_state "h.h5.state/$ID.state" 1
+sleep 0.3
+kill -USR1 "$MPIRUN"
+set +e; wait "$MPIRUN"; rc=$?; set -e
+[ "$rc" -eq 75 ] || { cat h1.log; fail "group: exit code $rc after SIGUSR1, expected 75"; }
+E=$(state_field "h.h5.state/$ID.state" 24); B=$(state_field "h.h5.state/$ID.state" 32)
+[ "$B" -gt 0 ] || fail "the group saved no position inside the epoch (epoch $E, batch $B)"
+sweep_mpi 3 run s.ini --out h.h5 --threads 1 --ranks_per_trial=2 > h2.log 2>&1 || { cat h2.log; fail "group resume after SIGUSR1"; }
+same gref.h5 h.h5 "$E"
+echo "group SIGUSR1: saved at epoch $E + $B batches, resumed there"
 
 # 5. noop trials: 3 of 8 epochs x 0.3 s, killed after epoch 3's state.
 printf 'model = noop\nepochs = 8\nsleep_ms = 300\n[grid]\nseed = 1, 2, 3\n' > n.ini

@@ -202,7 +202,8 @@ std::size_t save_state(const std::string& path, ClassifierImpl& model, torch::op
   root.write("epoch_rows", rows_tensor(s.epochs));
   const EpochPosition& p = s.position;
   root.write("position", torch::tensor({static_cast<double>(p.batch), p.loss_sum,
-                                        static_cast<double>(p.correct), p.seconds},
+                                        static_cast<double>(p.correct), p.seconds,
+                                        static_cast<double>(p.members)},
                                        torch::kFloat64));
   root.write("dropout_rng", bytes_tensor(p.dropout_rng));
   root.write("augment_rng", bytes_tensor(p.augment_rng));
@@ -256,13 +257,14 @@ TrainingState load_state(const std::string& path, ClassifierImpl& model,
                     ") disagree");
   }
   const std::vector<double> p = tensor_doubles(position);
-  if (p.size() != 4 || static_cast<std::int64_t>(p[0]) != h.header.batch) {
+  if (p.size() != 5 || static_cast<std::int64_t>(p[0]) != h.header.batch || p[4] < 1) {
     throw DataError(path + ": its position in the epoch disagrees with its header");
   }
   s.position.batch = h.header.batch;
   s.position.loss_sum = p[1];
   s.position.correct = static_cast<std::int64_t>(p[2]);
   s.position.seconds = p[3];
+  s.position.members = static_cast<int>(p[4]);
   s.position.dropout_rng = tensor_bytes(dropout);
   s.position.augment_rng = tensor_bytes(aug);
   s.schedule = tensor_doubles(schedule);

@@ -34,7 +34,10 @@ struct EpochPosition {
   double loss_sum = 0;
   std::int64_t correct = 0;
   double seconds = 0;
-  std::string dropout_rng, augment_rng;  // at::Generator::get_state() bytes
+  // at::Generator::get_state() bytes; in a group the dropout streams of its `members`, one
+  // after another in member order (each draws its own); augmentation is the same on all.
+  std::string dropout_rng, augment_rng;
+  int members = 1;
 };
 
 struct TrainingState {

@@ -122,6 +122,12 @@ int TrialTraining::restore(const std::string& path) {
   if (!s.early_stop.empty()) early_stop_->restore(s.early_stop);
   best_ = s.best;
   restored_epochs_ = std::move(s.epochs);
+  const int members = group_ != nullptr ? group_->size() : 1;
+  if (s.position.batch > 0 && s.position.members != members) {
+    throw DataError(path + ": saved inside an epoch by " + std::to_string(s.position.members) +
+                    " rank(s) training the trial together; it continues on as many, and " +
+                    std::to_string(members) + " train it now");
+  }
   if (s.position.batch > 0) resume_ = std::move(s.position);
   return s.epoch;
 }
@@ -159,19 +165,32 @@ torch::Tensor TrialTraining::order(int e) const {
   return train_rows_.index_select(0, torch::randperm(n, gen, torch::kInt64));
 }
 
+std::string TrialTraining::members_streams(const std::string& mine) {
+  const std::size_t len = mine.size();
+  const auto me = static_cast<std::size_t>(group_->rank());
+  std::vector<double> all(len * static_cast<std::size_t>(group_->size()), 0.0);
+  for (std::size_t i = 0; i < len; ++i) all[me * len + i] = static_cast<unsigned char>(mine[i]);
+  group_->sum(all.data(), all.size());
+  std::string out(all.size(), '\0');
+  for (std::size_t i = 0; i < all.size(); ++i) out[i] = static_cast<char>(std::lround(all[i]));
+  return out;
+}
+
 std::pair<double, double> TrialTraining::train_epoch(const torch::Tensor& order, int epoch,
                                                      const StopCheck& stop) {
   const auto t0 = Clock::now();
   torch::manual_seed(epoch_seed(c_.trial_seed, epoch, 2));
   at::Generator aug_gen = at::detail::createCPUGenerator(epoch_seed(c_.trial_seed, epoch, 3));
+  const int members = group_ != nullptr ? group_->size() : 1;
+  const int me = group_ != nullptr ? group_->rank() : 0;
   EpochPosition from = resume_.value_or(EpochPosition{});
   resume_.reset();
   if (from.batch > 0) {  // a stop inside this epoch was restored: its random streams too
-    set_generator_state(at::detail::getDefaultCPUGenerator(), from.dropout_rng);
+    const std::size_t len = from.dropout_rng.size() / static_cast<std::size_t>(from.members);
+    set_generator_state(at::detail::getDefaultCPUGenerator(),
+                        from.dropout_rng.substr(len * static_cast<std::size_t>(me), len));
     set_generator_state(aug_gen, from.augment_rng);
   }
-  const int members = group_ != nullptr ? group_->size() : 1;
-  const int me = group_ != nullptr ? group_->rank() : 0;
   const std::int64_t n = order.size(0), batch = c_.batch_size;
   // Summed, then divided by the whole batch's normalizer: a member's slice gives its share of
   // the one-rank loss, and its gradients summed over the group the one-rank gradient.
@@ -200,6 +219,11 @@ std::pair<double, double> TrialTraining::train_epoch(const torch::Tensor& order,
       mid_save_(epoch - 1, position());  // state_minutes: a long epoch saved on the way
       last_state_ = Clock::now();
     }
+    // In a group only the leader asks `stop`: the others draw this batch's dropout before they
+    // learn of it, so each keeps its stream as it was before the batch.
+    const std::string stream_before = group_ != nullptr && device_.is_cpu() && step > 0
+                                          ? generator_state(at::detail::getDefaultCPUGenerator())
+                                          : std::string();
     const bool stopping = stop && stop();
     const std::int64_t len = std::min(batch, n - s);
     torch::Tensor bi = order.narrow(0, s, len);
@@ -262,6 +286,10 @@ std::pair<double, double> TrialTraining::train_epoch(const torch::Tensor& order,
         here.emplace();
       } else if (inside_savable) {
         here = position();
+      } else if (group_ != nullptr && device_.is_cpu()) {
+        here = position();  // every member's dropout stream, gathered in one more sum
+        here->dropout_rng = members_streams(stream_before);
+        here->members = members;
       }
       throw Abandoned("abandoned at epoch " + std::to_string(epoch) + ", batch " +
                           std::to_string(step + 1) + ": the sweep was stopped",

@@ -35,8 +35,9 @@ class Diverged : public std::runtime_error {
 };
 
 // The sweep was stopped while the trial trained (status abandoned). `position` says where in the
-// epoch, with its random streams, when the trial can be saved there (alone on the CPU); a group
-// or a GPU trial leaves it unset and resumes from its last epoch's end.
+// epoch, with its random streams, when the trial can be saved there (on the CPU, alone or in a
+// group: every member's dropout stream); a GPU trial leaves it unset and resumes from its last
+// epoch's end.
 class Abandoned : public std::runtime_error {
  public:
   Abandoned(const std::string& what, std::optional<EpochPosition> position)
@@ -106,8 +107,9 @@ class TrialTraining {
 
   // One pass over `order` (the rest of it, after a restore inside this epoch); returns {mean
   // loss, accuracy}. Throws Diverged on a non-finite loss, Abandoned (with the position when
-  // the trial trains alone on the CPU) when `stop` says so before a batch (in a group: the
-  // leader's `stop`, for all).
+  // the trial trains on the CPU; in a group, after one more sum that gathers every member's
+  // dropout stream) when `stop` says so before a batch (in a group: the leader's `stop`, for
+  // all).
   // One loop for both: alone is a group of one (no sums, no reducer); in a group each member
   // trains its slice of every batch (member_slice) and the step ends in one small sum.
   std::pair<double, double> train_epoch(const torch::Tensor& order, int epoch,
@@ -142,6 +144,9 @@ class TrialTraining {
 
  private:
   EvalResult evaluate_group(const ImageSet& set, const torch::Tensor& idx, std::int64_t mistakes);
+  // In a group: every member's `mine` (its dropout stream's state, all of one length), one after
+  // another in member order, on every member (one sum).
+  std::string members_streams(const std::string& mine);
   void sync_buffers();
   bool writes_files() const { return group_ == nullptr || group_->rank() == 0; }
 

@@ -133,6 +133,27 @@ TEST(ProgressTracker, RunningTrialsShowTheirEpochsAndTheEtaComesFromEpochTimes) 
   EXPECT_DOUBLE_EQ(q.eta_seconds(40), (18 + 20 + 20) * 10.0 / 2);
 }
 
+TEST(ProgressTracker, TrialsSavedMidWayAreShownUntilTheyFinish) {
+  ProgressTracker p(3);
+  p.set_resuming(2);
+  p.set_running(2);
+  EXPECT_NE(p.line(1).find("2 running (2 saved mid-way, continuing)"), std::string::npos)
+      << p.line(1);
+  TrialResult fresh;
+  fresh.trial_id = 1;
+  fresh.status = Status::kOk;
+  p.finished(fresh);  // trained from the start: not one of them
+  EXPECT_NE(p.line(2).find("(2 saved mid-way, continuing)"), std::string::npos) << p.line(2);
+  TrialResult resumed = fresh;
+  resumed.trial_id = 2;
+  resumed.epochs_restored = 3;
+  p.finished(resumed);
+  EXPECT_NE(p.line(3).find("(1 saved mid-way, continuing)"), std::string::npos) << p.line(3);
+  resumed.trial_id = 3;
+  p.finished(resumed);
+  EXPECT_EQ(p.line(4).find("saved mid-way"), std::string::npos) << p.line(4);
+}
+
 TEST(ProgressTracker, LineBeforeAnyResultAndWithFailures) {
   ProgressTracker p(3);
   EXPECT_NE(p.line(5).find("0/3 done, 0 running | no result yet | 5s elapsed, ETA ?"),
