@@ -41,7 +41,10 @@ for r in t:
     assert r["epochs_run"] == budget[r["rung"]] and r["epochs"] == 9, (r["rung"], r["epochs_run"], r["epochs"])
     seen[key] = r
 per_rung = [sum(1 for k in seen if k[1] == g) for g in range(3)]
-assert per_rung[0] == 9 and 1 <= per_rung[1] <= 4 and 1 <= per_rung[2] <= per_rung[1], per_rung
+# Asynchronous promotions: the top third of the rung's results at the moment a worker asks, so at
+# least the final top 3 climb, and at most the 7 that could each have led the rung when results
+# 3 to 9 came in (how many depends on the order results arrive, which timing decides).
+assert per_rung[0] == 9 and 3 <= per_rung[1] <= 7 and 1 <= per_rung[2] <= per_rung[1], per_rung
 for (tid, g) in seen:
     assert g == 0 or (tid, g - 1) in seen, f"{tid:016x} reached rung {g} without rung {g - 1}"
 ranks = {int(seen[k]["rank"]) for k in seen}
