@@ -91,8 +91,9 @@ inline constexpr ResultColumn kResultColumns[] = {
      "training images a second, over the epochs' training passes"},
     {"sync_seconds", ResultType::kReal, 0, false, false, Better::kNone, &TrialResult::sync_seconds,
      nullptr, nullptr,
-     "with `ranks_per_trial` > 1, the seconds the group's leader waited for gradient sums; 0 "
-     "otherwise and in older files"},
+     "with `ranks_per_trial` > 1, the seconds the group's leader waited for gradient sums and "
+     "for the steps' agreements (where the members' imbalance shows); 0 otherwise and in older "
+     "files"},
     {"rank", ResultType::kInt, 0, false, false, Better::kNone, nullptr, &TrialResult::rank, nullptr,
      "the MPI rank that trained it; with `ranks_per_trial` > 1, the group's leader"},
     {"threads", ResultType::kInt, 0, false, false, Better::kNone, nullptr, &TrialResult::threads,

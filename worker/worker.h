@@ -85,7 +85,8 @@ struct TrainSpan {
 // those restored from the state count in epochs_restored.
 // With ctx.group, every member calls it for the same trial at the same time and trains its
 // share (data parallel); they fail, diverge or stop together (on the leader's `stop`), and
-// every member returns the same result.
+// every member returns the same result. Throws GroupBroken (worker/trial_group.h) alone: when a
+// member did not come to a sum in time, the group cannot go on.
 TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerContext& ctx,
                       const StopCheck& stop = nullptr, const TrainSpan& span = {},
                       const EpochHook& epoch_hook = nullptr);

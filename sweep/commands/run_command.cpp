@@ -92,12 +92,28 @@ struct Groups {
   std::unique_ptr<GroupComm> comm;  // this rank's group; nullptr alone or idle
 };
 
-Groups form_trial_groups(const MpiSession& mpi, const NodeFacts& facts, int per_trial) {
+// SWEEP_GROUP_TIMEOUT and SWEEP_FAULT_INJECT (tests), read before anything is written.
+struct GroupEnvironment {
+  GroupDeadline deadline;
+  InjectedFault fault;
+};
+
+GroupEnvironment group_environment(const StopSignals& signals) {
+  const char* timeout = std::getenv("SWEEP_GROUP_TIMEOUT");
+  const char* fault = std::getenv("SWEEP_FAULT_INJECT");
+  GroupEnvironment env;
+  env.deadline.floor_seconds = parse_group_timeout(timeout ? timeout : "");
+  env.deadline.signals = &signals;
+  env.fault = parse_injected_fault(fault ? fault : "");
+  return env;
+}
+
+Groups form_trial_groups(const MpiSession& mpi, const NodeFacts& facts, int per_trial,
+                         const GroupEnvironment& env) {
   Groups g;
   if (per_trial > 1) {
-    const char* fault = std::getenv("SWEEP_FAULT_INJECT");
     g.layout = form_groups(nodes_of_all_ranks(mpi, facts), per_trial);
-    g.comm = GroupComm::split(mpi, g.layout, parse_injected_fault(fault ? fault : ""));
+    g.comm = GroupComm::split(mpi, g.layout, env.deadline, env.fault);
   }
   return g;
 }
@@ -122,13 +138,14 @@ int serve(worker::DataCache& cache, const worker::WorkerContext& ctx, const Wait
 int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals& signals) {
   const bool root = mpi.rank() == 0;
   const auto t0 = std::chrono::steady_clock::now();
+  const GroupEnvironment group_env = group_environment(signals);
   const NodeFacts facts = node_facts(mpi);
   Prepared p;
   if (root) p = prepare_run(cmd, facts, mpi.size());
   const int code = mpi.size() > 1 ? polled_broadcast(p.code) : p.code;
   if (code != kExitOk) return code;
   const int per_trial = mpi.size() > 1 ? polled_broadcast(p.per_trial) : 1;
-  const Groups groups = form_trial_groups(mpi, facts, per_trial);
+  const Groups groups = form_trial_groups(mpi, facts, per_trial, group_env);
 
   const WaitPolicy wait = wait_policy_for(facts.local_ranks, facts.cores);
   worker::WorkerContext ctx;
@@ -199,7 +216,7 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
     outcome = run_locally(work.source(), cache, ctx, sink, stop, tick, epochs);
   } else {
     outcome = coordinate(work.source(), workers, sink, stop, tick, wait, epochs);
-    polled_barrier();
+    if (outcome.broken.empty()) polled_barrier();  // a broken group's ranks never come
   }
   display.finish();
 
@@ -225,13 +242,26 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   // holding its rows.
   const results::DigestScan scan = results::scan_digests({&*p.store}, {}, "");
   std::cout << results::rank_scan(scan, results::RankOptions{}) << std::flush;
+  int exit_code = kExitInterrupted;
   if (outcome.stopped() && !work.all_done(done)) {
     std::cout << "\n"
               << stopped_text(p, work, signal_name(outcome.signal), done, outcome.abandoned) << "\n"
               << std::flush;
-    return kExitInterrupted;
+  } else {
+    exit_code = finished_code(cmd, p, scan, work.tpe());
   }
-  return finished_code(cmd, p, scan, work.tpe());
+  if (!outcome.broken.empty()) {
+    // The ranks of a broken group wait in sums that can never complete: only MPI_Abort ends
+    // them. Every result is stored and the file closed first.
+    p.store.reset();
+    std::cout << std::flush;
+    std::cerr << "sweep: a trial group broke (" << outcome.broken
+              << "); every result is stored; the job ends with MPI_Abort (exit " << exit_code
+              << "); run the same command to resume\n"
+              << std::flush;
+    mpi.abort(exit_code);
+  }
+  return exit_code;
 }
 
 }  // namespace sweep

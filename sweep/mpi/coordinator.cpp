@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "core/errors.h"
@@ -154,6 +156,11 @@ class Coordinator {
   // One message from a worker: an epoch report (answered with a verdict when its job awaits
   // one), a result (kept in `finished` unless abandoned), or a ready worker.
   void take(const Message& m, std::vector<FinishedJob>& finished) {
+    if (retired_.count(m.source) > 0) return;  // a broken group's leader, late
+    if (m.tag == Tag::kGroupBroken) {
+      take_broken(m, finished);
+      return;
+    }
     if (m.tag == Tag::kEpoch) {
       take_epoch(m);
       return;  // the worker trains on: not idle
@@ -165,6 +172,31 @@ class Coordinator {
                      " from rank " + std::to_string(m.source));
     }
     idle_.push_back(m.source);
+  }
+
+  // A group that cannot go on: its leader's running trial is stored as failed, and the leader
+  // (the worker rank 0 knows) gets nothing more; a second report of the same group is ignored.
+  void take_broken(const Message& m, std::vector<FinishedJob>& finished) {
+    const std::string text = decode_text(m.body);
+    const std::size_t nl = text.find('\n');
+    const int leader = std::stoi(text.substr(0, nl));
+    const std::string why = nl == std::string::npos ? text : text.substr(nl + 1);
+    if (!retired_.insert(leader).second) return;
+    if (out_.broken.empty()) out_.broken = why;
+    reported_.erase(leader);
+    idle_.erase(std::remove(idle_.begin(), idle_.end(), leader), idle_.end());
+    --active_;
+    auto it = running_.find(leader);
+    if (it == running_.end()) return;
+    FinishedJob f{std::move(it->second), TrialResult{}};
+    running_.erase(it);
+    f.result.trial_id = f.job.spec.trial_id;
+    f.result.rung = f.job.rung;
+    f.result.rank = leader;
+    f.result.status = Status::kFailed;
+    f.result.message = "the trial group broke: " + why;
+    if (f.result.message.size() > 1000) f.result.message.resize(1000);
+    finished.push_back(std::move(f));
   }
 
   void take_epoch(const Message& m) {
@@ -214,12 +246,23 @@ class Coordinator {
   std::map<int, Job> running_;                         // worker rank -> its job
   std::map<int, std::vector<EpochMetrics>> reported_;  // worker rank -> its job's epochs so far
   std::vector<int> idle_;                              // workers waiting for a job
+  std::set<int> retired_;                              // leaders of broken groups
   int active_;                                         // workers not yet told to stop
   Outbox outbox_;
   PollCeiling ceiling_;
   bool abandon_sent_ = false;
   Clock::time_point abandon_at_{};
 };
+
+// Tells rank 0 that this rank's group broke (`why`), then waits for rank 0 to end the job: the
+// group's pending sums can never complete, so neither this rank nor the member that did not
+// come can reach the end of the job.
+[[noreturn]] void report_broken(const GroupComm& group, const std::string& why) {
+  std::fprintf(stderr, "sweep: %s\n", why.c_str());
+  send_message(0, Tag::kGroupBroken,
+               encode_text(std::to_string(group.world_ranks().front()) + "\n" + why));
+  while (true) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+}
 
 }  // namespace
 
@@ -267,13 +310,18 @@ void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx,
                        " while waiting for a verdict");
       }
     };
-    TrialResult r = worker::run_trial(
-        job.spec, cache, ctx,
-        [&] {
-          if (!abandon) abandon = take_message(0, Tag::kAbandon);
-          return abandon;
-        },
-        span_of(job), group == nullptr ? hook : nullptr);
+    TrialResult r;
+    try {
+      r = worker::run_trial(
+          job.spec, cache, ctx,
+          [&] {
+            if (!abandon) abandon = take_message(0, Tag::kAbandon);
+            return abandon;
+          },
+          span_of(job), group == nullptr ? hook : nullptr);
+    } catch (const worker::GroupBroken& e) {
+      report_broken(*group, e.what());
+    }
     ceiling.observe(r.wall_seconds);
     send_message(0, Tag::kResult, encode_result(r));
   }
@@ -289,7 +337,11 @@ void serve_as_member(worker::DataCache& cache, const worker::WorkerContext& ctx,
                      std::to_string(static_cast<int>(m.tag)));
     }
     const Job job = decode_job(m.body);
-    worker::run_trial(job.spec, cache, ctx, nullptr, span_of(job));  // the leader reports it
+    try {
+      worker::run_trial(job.spec, cache, ctx, nullptr, span_of(job));  // the leader reports it
+    } catch (const worker::GroupBroken& e) {
+      report_broken(group, e.what());
+    }
   }
 }
 

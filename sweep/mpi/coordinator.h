@@ -55,6 +55,7 @@ struct StopControl {
 struct SweepOutcome {
   int signal = 0;             // the stop signal that ended it early, 0 when it ran to the end
   std::size_t abandoned = 0;  // trials cut short by the stop (not stored; they run on resume)
+  std::string broken;         // why a trial group broke ("": none did); its ranks cannot finish
   bool stopped() const { return signal != 0; }
 };
 
@@ -69,6 +70,8 @@ struct SweepOutcome {
 // (sweep/mpi/poll_ceiling.h: 50 us to 50 ms), so that short trials are not slowed by rank 0's
 // sleeps and long ones cost it almost no CPU.
 // Epoch reports are passed to `epochs` and, for jobs that await one, answered with its verdict.
+// A trial group that reports itself broken (Tag::kGroupBroken) has its running trial stored as
+// failed and gets nothing more; the outcome says why (its ranks cannot finish: end the job).
 SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
                         const StopControl& stop, const Ticker& tick = nullptr,
                         const WaitPolicy& wait = {}, const EpochReports& epochs = {});
@@ -82,12 +85,14 @@ SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
 // `wait` says how it spins while it waits for jobs; its sleeps grow as rank 0's do.
 // With `group` (ranks_per_trial > 1; ctx.group is it) this rank leads a trial group: it passes
 // each job, and the final stop, on to the other members and trains with them; it alone talks
-// to rank 0. Throws MpiError.
+// to rank 0. When the group breaks (worker::GroupBroken: a member did not come in time) it
+// tells rank 0 and waits, never returning, for rank 0 to end the job. Throws MpiError.
 void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx,
                      const WaitPolicy& wait = {}, GroupComm* group = nullptr);
 
 // A member of a trial group other than its leader: trains each job the leader passes on,
-// together with the group (ctx.group), until the leader says stop. Throws MpiError.
+// together with the group (ctx.group), until the leader says stop; a broken group is told to
+// rank 0 as serve_as_worker does (never returning). Throws MpiError.
 void serve_as_member(worker::DataCache& cache, const worker::WorkerContext& ctx, GroupComm& group,
                      const WaitPolicy& wait = {});
 

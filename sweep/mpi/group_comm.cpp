@@ -2,54 +2,106 @@
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include "core/errors.h"
 
 namespace sweep {
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// How much longer than the trial's slowest step a member may be waited for, in general and
+// once a stop signal came.
+constexpr double kStepFactor = 20, kStopStepFactor = 3, kStopFloorSeconds = 10, kSetupFactor = 10;
+
+std::string seconds_text(double s) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.0f", s);
+  return text;
+}
+
+}  // namespace
+
 struct GroupComm::Impl {
   MPI_Comm comm = MPI_COMM_NULL;
+  GroupDeadline deadline;
+  double step = 0;   // the trial's slowest step (0: none timed yet)
+  std::string whom;  // "rank(s) 2, 3 (member(s) 2, 3 of 3)": the others, for messages
+  std::string me;    // "rank 1 (member 1 of 3)"
   ~Impl() {
     if (comm != MPI_COMM_NULL) MPI_Comm_free(&comm);
+  }
+
+  // Seconds a wait may last now: before the trial's first step (loading data, building the
+  // model: members may take longer apart) 10 x the floor; then the larger of the floor and 20 x
+  // the slowest step, and after a stop signal the larger of 10 s and 3 x that step.
+  double limit() const {
+    if (step <= 0) return kSetupFactor * deadline.floor_seconds;
+    const double normal = std::max(deadline.floor_seconds, kStepFactor * step);
+    if (deadline.signals != nullptr && deadline.signals->count() > 0) {
+      return std::min(normal, std::max(kStopFloorSeconds, kStopStepFactor * step));
+    }
+    return normal;
+  }
+
+  // Waits for `req`: spins (yielding) for the first 2 ms, as members of a group reach a sum
+  // within a step of each other, then sleeps a little longer each time (up to 1 ms), so that a
+  // member waiting for a slow one does not hold a shared core. Throws GroupBroken past limit().
+  void wait(MPI_Request* req, const char* what) const {
+    const auto start = Clock::now();
+    int sleep_us = 20;
+    for (int polls = 0;; ++polls) {
+      int done = 0;
+      mpi_check(MPI_Test(req, &done, MPI_STATUS_IGNORE), what);
+      if (done) return;
+      const double waited = std::chrono::duration<double>(Clock::now() - start).count();
+      if (waited < 0.002) {
+        std::this_thread::yield();
+        continue;
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(sleep_us));
+      sleep_us = std::min(sleep_us * 2, 1000);
+      const double max = limit();
+      if (waited > max) {
+        throw worker::GroupBroken(
+            me + " waited " + seconds_text(waited) + " s for " + whom + " in the " + what +
+            " (deadline " + seconds_text(max) +
+            " s, from SWEEP_GROUP_TIMEOUT = " + seconds_text(deadline.floor_seconds) +
+            " s and the trial's step times); the group cannot go on");
+      }
+    }
   }
 };
 
 namespace {
 
-// Waits for `req`: spins (yielding) for the first 2 ms, as members of a group reach a sum
-// within a step of each other, then sleeps a little longer each time (up to 1 ms), so that a
-// member waiting for a slow one does not hold a shared core.
-void wait_for(MPI_Request* req, const char* what) {
-  const auto start = std::chrono::steady_clock::now();
-  int sleep_us = 20;
-  while (true) {
-    int done = 0;
-    mpi_check(MPI_Test(req, &done, MPI_STATUS_IGNORE), what);
-    if (done) return;
-    if (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(2)) {
-      std::this_thread::yield();
-    } else {
-      std::this_thread::sleep_for(std::chrono::microseconds(sleep_us));
-      sleep_us = std::min(sleep_us * 2, 1000);
-    }
-  }
-}
-
 class MpiPendingSum : public worker::TrialGroup::PendingSum {
  public:
-  MpiPendingSum(float* data, std::size_t n, MPI_Comm comm) {
-    mpi_check(
-        MPI_Iallreduce(MPI_IN_PLACE, data, static_cast<int>(n), MPI_FLOAT, MPI_SUM, comm, &req_),
-        "MPI_Iallreduce of gradients");
+  MpiPendingSum(float* data, std::size_t n, const GroupComm::Impl& group) : group_(group) {
+    mpi_check(MPI_Iallreduce(MPI_IN_PLACE, data, static_cast<int>(n), MPI_FLOAT, MPI_SUM,
+                             group.comm, &req_),
+              "MPI_Iallreduce of gradients");
   }
   ~MpiPendingSum() override {
-    if (req_ != MPI_REQUEST_NULL) wait();
+    if (req_ == MPI_REQUEST_NULL) return;
+    try {
+      wait();
+    } catch (const std::exception&) {
+      // A broken group: the request can never complete; the rank ends with the group.
+    }
   }
-  void wait() override { wait_for(&req_, "MPI_Iallreduce of gradients"); }
+  void wait() override {
+    group_.wait(&req_, "gradient sum");
+    req_ = MPI_REQUEST_NULL;
+  }
 
  private:
+  const GroupComm::Impl& group_;
   MPI_Request req_ = MPI_REQUEST_NULL;
 };
 
@@ -60,15 +112,41 @@ InjectedFault parse_injected_fault(const std::string& text) {
   if (text.empty()) return f;
   const std::size_t comma = text.find(',');
   const std::string member = text.substr(0, comma);
-  const std::string agree = comma == std::string::npos ? "" : text.substr(comma + 1);
+  const std::string where = comma == std::string::npos ? "" : text.substr(comma + 1);
   try {
-    if (member.rfind("member=", 0) != 0 || agree.rfind("agree=", 0) != 0) throw 0;
+    if (member.rfind("member=", 0) != 0) throw 0;
     f.member = std::stoi(member.substr(7));
-    f.agree = std::stoi(agree.substr(6));
+    if (where.rfind("agree=", 0) == 0) {
+      f.agree = std::stoi(where.substr(6));
+    } else if (where.rfind("at=", 0) == 0) {
+      const std::size_t colon = where.find(':');
+      f.point = where.substr(3, colon == std::string::npos ? std::string::npos : colon - 3);
+      if (colon != std::string::npos) f.count = std::stoi(where.substr(colon + 1));
+      if (f.point.empty() || f.count < 1) throw 0;
+    } else {
+      throw 0;
+    }
   } catch (...) {
-    throw UsageError("SWEEP_FAULT_INJECT: expected member=M,agree=K, not '" + text + "'");
+    throw UsageError(
+        "SWEEP_FAULT_INJECT: expected member=M,agree=K or member=M,at=POINT[:K], not '" + text +
+        "'");
   }
   return f;
+}
+
+double parse_group_timeout(const std::string& text) {
+  if (text.empty()) return GroupDeadline{}.floor_seconds;
+  std::size_t used = 0;
+  double s = 0;
+  try {
+    s = std::stod(text, &used);
+  } catch (...) {
+    used = 0;
+  }
+  if (used != text.size() || !(s > 0)) {
+    throw UsageError("SWEEP_GROUP_TIMEOUT: expected seconds > 0, not '" + text + "'");
+  }
+  return s;
 }
 
 GroupComm::GroupComm(std::unique_ptr<Impl> impl, int rank, std::vector<int> world_ranks,
@@ -78,6 +156,7 @@ GroupComm::GroupComm(std::unique_ptr<Impl> impl, int rank, std::vector<int> worl
 GroupComm::~GroupComm() = default;
 
 std::unique_ptr<GroupComm> GroupComm::split(const MpiSession& mpi, const GroupLayout& layout,
+                                            const GroupDeadline& deadline,
                                             const InjectedFault& fault) {
   const int g = layout.group_of(mpi.rank());
   auto impl = std::make_unique<Impl>();
@@ -87,8 +166,19 @@ std::unique_ptr<GroupComm> GroupComm::split(const MpiSession& mpi, const GroupLa
   MPI_Comm_set_errhandler(impl->comm, MPI_ERRORS_RETURN);
   int rank = 0;
   mpi_check(MPI_Comm_rank(impl->comm, &rank), "MPI_Comm_rank");
-  return std::unique_ptr<GroupComm>(
-      new GroupComm(std::move(impl), rank, layout.groups[static_cast<std::size_t>(g)], fault));
+  const std::vector<int>& ranks = layout.groups[static_cast<std::size_t>(g)];
+  const std::string of = " of " + std::to_string(ranks.size());
+  std::string others, numbers;
+  for (std::size_t m = 0; m < ranks.size(); ++m) {
+    if (static_cast<int>(m) == rank) continue;
+    others += (others.empty() ? "" : ", ") + std::to_string(ranks[m]);
+    numbers += (numbers.empty() ? "" : ", ") + std::to_string(m + 1);
+  }
+  impl->deadline = deadline;
+  impl->whom = "rank(s) " + others + " (member(s) " + numbers + of + ")";
+  impl->me =
+      "rank " + std::to_string(mpi.rank()) + " (member " + std::to_string(rank + 1) + of + ")";
+  return std::unique_ptr<GroupComm>(new GroupComm(std::move(impl), rank, ranks, fault));
 }
 
 void GroupComm::sum(double* data, std::size_t n) {
@@ -96,11 +186,17 @@ void GroupComm::sum(double* data, std::size_t n) {
   mpi_check(MPI_Iallreduce(MPI_IN_PLACE, data, static_cast<int>(n), MPI_DOUBLE, MPI_SUM,
                            impl_->comm, &req),
             "MPI_Iallreduce");
-  wait_for(&req, "MPI_Iallreduce");
+  impl_->wait(&req, "group's sum");
 }
 
 std::unique_ptr<worker::TrialGroup::PendingSum> GroupComm::start_sum(float* data, std::size_t n) {
-  return std::make_unique<MpiPendingSum>(data, n, impl_->comm);
+  return std::make_unique<MpiPendingSum>(data, n, *impl_);
+}
+
+void GroupComm::step_seconds(double seconds) { impl_->step = seconds; }
+
+bool GroupComm::inject_fault(const std::string& point) {
+  return rank_ == fault_.member && point == fault_.point && ++reached_[point] == fault_.count;
 }
 
 void GroupComm::progress() {
@@ -120,7 +216,7 @@ std::string GroupComm::agree(const std::string& failure) {
   mpi_check(MPI_Iallreduce(MPI_IN_PLACE, failed.data(), static_cast<int>(failed.size()), MPI_INT,
                            MPI_SUM, impl_->comm, &req),
             "MPI_Iallreduce of failures");
-  wait_for(&req, "MPI_Iallreduce of failures");
+  impl_->wait(&req, "agreement");
   int first = -1;
   for (std::size_t m = 0; m < failed.size() && first < 0; ++m) {
     if (failed[m] > 0) first = static_cast<int>(m);
@@ -128,11 +224,11 @@ std::string GroupComm::agree(const std::string& failure) {
   if (first < 0) return "";
   int len = rank_ == first ? static_cast<int>(mine.size()) : 0;
   mpi_check(MPI_Ibcast(&len, 1, MPI_INT, first, impl_->comm, &req), "MPI_Ibcast");
-  wait_for(&req, "MPI_Ibcast");
+  impl_->wait(&req, "agreement");
   std::string text(static_cast<std::size_t>(len), '\0');
   if (rank_ == first) text = mine;
   mpi_check(MPI_Ibcast(text.data(), len, MPI_CHAR, first, impl_->comm, &req), "MPI_Ibcast");
-  wait_for(&req, "MPI_Ibcast");
+  impl_->wait(&req, "agreement");
   return "on rank " + std::to_string(world_ranks_[static_cast<std::size_t>(first)]) + " (member " +
          std::to_string(first + 1) + " of " + std::to_string(size()) + " training it): " + text;
 }

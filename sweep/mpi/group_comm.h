@@ -3,6 +3,7 @@
 // messages the group's leader passes on to its members (the next job, stop).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,25 +11,43 @@
 #include "sweep/mpi/groups.h"
 #include "sweep/mpi/protocol.h"
 #include "sweep/mpi/session.h"
+#include "sweep/mpi/signals.h"
 #include "worker/trial_group.h"
 
 namespace sweep {
 
-// A fault to inject for tests (the environment variable SWEEP_FAULT_INJECT =
-// "member=M,agree=K"): member M reports a failure at its K-th agreement.
+// A fault to inject for tests (the environment variable SWEEP_FAULT_INJECT): member M
+// reports a failure at its K-th agreement ("member=M,agree=K"), or throws at the K-th time it
+// reaches a named point of a trial ("member=M,at=POINT" or "member=M,at=POINT:K"; the points:
+// worker/training/trial_training.h, kFaultPoints).
 struct InjectedFault {
   int member = -1;
   int agree = 0;
+  std::string point;
+  int count = 1;
 };
 
 // Parses SWEEP_FAULT_INJECT's text ("" = none). Throws UsageError on another form.
 InjectedFault parse_injected_fault(const std::string& text);
+
+// How a group's waits end when a member does not come, with GroupBroken: after 10 x
+// `floor_seconds` before a trial's first step (loading data, building the model), then after
+// max(`floor_seconds`, 20 x the trial's slowest step), shortened by a stop signal to max(10 s,
+// 3 x that step). `signals` may be null.
+struct GroupDeadline {
+  double floor_seconds = 120;  // SWEEP_GROUP_TIMEOUT
+  const StopSignals* signals = nullptr;
+};
+
+// Parses SWEEP_GROUP_TIMEOUT's text ("" = the default, 120): seconds > 0. Throws UsageError.
+double parse_group_timeout(const std::string& text);
 
 class GroupComm : public worker::TrialGroup {
  public:
   // Collective over all ranks: each rank of a group of `layout` gets its group's communicator,
   // the others (rank 0, idle workers) nullptr. Throws MpiError.
   static std::unique_ptr<GroupComm> split(const MpiSession& mpi, const GroupLayout& layout,
+                                          const GroupDeadline& deadline = {},
                                           const InjectedFault& fault = {});
   ~GroupComm() override;
 
@@ -39,6 +58,12 @@ class GroupComm : public worker::TrialGroup {
   void progress() override;
   // The message of the lowest failing member, prefixed with its world rank.
   std::string agree(const std::string& failure) override;
+  void step_seconds(double seconds) override;
+  bool inject_fault(const std::string& point) override;
+  // The world ranks of the members, leader first.
+  const std::vector<int>& world_ranks() const { return world_ranks_; }
+
+  struct Impl;  // the communicator and its waits (group_comm.cpp)
 
   // The leader: sends `tag` with `body` to every other member. Throws MpiError.
   void tell_members(Tag tag, const Bytes& body);
@@ -46,7 +71,6 @@ class GroupComm : public worker::TrialGroup {
   Message wait_leader(const WaitPolicy& policy);
 
  private:
-  struct Impl;
   GroupComm(std::unique_ptr<Impl> impl, int rank, std::vector<int> world_ranks,
             InjectedFault fault);
   std::unique_ptr<Impl> impl_;
@@ -54,6 +78,7 @@ class GroupComm : public worker::TrialGroup {
   std::vector<int> world_ranks_;
   InjectedFault fault_;
   int agreements_ = 0;
+  std::map<std::string, int> reached_;  // fault points reached so far
 };
 
 }  // namespace sweep

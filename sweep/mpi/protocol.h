@@ -12,14 +12,16 @@
 namespace sweep {
 
 enum class Tag : int {
-  kReady = 1,    // worker -> coordinator: idle, send work (empty body)
-  kResult = 2,   // worker -> coordinator: a TrialResult; also asks for more work
-  kTrial = 3,    // coordinator -> worker: a Job to run
-  kStop = 4,     // coordinator -> worker: no more work (empty body)
-  kAbandon = 5,  // coordinator -> worker: end the running trial now, report it abandoned
-  kEpoch = 6,    // worker -> coordinator: an EpochReport of the running trial
-  kVerdict = 7,  // coordinator -> worker: the answer to an epoch report of a job that awaits
-                 // one (text: "" go on, else why the trial stops there, pruned)
+  kReady = 1,        // worker -> coordinator: idle, send work (empty body)
+  kResult = 2,       // worker -> coordinator: a TrialResult; also asks for more work
+  kTrial = 3,        // coordinator -> worker: a Job to run
+  kStop = 4,         // coordinator -> worker: no more work (empty body)
+  kAbandon = 5,      // coordinator -> worker: end the running trial now, report it abandoned
+  kEpoch = 6,        // worker -> coordinator: an EpochReport of the running trial
+  kVerdict = 7,      // coordinator -> worker: the answer to an epoch report of a job that awaits
+                     // one (text: "" go on, else why the trial stops there, pruned)
+  kGroupBroken = 8,  // group leader or member -> coordinator: the group cannot go on (text:
+                     // the leader's rank, a newline, why); its running trial failed
 };
 
 using Bytes = std::vector<char>;

@@ -59,7 +59,9 @@ void GradientReducer::on_gradient(std::size_t param, const torch::Tensor& grad) 
               static_cast<std::size_t>(g.numel()) * sizeof(float));
   b.data[flag_of_[param]] = 1.0f;
   ++b.arrived;
+  const std::size_t before = next_;
   start_ready();
+  started_in_backward_ += next_ - before;
   group_.progress();
 }
 

@@ -32,10 +32,14 @@ class GradientReducer {
   // After the backward pass (or without one: a member with no rows in the batch, or whose step
   // failed): starts the buckets not started yet, with zeros for the gradients that did not
   // come, waits for every sum, and sets each parameter's gradient to the sum over the members
-  // (where no member had one, the gradient stays as zero_grad left it, as on one rank).
+  // (where no member had one, the gradient stays as zero_grad left it, as on one rank). Every
+  // sum is waited for before anything that can throw (but GroupBroken) is done.
   void finish();
 
   std::size_t buckets() const { return buckets_.size(); }
+  // Buckets whose sum a gradient hook started, inside a backward pass, since construction: the
+  // overlap of sums with backward (finish() starts the rest).
+  std::size_t started_in_backward() const { return started_in_backward_; }
   // Seconds finish() spent waiting for sums since construction.
   double wait_seconds() const { return wait_seconds_; }
 
@@ -56,6 +60,7 @@ class GradientReducer {
   TrialGroup& group_;
   std::size_t next_ = 0;  // the next bucket to start
   double wait_seconds_ = 0;
+  std::size_t started_in_backward_ = 0;
 };
 
 }  // namespace sweep::worker

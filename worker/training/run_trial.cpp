@@ -64,6 +64,8 @@ void train_and_evaluate(TrialTraining& t, const TrialSpec& spec, const LoadedDat
     if (!group) return fn();
     try {
       fn();
+    } catch (const GroupBroken&) {
+      throw;
     } catch (const std::exception& e) {
       t.fail(e.what());
     }
@@ -278,6 +280,8 @@ TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerConte
   r.host = ctx.host;
   r.started_unix = unix_now();
   auto t0 = Clock::now();
+  if (ctx.group != nullptr)
+    ctx.group->step_seconds(0);  // the longer deadline until a step is timed
   try {
     if (is_noop(spec)) {
       r.device = "cpu";
@@ -296,6 +300,8 @@ TrialResult run_trial(const TrialSpec& spec, DataCache& cache, const WorkerConte
       train_and_evaluate(*t, spec, *data, ctx.group != nullptr, stop, span, start, last, epoch_hook,
                          r);
     }
+  } catch (const GroupBroken&) {
+    throw;  // not this trial's failure alone: the group cannot go on (the caller ends it)
   } catch (const std::exception& e) {
     r.status = Status::kFailed;
     r.message = failure_message(e);

@@ -54,6 +54,10 @@ std::uint64_t epoch_seed(std::uint64_t trial_seed, int e, std::uint64_t stream) 
   return (z ^ (z >> 31)) & 0x7fffffffffffffffULL;
 }
 
+std::uint64_t dropout_seed(std::uint64_t trial_seed, int e, int member) {
+  return epoch_seed(trial_seed + 0x632be59bd9b4e019ULL * static_cast<std::uint64_t>(member), e, 2);
+}
+
 std::pair<std::int64_t, std::int64_t> member_slice(std::int64_t len, int rank, int size) {
   const std::int64_t first = len * rank / size, end = len * (rank + 1) / size;
   return {first, end - first};
@@ -69,8 +73,14 @@ TrialTraining::TrialTraining(const TrialSpec& spec, const LoadedData& d, torch::
       trial_id_(spec.trial_id),
       params_(params_text(spec.params)) {
   std::tie(train_rows_, val_rows_) = make_split(d.train.size(), c_, d.val.defined());
-  torch::manual_seed(epoch_seed(c_.trial_seed, 0, 2));
-  model_ = make_model(c_.net, {d.info.channels, d.info.rows, d.info.cols, d.classes});
+  {
+    // The initial weights come from the process's default generator: two trainings built at
+    // once in one process (a test's in-process group) would interleave their draws.
+    static std::mutex building;
+    std::lock_guard<std::mutex> lock(building);
+    torch::manual_seed(epoch_seed(c_.trial_seed, 0, 2));
+    model_ = make_model(c_.net, {d.info.channels, d.info.rows, d.info.cols, d.classes});
+  }
   model_->to(device_);
   opt_ = make_optimizer(c_, model_->trainable_parameters(), c_.schedule.learning_rate);
   const std::int64_t steps = (train_rows_.size(0) + c_.batch_size - 1) / c_.batch_size;
@@ -143,6 +153,7 @@ std::size_t TrialTraining::save(const std::string& path, int epoch,
                                 const std::vector<EpochMetrics>& trained,
                                 const EpochPosition& position) {
   if (!writes_files()) return 0;
+  fault_point("state");
   TrainingState s;
   s.trial_id = trial_id_;
   s.params = params_;
@@ -179,10 +190,10 @@ std::string TrialTraining::members_streams(const std::string& mine) {
 std::pair<double, double> TrialTraining::train_epoch(const torch::Tensor& order, int epoch,
                                                      const StopCheck& stop) {
   const auto t0 = Clock::now();
-  torch::manual_seed(epoch_seed(c_.trial_seed, epoch, 2));
-  at::Generator aug_gen = at::detail::createCPUGenerator(epoch_seed(c_.trial_seed, epoch, 3));
   const int members = group_ != nullptr ? group_->size() : 1;
   const int me = group_ != nullptr ? group_->rank() : 0;
+  torch::manual_seed(dropout_seed(c_.trial_seed, epoch, me));
+  at::Generator aug_gen = at::detail::createCPUGenerator(epoch_seed(c_.trial_seed, epoch, 3));
   EpochPosition from = resume_.value_or(EpochPosition{});
   resume_.reset();
   if (from.batch > 0) {  // a stop inside this epoch was restored: its random streams too
@@ -224,6 +235,7 @@ std::pair<double, double> TrialTraining::train_epoch(const torch::Tensor& order,
     const std::string stream_before = group_ != nullptr && device_.is_cpu() && step > 0
                                           ? generator_state(at::detail::getDefaultCPUGenerator())
                                           : std::string();
+    const auto step_start = Clock::now();
     const bool stopping = stop && stop();
     const std::int64_t len = std::min(batch, n - s);
     torch::Tensor bi = order.narrow(0, s, len);
@@ -233,6 +245,7 @@ std::pair<double, double> TrialTraining::train_epoch(const torch::Tensor& order,
     std::int64_t slice_correct = 0;
     if (failure_.empty() && !stopping) {
       try {
+        fault_point("forward");
         set_learning_rate(*opt_, schedule_->lr(epoch, step));
         clear_gradients(*opt_);
         if (reducer_) reducer_->begin();
@@ -271,11 +284,15 @@ std::pair<double, double> TrialTraining::train_epoch(const torch::Tensor& order,
         fail(e.what());
       }
     }
-    // In a group, one small sum per step: failures, the leader's stop, the batch's loss and
-    // correct count.
+    // In a group, one small sum per step: failures (this step's, or the last step's update),
+    // the leader's stop, the batch's loss and correct count.
     double totals[4] = {failure_.empty() ? 0.0 : 1.0, stopping ? 1.0 : 0.0, slice_loss,
                         static_cast<double>(slice_correct)};
-    if (group_ != nullptr) group_->sum(totals, 4);
+    if (group_ != nullptr) {
+      const auto a0 = Clock::now();
+      group_->sum(totals, 4);
+      agree_seconds_ += std::chrono::duration<double>(Clock::now() - a0).count();
+    }
     if (totals[0] > 0) sync();  // throws the lowest failing member's message on every member
     if (totals[1] > 0) {
       // Where it can be saved: before an epoch's first batch, the weights of the epoch before
@@ -299,18 +316,43 @@ std::pair<double, double> TrialTraining::train_epoch(const torch::Tensor& order,
       throw Diverged("non-finite training loss at epoch " + std::to_string(epoch) + ", batch " +
                      std::to_string(step + 1));
     }
-    try {
-      if (loss.defined()) loss.backward();
-    } catch (const std::exception& e) {
-      if (group_ == nullptr) throw;
-      fail(e.what());  // reported at the next agreement point; the sums go on regardless
-    }
-    if (reducer_) reducer_->finish();  // every member takes part, with zeros where it has none
-    if (failure_.empty()) {
-      if (c_.grad_clip > 0) {
-        torch::nn::utils::clip_grad_norm_(model_->trainable_parameters(), c_.grad_clip);
+    // From here to the step's end a member's failure is recorded, never thrown: every member
+    // enters the gradient sums, and the next step's small sum (or the evaluation's agreement
+    // after an epoch's last step) reports it on all. GroupBroken alone leaves at once.
+    auto guarded = [&](const auto& fn) {
+      try {
+        fn();
+      } catch (const GroupBroken&) {
+        throw;
+      } catch (const std::exception& e) {
+        if (group_ == nullptr) throw;
+        fail(e.what());
       }
-      opt_->step();
+    };
+    guarded([&] {
+      if (failure_.empty()) fault_point("backward");
+      if (loss.defined()) loss.backward();
+    });
+    if (reducer_) {  // every member takes part, with zeros where it has none
+      guarded([&] {
+        reducer_->finish();
+        fault_point("reduce");
+      });
+    }
+    if (failure_.empty()) {
+      guarded([&] {
+        fault_point("clip");
+        if (c_.grad_clip > 0) {
+          torch::nn::utils::clip_grad_norm_(model_->trainable_parameters(), c_.grad_clip);
+        }
+        fault_point("step");
+        opt_->step();
+      });
+    }
+    if (group_ != nullptr) {
+      slowest_step_ =
+          std::max(slowest_step_, std::chrono::duration<double>(Clock::now() - step_start).count());
+      group_->step_seconds(slowest_step_);
     }
     loss_sum += totals[2] * static_cast<double>(len);
     correct += static_cast<std::int64_t>(std::llround(totals[3]));
@@ -319,6 +361,7 @@ std::pair<double, double> TrialTraining::train_epoch(const torch::Tensor& order,
 }
 
 bool TrialTraining::end_epoch(int e, const EpochMetrics& m) {
+  fault_point("epoch_end");
   schedule_->end_epoch(has_val() ? m.val_loss : m.train_loss);
   if (!has_val()) return false;
   early_stop_->end_epoch(m.val_loss);
@@ -334,6 +377,7 @@ int TrialTraining::use_best(int last) {
 
 void TrialTraining::write_checkpoint_to(const std::string& path, const TrialSpec& spec, int epoch,
                                         double val_acc) {
+  fault_point("checkpoint");
   if (!writes_files()) return;
   CheckpointInfo info;
   info.trial_id = spec.trial_id;
@@ -345,6 +389,12 @@ void TrialTraining::write_checkpoint_to(const std::string& path, const TrialSpec
   const std::string snapshot =
       epoch == best_.epoch ? best_.snapshot : snapshot_of(*model_, *opt_, epoch);
   write_checkpoint(path, info, snapshot);
+}
+
+void TrialTraining::fault_point(const char* point) {
+  if (group_ != nullptr && group_->inject_fault(point)) {
+    throw std::runtime_error(std::string("injected fault (SWEEP_FAULT_INJECT) at ") + point);
+  }
 }
 
 }  // namespace sweep::worker

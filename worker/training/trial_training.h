@@ -50,6 +50,16 @@ class Abandoned : public std::runtime_error {
 // trained in steps (TrainSpan) sees the same random numbers as one trained in one go.
 std::uint64_t epoch_seed(std::uint64_t trial_seed, int e, std::uint64_t stream);
 
+// The seed of member `member`'s dropout in epoch `e` of a trial in a group (member 0, and a
+// trial alone: epoch_seed(trial_seed, e, 2)): each member draws masks of its own.
+std::uint64_t dropout_seed(std::uint64_t trial_seed, int e, int member);
+
+// The points of a group trial where SWEEP_FAULT_INJECT (member=M,at=POINT) can make a member
+// throw, in the order a step and an epoch reach them.
+inline constexpr const char* kFaultPoints[] = {"forward", "backward",  "reduce",   "clip",
+                                               "step",    "buffers",   "evaluate", "epoch_end",
+                                               "state",   "checkpoint"};
+
 // The rows of a batch of `len` rows that member `rank` of `size` trains: [first, first + count).
 // Contiguous, and as even as can be; a member may get none when len < size.
 std::pair<std::int64_t, std::int64_t> member_slice(std::int64_t len, int rank, int size);
@@ -139,8 +149,10 @@ class TrialTraining {
     if (failure_.empty()) failure_ = why.empty() ? "failed" : why;
   }
   void sync();
-  // Seconds spent waiting for gradient sums so far (0 alone).
-  double sync_seconds() const { return reducer_ ? reducer_->wait_seconds() : 0; }
+  // Seconds spent waiting for gradient sums and the steps' agreements so far (0 alone).
+  double sync_seconds() const { return (reducer_ ? reducer_->wait_seconds() : 0) + agree_seconds_; }
+  // Gradient buckets whose sums started inside backward passes so far (0 alone).
+  std::size_t overlapped_buckets() const { return reducer_ ? reducer_->started_in_backward() : 0; }
 
  private:
   EvalResult evaluate_group(const ImageSet& set, const torch::Tensor& idx, std::int64_t mistakes);
@@ -148,6 +160,8 @@ class TrialTraining {
   // another in member order, on every member (one sum).
   std::string members_streams(const std::string& mine);
   void sync_buffers();
+  // In a group: throws at `point` when SWEEP_FAULT_INJECT says so (tests).
+  void fault_point(const char* point);
   bool writes_files() const { return group_ == nullptr || group_->rank() == 0; }
 
   TrainConfig c_;
@@ -170,7 +184,9 @@ class TrialTraining {
   Clock::duration state_interval_{};
   Clock::time_point last_state_{};
   torch::Tensor class_weight_, sample_weight_;
-  std::string failure_;  // this member's failure not yet reported (group only)
+  std::string failure_;       // this member's failure not yet reported (group only)
+  double agree_seconds_ = 0;  // waits in the steps' small sums
+  double slowest_step_ = 0;   // seconds (group only: the deadline of its waits)
 };
 
 }  // namespace sweep::worker

@@ -38,27 +38,38 @@ void TrialTraining::sync() {
 void TrialTraining::sync_buffers() {
   // Batch norm's running statistics come from each member's slice; member 0's go to all
   // (as PyTorch's DistributedDataParallel broadcasts them), a sum where the others add zeros.
+  // A failure on the way is recorded (the evaluation's agreement reports it): every member
+  // enters the sum.
   std::vector<torch::Tensor> buffers = model_->buffers();
   std::size_t total = 0;
   for (const auto& b : buffers) total += static_cast<std::size_t>(b.numel());
   if (total == 0) return;
   std::vector<double> values(total, 0.0);
-  if (group_->rank() == 0) {
-    std::size_t at = 0;
-    for (const auto& b : buffers) {
-      torch::Tensor v = b.detach().to(torch::kCPU, torch::kFloat64).contiguous().reshape(-1);
-      std::copy(v.data_ptr<double>(), v.data_ptr<double>() + v.numel(), values.begin() + at);
-      at += static_cast<std::size_t>(v.numel());
+  try {
+    if (group_->rank() == 0) {
+      std::size_t at = 0;
+      for (const auto& b : buffers) {
+        torch::Tensor v = b.detach().to(torch::kCPU, torch::kFloat64).contiguous().reshape(-1);
+        std::copy(v.data_ptr<double>(), v.data_ptr<double>() + v.numel(), values.begin() + at);
+        at += static_cast<std::size_t>(v.numel());
+      }
     }
+  } catch (const std::exception& e) {
+    fail(e.what());
   }
   group_->sum(values.data(), values.size());
-  torch::NoGradGuard no_grad;
-  std::size_t at = 0;
-  for (auto& b : buffers) {
-    const auto n = b.numel();
-    torch::Tensor v = torch::from_blob(values.data() + at, {n}, torch::kFloat64);
-    b.copy_(v.to(b.scalar_type()).reshape(b.sizes()).to(b.device()));
-    at += static_cast<std::size_t>(n);
+  try {
+    fault_point("buffers");
+    torch::NoGradGuard no_grad;
+    std::size_t at = 0;
+    for (auto& b : buffers) {
+      const auto n = b.numel();
+      torch::Tensor v = torch::from_blob(values.data() + at, {n}, torch::kFloat64);
+      b.copy_(v.to(b.scalar_type()).reshape(b.sizes()).to(b.device()));
+      at += static_cast<std::size_t>(n);
+    }
+  } catch (const std::exception& e) {
+    fail(e.what());
   }
 }
 
@@ -77,6 +88,7 @@ EvalResult TrialTraining::evaluate_group(const ImageSet& set, const torch::Tenso
   const std::size_t at_mistakes = 1 + conf + score_slots;
   std::vector<double> v(at_mistakes + 4 * slots * static_cast<std::size_t>(group_->size()), 0.0);
   try {
+    fault_point("evaluate");
     if (count > 0) {
       torch::Tensor rows = idx.defined() ? idx.narrow(0, first, count)
                                          : torch::arange(first, first + count, torch::kInt64);

@@ -54,6 +54,27 @@ TEST(Groups, InjectedFaultsParseOrNameTheVariable) {
   EXPECT_EQ(f.agree, 3);
   EXPECT_THROW(parse_injected_fault("member=x,agree=3"), UsageError);
   EXPECT_THROW(parse_injected_fault("agree=3"), UsageError);
+  const InjectedFault at = parse_injected_fault("member=0,at=step");
+  EXPECT_EQ(at.member, 0);
+  EXPECT_EQ(at.point, "step");
+  EXPECT_EQ(at.count, 1);
+  EXPECT_EQ(parse_injected_fault("member=1,at=reduce:4").count, 4);
+  EXPECT_THROW(parse_injected_fault("member=1,at="), UsageError);
+  EXPECT_THROW(parse_injected_fault("member=1,at=step:0"), UsageError);
+  EXPECT_THROW(parse_injected_fault("member=1,where=step"), UsageError);
+}
+
+TEST(Groups, TheGroupTimeoutIsPositiveSecondsOrNamesTheVariable) {
+  EXPECT_EQ(parse_group_timeout(""), 120);
+  EXPECT_EQ(parse_group_timeout("2.5"), 2.5);
+  for (const char* bad : {"0", "-3", "ten", "5s"}) {
+    try {
+      parse_group_timeout(bad);
+      ADD_FAILURE() << bad;
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("SWEEP_GROUP_TIMEOUT"), std::string::npos);
+    }
+  }
 }
 
 }  // namespace

@@ -91,10 +91,19 @@ TEST(DataParallel, TheReducerSumsEveryGradientInBucketsStartedInOrder) {
   for (auto& p : net->parameters()) p.mutable_grad() = torch::Tensor();
 
   FakeGroup group(2);
+  // How many sums had started when the first layer's weight got its gradient (a hook put
+  // before the reducer's, so it sees the moment before that gradient's own bucket starts).
+  std::size_t started_before_first_layer = 0;
+  net->parameters()[0].register_hook(
+      [&](const torch::Tensor&) { started_before_first_layer = group.started.size(); });
   GradientReducer reducer(net->parameters(), group, 64);  // small buckets: several of them
   EXPECT_EQ(reducer.buckets(), 3u);  // {bias 2, weight 2}, {bias 1}, {weight 1}
   reducer.begin();
   loss_of().backward();
+  // The overlap: every bucket started inside backward, the last layer's before the first
+  // layer's gradient was computed.
+  EXPECT_EQ(reducer.started_in_backward(), reducer.buckets());
+  EXPECT_GE(started_before_first_layer, 1u);
   reducer.finish();
   const auto params = net->parameters();
   for (std::size_t k = 0; k < params.size(); ++k) {

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# group_faults: a trial group (ranks_per_trial = 2, mpirun -np 3) never hangs.
+# - A fault injected (SWEEP_FAULT_INJECT=member=M,at=POINT) at points of a step and an epoch, on
+#   the leader and on the member: that trial is stored failed with the member and the point
+#   named, the other trial of the sweep trains on, exit 3.
+# - A member stopped by SIGSTOP (as a hung node would): the leader's wait ends past its deadline
+#   (SWEEP_GROUP_TIMEOUT, shortened here), the trial is stored failed naming the rank waited
+#   for, every result is stored and the job ends (MPI_Abort, exit 3) instead of hanging; the
+#   same command with --retry-failed then completes the sweep.
+# - A member killed by SIGKILL: Open MPI ends the job; nothing finished is lost and the same
+#   command completes the sweep.
+source "$(dirname "$0")/common.sh"
+DIGITS=$SHARED/data/mnist-digits
+[ -f "$DIGITS/train-images-idx3-ubyte.gz" ] || skip "the shared MNIST digits are not at $DIGITS (a plain clone has no ../shared)"
+cat > g.ini <<INI
+dataset = mnist
+data_dir = $DIGITS
+epochs = 2
+train_subset = 300
+batch_size = 32
+filters = 4
+dense_units = 16
+batch_norm = true
+[grid]
+learning_rate = 0.001, 0.003
+INI
+run_group() { timeout 180 mpirun -np 3 -x SWEEP_FAULT_INJECT --oversubscribe --bind-to none "$SWEEP" run g.ini --threads 1 --ranks_per_trial=2 --verbose "$@"; }
+
+for fault in forward:1 backward:0 reduce:1 step:0 buffers:1 evaluate:0 epoch_end:1 checkpoint:1; do
+  point=${fault%:*} member=${fault#*:}
+  SWEEP_FAULT_INJECT="member=$member,at=$point" expect_exit 3 run_group --keep-best 1 -o "f_$point.h5"
+  expect_err "(member $((member + 1)) of 2 training it): injected fault (SWEEP_FAULT_INJECT) at $point"
+  "$PY" - "f_$point.h5" "$point" <<'PY'
+import sys, sweep_h5
+t = sweep_h5.trials(sys.argv[1])
+status = sorted(s.decode() for s in t["status"])
+assert status == ["failed", "ok"], (sys.argv[2], status, t["message"])
+PY
+done
+echo "group_faults: a fault at 8 points of a step or an epoch, on the leader or the member, fails that trial on both; the sweep goes on"
+
+# The member's process, by its rank in the job (2), among mpirun's children.
+member_pid() {
+  local pid
+  for pid in $(pgrep -P "$1"); do
+    if tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=2'; then echo "$pid"; return; fi
+  done
+}
+start_and_hit() {  # start_and_hit SIGNAL OUT.h5 LOG: runs the group sweep, sends SIGNAL to the member mid-sweep
+  sed -e 's/^epochs = 2/epochs = 6/' -e 's/^train_subset = 300/train_subset = 2000/' g.ini > long.ini
+  echo "learning_rate = 0.001, 0.002, 0.003" >> long.ini
+  sed -i '/^learning_rate = 0.001, 0.003$/d' long.ini
+  SWEEP_GROUP_TIMEOUT=2 timeout 300 mpirun -np 3 -x SWEEP_GROUP_TIMEOUT --oversubscribe --bind-to none "$SWEEP" run long.ini --threads 1 --ranks_per_trial=2 --verbose -o "$2" > "$3" 2>&1 &
+  job=$!
+  for _ in $(seq 1 900); do grep -q '^\[1/' "$3" && break; sleep 0.1; done
+  grep -q '^\[1/' "$3" || { cat "$3"; fail "no trial finished before the $1"; }
+  sleep 1  # inside the second trial
+  victim=$(member_pid "$(pgrep -P "$job" mpirun || echo "$job")")
+  [ -n "$victim" ] || victim=$(member_pid "$job")
+  [ -n "$victim" ] || { cat "$3"; fail "no process of rank 2 found"; }
+  kill "-$1" "$victim"
+  set +e
+  wait "$job"
+  rc=$?
+  set -e
+  kill -CONT "$victim" 2>/dev/null || true
+  kill -9 "$victim" 2>/dev/null || true
+}
+
+start_and_hit STOP stall.h5 stall.log
+[ "$rc" -eq 3 ] || { cat stall.log; fail "the job with a stopped member exited $rc, expected 3 (124: it hung)"; }
+grep -q "waited [0-9]* s for rank(s) 2 (member(s) 2 of 2)" stall.log || { cat stall.log; fail "the leader did not name the member it waited for"; }
+grep -q "a trial group broke (.*every result is stored; the job ends with MPI_Abort (exit 3)" stall.log || { cat stall.log; fail "rank 0 did not say why the job ends"; }
+"$PY" - <<'PY'
+import sweep_h5
+t = sweep_h5.trials("stall.h5")
+status = sorted(s.decode() for s in t["status"])
+assert status == ["failed", "ok"], (status, t["message"])
+msg = t["message"][t["status"] == b"failed"][0].decode()
+assert msg.startswith("the trial group broke: rank 1 (member 1 of 2) waited"), msg
+PY
+sweep_mpi 3 run long.ini --threads 1 --ranks_per_trial=2 --retry-failed -q -o stall.h5 > stall2.log 2>&1 || { cat stall2.log; fail "the sweep after the stalled member"; }
+"$PY" -c 'import sweep_h5; t = sweep_h5.trials("stall.h5"); import collections; s = collections.Counter(t["status"]); assert s[b"ok"] == 3, s'
+echo "group_faults: a stopped member breaks the group past the deadline; the job ends (exit 3) with every result stored; --retry-failed completes it"
+
+start_and_hit KILL killed.h5 killed.log
+[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || { cat killed.log; fail "the job with a killed member exited $rc (124: it hung)"; }
+# The killed job's file is read as a resume reads it (its writer was killed: h5py refuses it).
+sweep_mpi 3 run long.ini --threads 1 --ranks_per_trial=2 -o killed.h5 > killed2.log 2>&1 || { cat killed2.log; fail "the sweep after the killed member"; }
+grep -q "3 trials in long.ini, 1 already in killed.h5, 2 to run" killed2.log || { cat killed.log killed2.log; fail "the finished trial was not kept"; }
+"$PY" -c 'import sweep_h5; t = sweep_h5.trials("killed.h5"); assert len(t) == 3 and (t["status"] == b"ok").all(), t["status"]'
+echo "group_faults: a killed member ends the job (exit $rc) with the finished trial kept; the same command completes it"

@@ -1,0 +1,181 @@
+// A trial trained by a group of members, in one process (thread_group.h), against the same
+// trial alone: the arithmetic of data-parallel training (plain SGD shows a gradient that is off
+// by any factor), and that a member's failure at any point of a step or an epoch fails the
+// trial on every member without one waiting for another.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <future>
+#include <set>
+#include <thread>
+
+#include "../test_files.h"
+#include "sweep/grid/grid.h"
+#include "thread_group.h"
+#include "worker/training/trial_training.h"
+#include "worker/worker.h"
+
+namespace sweep::worker {
+namespace {
+
+class Group : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    configure_runtime(1);
+    dir_ = new std::string(sweep::test::make_temp_dir("group"));
+    sweep::test::write_idx_set(*dir_, sweep::test::synthetic_images(500, 3, 1),
+                               sweep::test::synthetic_images(90, 3, 2), true);
+  }
+  // 400 training rows in batches of 37 (10 full, then 30), class weights from slightly uneven
+  // classes, label smoothing, plain SGD: what the summed gradient must get exactly right.
+  static TrialSpec trial(const std::string& more = "") {
+    Grid g = parse_grid_text("dataset = idx\ndata_dir = " + *dir_ +
+                                 "\nepochs = 2\nfilters = 4\ndense_units = 16\nbatch_size = 37\n"
+                                 "val_split = 0.2\noptimizer = sgd\nmomentum = 0\n"
+                                 "learning_rate = 0.05\nlabel_smoothing = 0.1\n"
+                                 "class_weights = balanced\ndropout = 0\n" +
+                                 more,
+                             "g.ini");
+    return expand(g).specs().front();
+  }
+  static std::string* dir_;
+};
+std::string* Group::dir_ = nullptr;
+
+// Runs fn(member) on `size` threads at once; fails the test (instead of hanging) when one
+// does not return within a minute.
+template <typename Fn>
+void on_threads(int size, const Fn& fn) {
+  std::vector<std::future<void>> done;
+  for (int m = 0; m < size; ++m) done.push_back(std::async(std::launch::async, fn, m));
+  for (auto& d : done) {
+    ASSERT_EQ(d.wait_for(std::chrono::seconds(90)), std::future_status::ready)
+        << "a member did not return: the group hangs";
+  }
+  for (auto& d : done) d.get();
+}
+
+TEST_F(Group, MembersTrainTheOneRankTrialToTheSameWeights) {
+  const TrialSpec spec = trial();
+  DataCache cache;
+  const LoadedData& data = cache.get(spec);
+  TrialTraining alone(spec, data, torch::kCPU);
+  ASSERT_EQ(alone.order(1).size(0), 400);  // 10 batches of 37 and one of 30
+  alone.train_epoch(alone.order(1), 1, nullptr);
+  for (int size : {2, 3}) {
+    test::ThreadHub hub(size);
+    std::vector<std::unique_ptr<test::ThreadMember>> groups;
+    std::vector<std::unique_ptr<TrialTraining>> members;
+    for (int m = 0; m < size; ++m) {
+      groups.push_back(std::make_unique<test::ThreadMember>(hub, m));
+      members.push_back(
+          std::make_unique<TrialTraining>(spec, data, torch::kCPU, groups.back().get()));
+    }
+    on_threads(size, [&](int m) {
+      TrialTraining& t = *members[static_cast<std::size_t>(m)];
+      t.train_epoch(t.order(1), 1, nullptr);
+    });
+    const auto want = alone.model().parameters();
+    double worst = 0;  // the largest difference relative to its parameter's scale
+    for (int m = 0; m < size; ++m) {
+      const auto got = members[static_cast<std::size_t>(m)]->model().parameters();
+      ASSERT_EQ(got.size(), want.size());
+      for (std::size_t k = 0; k < want.size(); ++k) {
+        const double scale = want[k].abs().max().item<double>();
+        const double off = (got[k] - want[k]).abs().max().item<double>();
+        EXPECT_LE(off, 1e-6 * scale) << "R = " << size << ", member " << m << ", parameter " << k;
+        worst = std::max(worst, off / scale);
+      }
+      // The gradients' sums started inside backward (the overlap), in every step.
+      EXPECT_GE(members[static_cast<std::size_t>(m)]->overlapped_buckets(), 11u);
+    }
+    std::printf("R = %d: every member's weights within %.1e of one rank's, relative\n", size,
+                worst);
+    // The training itself moved the weights far more than the tolerance.
+    TrialTraining fresh(spec, data, torch::kCPU);
+    EXPECT_GT((fresh.model().parameters()[0] - want[0]).abs().max().item<double>(),
+              1e-3 * want[0].abs().max().item<double>());
+  }
+}
+
+TEST_F(Group, EachMemberDrawsItsOwnDropoutMasks) {
+  // One seed per member and epoch, the first member's that of a trial alone.
+  const std::uint64_t seed = 12345;
+  EXPECT_EQ(dropout_seed(seed, 3, 0), epoch_seed(seed, 3, 2));
+  std::set<std::uint64_t> seeds;
+  for (int e = 1; e <= 3; ++e) {
+    for (int m = 0; m < 4; ++m) seeds.insert(dropout_seed(seed, e, m));
+  }
+  EXPECT_EQ(seeds.size(), 12u);
+  // The masks those seeds give differ from member to member.
+  torch::manual_seed(dropout_seed(seed, 1, 0));
+  const torch::Tensor first = torch::dropout(torch::ones({256}), 0.5, true);
+  torch::manual_seed(dropout_seed(seed, 1, 1));
+  const torch::Tensor second = torch::dropout(torch::ones({256}), 0.5, true);
+  EXPECT_FALSE(torch::equal(first, second));
+}
+
+// A fault at `point` on member `member` of 2: every member returns the same failed result
+// naming it (or, for a state that cannot be written, trains on), and none waits forever.
+void expect_fault_fails_all(const TrialSpec& spec, const std::string& dir, const char* point,
+                            int member) {
+  test::ThreadHub hub(2);
+  std::vector<TrialResult> results(2);
+  on_threads(2, [&](int m) {
+    DataCache cache;  // one per member, as one per process
+    test::ThreadMember group(hub, m);
+    if (m == member) group.fault_point = point;
+    WorkerContext ctx;
+    ctx.group = &group;
+    TrainSpan span;
+    span.state = dir + "/" + point + std::to_string(member) + ".state";
+    span.checkpoint_to = dir + "/" + point + std::to_string(member) + ".pt";
+    results[static_cast<std::size_t>(m)] = run_trial(spec, cache, ctx, nullptr, span);
+  });
+  const std::string what = std::string("at ") + point + " on member " + std::to_string(member);
+  for (const TrialResult& r : results) {
+    if (std::string(point) == "state") {  // a state is a way to resume: the trial trains on
+      EXPECT_EQ(r.status, Status::kOk) << what << ": " << r.message;
+      continue;
+    }
+    EXPECT_EQ(r.status, Status::kFailed) << what;
+    EXPECT_NE(r.message.find("member " + std::to_string(member + 1) +
+                             ": injected fault (SWEEP_FAULT_INJECT) at " + point),
+              std::string::npos)
+        << what << ": " << r.message;
+  }
+  EXPECT_EQ(results[0].message, results[1].message) << what;
+}
+
+TEST_F(Group, AFaultAtAnyPointFailsTheTrialOnEveryMember) {
+  const TrialSpec spec = trial("train_subset = 120\nbatch_norm = true\n");  // buffers to share
+  const std::string dir = sweep::test::make_temp_dir("group-faults");
+  for (const char* point : kFaultPoints) {
+    // The state is written by member 0 alone: a fault there on the others is never reached.
+    for (int member : {0, 1}) {
+      if (std::string(point) == "state" && member == 1) continue;
+      expect_fault_fails_all(spec, dir, point, member);
+    }
+  }
+}
+
+TEST_F(Group, AWaitPastTheDeadlineLeavesTheTrainingAsGroupBroken) {
+  // Member 1 never takes part (as a stopped process would not): member 0's first wait, inside
+  // the step's guarded part, ends past the deadline with GroupBroken, which no guard may take
+  // for a failure of the member's own (it would go on to the next sum, and wait there).
+  const TrialSpec spec = trial("train_subset = 120\n");
+  test::ThreadHub hub(2, std::chrono::seconds(2));
+  test::ThreadMember leader(hub, 0);
+  DataCache cache;
+  const LoadedData& data = cache.get(spec);
+  TrialTraining t(spec, data, torch::kCPU, &leader);
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_THROW(t.train_epoch(t.order(1), 1, nullptr), GroupBroken);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(30));
+}
+
+}  // namespace
+}  // namespace sweep::worker

@@ -1,0 +1,132 @@
+// A trial group in one process for tests: each member is a TrialGroup used by its own thread,
+// and the members' sums meet in a shared hub (a sum completes when every member has entered
+// it, in member order, as a real group's would). A wait longer than the hub's deadline throws
+// GroupBroken, so that a test whose members part ways fails instead of hanging.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "worker/trial_group.h"
+
+namespace sweep::worker::test {
+
+class ThreadHub {
+ public:
+  explicit ThreadHub(int size, std::chrono::seconds deadline = std::chrono::seconds(60))
+      : size_(size),
+        deadline_(deadline),
+        values_(static_cast<std::size_t>(size)),
+        texts_(static_cast<std::size_t>(size)) {}
+  int size() const { return size_; }
+
+  // Member `member` enters a sum with `values` and `text`; returns, once all have, the values
+  // summed in member order and every member's text. Throws GroupBroken past the deadline.
+  std::pair<std::vector<double>, std::vector<std::string>> exchange(int member,
+                                                                    std::vector<double> values,
+                                                                    std::string text) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (!changed_.wait_for(lock, deadline_, [&] { return !draining_; })) broken(member);
+    values_[static_cast<std::size_t>(member)] = std::move(values);
+    texts_[static_cast<std::size_t>(member)] = std::move(text);
+    const long round = round_;
+    if (++arrived_ == size_) {
+      sum_ = values_.front();
+      for (std::size_t m = 1; m < values_.size(); ++m) {
+        if (values_[m].size() != sum_.size()) throw std::logic_error("sums of different sizes");
+        for (std::size_t i = 0; i < sum_.size(); ++i) sum_[i] += values_[m][i];
+      }
+      all_texts_ = texts_;
+      arrived_ = 0;
+      taken_ = 0;
+      draining_ = true;
+      ++round_;
+      changed_.notify_all();
+    } else if (!changed_.wait_for(lock, deadline_, [&] { return round_ != round; })) {
+      broken(member);
+    }
+    auto out = std::make_pair(sum_, all_texts_);
+    if (++taken_ == size_) {
+      draining_ = false;
+      changed_.notify_all();
+    }
+    return out;
+  }
+
+ private:
+  [[noreturn]] void broken(int member) {
+    throw GroupBroken("member " + std::to_string(member) + " waited past the test's deadline");
+  }
+  int size_;
+  std::chrono::seconds deadline_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::vector<double>> values_;
+  std::vector<std::string> texts_, all_texts_;
+  std::vector<double> sum_;
+  int arrived_ = 0, taken_ = 0;
+  long round_ = 0;
+  bool draining_ = false;
+};
+
+// One member of a ThreadHub's group; fails at `fault_point` (its `fault_count`-th time there)
+// when one is set, as SWEEP_FAULT_INJECT makes a real member do.
+class ThreadMember : public TrialGroup {
+ public:
+  ThreadMember(ThreadHub& hub, int member) : hub_(hub), member_(member) {}
+  std::string fault_point;
+  int fault_count = 1;
+
+  int rank() const override { return member_; }
+  int size() const override { return hub_.size(); }
+  void sum(double* data, std::size_t n) override {
+    const std::vector<double> s =
+        hub_.exchange(member_, std::vector<double>(data, data + n), "").first;
+    std::copy(s.begin(), s.end(), data);
+  }
+  class Pending : public PendingSum {
+   public:
+    Pending(ThreadMember& m, float* data, std::size_t n) : m_(m), data_(data), n_(n) {}
+    void wait() override {
+      const std::vector<double> s =
+          m_.hub_.exchange(m_.member_, std::vector<double>(data_, data_ + n_), "").first;
+      for (std::size_t i = 0; i < n_; ++i) data_[i] = static_cast<float>(s[i]);
+    }
+
+   private:
+    ThreadMember& m_;
+    float* data_;
+    std::size_t n_;
+  };
+  // The sum is made when it is waited for: every member waits for its sums in the order it
+  // started them, so the members meet in the same sums.
+  std::unique_ptr<PendingSum> start_sum(float* data, std::size_t n) override {
+    ++started_;
+    return std::make_unique<Pending>(*this, data, n);
+  }
+  void progress() override {}
+  std::string agree(const std::string& failure) override {
+    const auto texts = hub_.exchange(member_, {failure.empty() ? 0.0 : 1.0}, failure).second;
+    for (std::size_t m = 0; m < texts.size(); ++m) {
+      if (!texts[m].empty()) return "member " + std::to_string(m + 1) + ": " + texts[m];
+    }
+    return "";
+  }
+  bool inject_fault(const std::string& point) override {
+    return point == fault_point && ++reached_ == fault_count;
+  }
+  std::size_t started() const { return started_; }
+
+ private:
+  ThreadHub& hub_;
+  int member_;
+  int reached_ = 0;
+  std::size_t started_ = 0;
+};
+
+}  // namespace sweep::worker::test
