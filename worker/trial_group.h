@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -52,6 +54,27 @@ class TrialGroup {
   // wait is derived; 0: a new trial, before its first step (loading data, building the model),
   // whose waits get a longer deadline.
   virtual void step_seconds(double seconds) { (void)seconds; }
+  // The members on this member's node hold one copy of each data set between them (DataCache):
+  // this member's number among them (0 decodes the data) and how many they are (1: nothing to
+  // share).
+  virtual int node_rank() const { return 0; }
+  virtual int node_size() const { return 1; }
+  // Among the members of this node, each calling it in the same order: returns node member 0's
+  // `text` on every one of them (the others' is not used). Throws GroupBroken past the deadline.
+  virtual std::string node_broadcast(const std::string& text) { return text; }
+  // Among the members of this node, each calling it in the same order: true when `ok` is true
+  // on every one of them. Throws GroupBroken past the deadline.
+  virtual bool node_all(bool ok) { return ok; }
+  // Among the members of this node, each calling it in the same order with the same `bytes`:
+  // memory they all map, filled by `fill` on node member 0 (the others see it filled when this
+  // returns), valid as long as the group lives. A failure of `fill` is thrown on every one of
+  // them (std::runtime_error with its message).
+  virtual std::uint8_t* node_memory(std::size_t bytes,
+                                    const std::function<void(std::uint8_t*)>& fill) {
+    (void)bytes;
+    (void)fill;
+    throw std::logic_error("node_memory: this group shares no memory");
+  }
   // Tests (SWEEP_FAULT_INJECT): whether this member is to fail at the named point now.
   virtual bool inject_fault(const std::string& point) {
     (void)point;

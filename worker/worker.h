@@ -40,6 +40,11 @@ class DataCache {
 
   // The data set `spec` names, loading it on first use. Throws DataError on unreadable data.
   const LoadedData& get(const TrialSpec& spec);
+  // From now on the members of `group` on this node (ranks_per_trial > 1) hold one copy of each
+  // data set's pixels between them (worker/tensors/shared_data.h): every one of them must then
+  // call get() for the same data sets in the same order, as they do training the same trials.
+  // The group must outlive this cache.
+  void share_within(TrialGroup* group);
   // How many data sets have been decoded so far (for tests: trials must not reload).
   int loads() const { return loads_; }
 

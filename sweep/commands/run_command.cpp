@@ -92,10 +92,12 @@ struct Groups {
   std::unique_ptr<GroupComm> comm;  // this rank's group; nullptr alone or idle
 };
 
-// SWEEP_GROUP_TIMEOUT and SWEEP_FAULT_INJECT (tests), read before anything is written.
+// SWEEP_GROUP_TIMEOUT, SWEEP_SHARE_DATA (0: each member its own copy of the data, for
+// comparisons) and SWEEP_FAULT_INJECT (tests), read before anything is written.
 struct GroupEnvironment {
   GroupDeadline deadline;
   InjectedFault fault;
+  bool share_data = true;
 };
 
 GroupEnvironment group_environment(const StopSignals& signals) {
@@ -105,6 +107,12 @@ GroupEnvironment group_environment(const StopSignals& signals) {
   env.deadline.floor_seconds = parse_group_timeout(timeout ? timeout : "");
   env.deadline.signals = &signals;
   env.fault = parse_injected_fault(fault ? fault : "");
+  const char* share = std::getenv("SWEEP_SHARE_DATA");
+  const std::string share_text = share ? share : "1";
+  if (share_text != "0" && share_text != "1") {
+    throw UsageError("SWEEP_SHARE_DATA: expected 0 or 1, not '" + share_text + "'");
+  }
+  env.share_data = share_text == "1";
   return env;
 }
 
@@ -159,6 +167,8 @@ int run_command(const CliCommand& cmd, const MpiSession& mpi, const StopSignals&
   worker::DataCache cache(cache_loader(cache_share(cmd, facts), [](const std::string& text) {
     std::cerr << "sweep: " << text << "\n";
   }));
+  // A group's members on a node: one copy of the data.
+  if (group_env.share_data) cache.share_within(groups.comm.get());
   if (!root) return serve(cache, ctx, wait, per_trial, groups.comm.get());
 
   const std::string warning = worker::blas_warning();

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <thread>
 
 #include "core/errors.h"
@@ -29,11 +31,23 @@ std::string seconds_text(double s) {
 
 struct GroupComm::Impl {
   MPI_Comm comm = MPI_COMM_NULL;
+  MPI_Comm node = MPI_COMM_NULL;  // the members on this node
+  int node_rank = 0, node_size = 1;
+  std::vector<MPI_Win> windows;  // node_memory's, freed in the order made (as on every member)
   GroupDeadline deadline;
   double step = 0;   // the trial's slowest step (0: none timed yet)
   std::string whom;  // "rank(s) 2, 3 (member(s) 2, 3 of 3)": the others, for messages
   std::string me;    // "rank 1 (member 1 of 3)"
+  // Windows are freed (a collective of the node's members) only on a normal end, when every
+  // member frees its group after the sweep's last barrier. Left by an exception, the other
+  // members may be anywhere: the rank goes on to MPI_Abort, which frees everything.
   ~Impl() {
+    if (std::uncaught_exceptions() > 0) return;
+    for (MPI_Win& w : windows) {
+      MPI_Win_unlock_all(w);
+      MPI_Win_free(&w);
+    }
+    if (node != MPI_COMM_NULL) MPI_Comm_free(&node);
     if (comm != MPI_COMM_NULL) MPI_Comm_free(&comm);
   }
 
@@ -174,6 +188,11 @@ std::unique_ptr<GroupComm> GroupComm::split(const MpiSession& mpi, const GroupLa
     others += (others.empty() ? "" : ", ") + std::to_string(ranks[m]);
     numbers += (numbers.empty() ? "" : ", ") + std::to_string(m + 1);
   }
+  mpi_check(MPI_Comm_split_type(impl->comm, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &impl->node),
+            "MPI_Comm_split_type of a trial group by node");
+  MPI_Comm_set_errhandler(impl->node, MPI_ERRORS_RETURN);
+  mpi_check(MPI_Comm_rank(impl->node, &impl->node_rank), "MPI_Comm_rank");
+  mpi_check(MPI_Comm_size(impl->node, &impl->node_size), "MPI_Comm_size");
   impl->deadline = deadline;
   impl->whom = "rank(s) " + others + " (member(s) " + numbers + of + ")";
   impl->me =
@@ -194,6 +213,71 @@ std::unique_ptr<worker::TrialGroup::PendingSum> GroupComm::start_sum(float* data
 }
 
 void GroupComm::step_seconds(double seconds) { impl_->step = seconds; }
+
+int GroupComm::node_rank() const { return impl_->node_rank; }
+int GroupComm::node_size() const { return impl_->node_size; }
+
+std::string GroupComm::node_broadcast(const std::string& text) {
+  std::uint64_t len = impl_->node_rank == 0 ? text.size() : 0;
+  MPI_Request req;
+  mpi_check(MPI_Ibcast(&len, 1, MPI_UINT64_T, 0, impl_->node, &req), "MPI_Ibcast");
+  impl_->wait(&req, "node's data share");
+  std::string out = impl_->node_rank == 0 ? text : std::string(len, '\0');
+  // In pieces that an int counts.
+  for (std::uint64_t at = 0; at < len;) {
+    const int n = static_cast<int>(std::min<std::uint64_t>(len - at, 1u << 30));
+    mpi_check(MPI_Ibcast(out.data() + at, n, MPI_CHAR, 0, impl_->node, &req), "MPI_Ibcast");
+    impl_->wait(&req, "node's data share");
+    at += static_cast<std::uint64_t>(n);
+  }
+  return out;
+}
+
+bool GroupComm::node_all(bool ok) {
+  int all = ok ? 1 : 0;
+  MPI_Request req;
+  mpi_check(MPI_Iallreduce(MPI_IN_PLACE, &all, 1, MPI_INT, MPI_MIN, impl_->node, &req),
+            "MPI_Iallreduce");
+  impl_->wait(&req, "node's data share");
+  return all == 1;
+}
+
+std::uint8_t* GroupComm::node_memory(std::size_t bytes,
+                                     const std::function<void(std::uint8_t*)>& fill) {
+  const bool filler = impl_->node_rank == 0;
+  void* mine = nullptr;
+  MPI_Win win = MPI_WIN_NULL;
+  mpi_check(
+      MPI_Win_allocate_shared(static_cast<MPI_Aint>(filler ? std::max<std::size_t>(bytes, 1) : 0),
+                              1, MPI_INFO_NULL, impl_->node, &mine, &win),
+      "MPI_Win_allocate_shared of a data set's pixels");
+  impl_->windows.push_back(win);
+  mpi_check(MPI_Win_lock_all(MPI_MODE_NOCHECK, win), "MPI_Win_lock_all");
+  MPI_Aint size = 0;
+  int unit = 0;
+  void* base = nullptr;
+  mpi_check(MPI_Win_shared_query(win, 0, &size, &unit, &base), "MPI_Win_shared_query");
+  auto* at = static_cast<std::uint8_t*>(base);
+  std::string failure;
+  if (filler) {
+    try {
+      fill(at);
+    } catch (const std::exception& e) {
+      failure = e.what();
+      if (failure.empty()) failure = "failed";
+    }
+    mpi_check(MPI_Win_sync(win), "MPI_Win_sync");
+  }
+  failure = node_broadcast(failure);  // also the barrier after the fill
+  mpi_check(MPI_Win_sync(win), "MPI_Win_sync");
+  if (!failure.empty()) {  // every member frees it: no window kept for a failed fill
+    MPI_Win_unlock_all(win);
+    MPI_Win_free(&win);
+    impl_->windows.pop_back();
+    throw std::runtime_error(failure);
+  }
+  return at;
+}
 
 bool GroupComm::inject_fault(const std::string& point) {
   return rank_ == fault_.member && point == fault_.point && ++reached_[point] == fault_.count;

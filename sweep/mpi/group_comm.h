@@ -59,6 +59,14 @@ class GroupComm : public worker::TrialGroup {
   // The message of the lowest failing member, prefixed with its world rank.
   std::string agree(const std::string& failure) override;
   void step_seconds(double seconds) override;
+  int node_rank() const override;
+  int node_size() const override;
+  std::string node_broadcast(const std::string& text) override;
+  bool node_all(bool ok) override;
+  // An MPI-3 shared-memory window over the members of this node (MPI_Win_allocate_shared),
+  // freed with the group.
+  std::uint8_t* node_memory(std::size_t bytes,
+                            const std::function<void(std::uint8_t*)>& fill) override;
   bool inject_fault(const std::string& point) override;
   // The world ranks of the members, leader first.
   const std::vector<int>& world_ranks() const { return world_ranks_; }

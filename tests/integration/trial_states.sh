@@ -76,6 +76,17 @@ assert table(sys.argv[1], "confusion", cols) == table(sys.argv[2], "confusion", 
 print("same to the last bit:", sys.argv[2], "restored", sys.argv[3] if len(sys.argv) > 3 else "-")
 PY
 }
+# usr1_mid_epoch STATE: SIGUSR1 to mpirun inside the third epoch. The time between the states of
+# epochs 1 and 2 is one epoch of this machine; the signal goes a third of it after epoch 2's
+# state, when the next epoch trains (a fixed sleep raced a fast group to the epoch's end).
+usr1_mid_epoch() {
+  wait_state "$1" 1
+  local t1 t2; t1=$(date +%s.%N)
+  wait_state "$1" 2
+  t2=$(date +%s.%N)
+  sleep "$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.3f", (b - a) / 3 }')"
+  kill -USR1 "$MPIRUN"
+}
 run_bg() {  # run_bg LOG NP ARGS...: the sweep in the background
   local log=$1 np=$2; shift 2
   mpirun -np "$np" --oversubscribe --bind-to none "$SWEEP" run "$@" --threads 1 --verbose > "$log" 2>&1 &
@@ -97,11 +108,9 @@ grep -q "resumed at epoch $E" k2.log || { cat k2.log; fail "no 'resumed at epoch
 same ref.h5 k.h5 "$E"
 [ ! -e k.h5.state ] || fail "k.h5.state outlived the finished sweep"
 
-# 2. SIGUSR1 inside epoch 2 (--grace 0: the running trial saves at its next batch).
+# 2. SIGUSR1 inside epoch 3 (--grace 0: the running trial saves at its next batch).
 run_bg u1.log 2 s.ini --out u.h5 --grace 0
-wait_state "u.h5.state/$ID.state" 1
-sleep 0.3
-kill -USR1 "$MPIRUN"
+usr1_mid_epoch "u.h5.state/$ID.state"
 set +e; wait "$MPIRUN"; rc=$?; set -e
 [ "$rc" -eq 75 ] || { cat u1.log; fail "exit code $rc after SIGUSR1, expected 75"; }
 grep -q "1 trial saved mid-way: resume continues it" u1.log || { cat u1.log; fail "no saved-trial hint at the stop"; }
@@ -135,9 +144,7 @@ sweep_mpi 3 run s.ini --out g.h5 --threads 1 --ranks_per_trial=2 > g2.log 2>&1 |
 same gref.h5 g.h5 "$E"
 # ... and SIGUSR1 inside an epoch: the group saves that batch, each member's dropout stream too.
 run_bg h1.log 3 s.ini --out h.h5 --ranks_per_trial=2 --grace 0
-wait_state "h.h5.state/$ID.state" 1
-sleep 0.3
-kill -USR1 "$MPIRUN"
+usr1_mid_epoch "h.h5.state/$ID.state"
 set +e; wait "$MPIRUN"; rc=$?; set -e
 [ "$rc" -eq 75 ] || { cat h1.log; fail "group: exit code $rc after SIGUSR1, expected 75"; }
 E=$(state_field "h.h5.state/$ID.state" 24); B=$(state_field "h.h5.state/$ID.state" 32)

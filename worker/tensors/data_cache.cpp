@@ -4,6 +4,7 @@
 #include "core/errors.h"
 #include "worker/data/data_source.h"
 #include "worker/tensors/dataset.h"
+#include "worker/tensors/shared_data.h"
 #include "worker/worker.h"
 
 namespace sweep::worker {
@@ -103,6 +104,7 @@ torch::Tensor images_to_tensor(const RawImages& raw, const Normalization& n) {
 struct DataCache::Impl {
   std::map<DataKey, LoadedData> sets;
   SplitImagesLoader loader;
+  TrialGroup* share = nullptr;
 };
 
 DataCache::DataCache(SplitImagesLoader loader) : impl_(std::make_unique<Impl>()) {
@@ -110,11 +112,16 @@ DataCache::DataCache(SplitImagesLoader loader) : impl_(std::make_unique<Impl>())
 }
 DataCache::~DataCache() = default;
 
+void DataCache::share_within(TrialGroup* group) { impl_->share = group; }
+
 const LoadedData& DataCache::get(const TrialSpec& spec) {
   DataKey key = data_key_of(spec);
   auto it = impl_->sets.find(key);
   if (it != impl_->sets.end()) return it->second;
-  LoadedData d = decode(key, impl_->loader);
+  TrialGroup* share = impl_->share;
+  LoadedData d = share != nullptr && share->node_size() > 1
+                     ? load_shared([&] { return decode(key, impl_->loader); }, *share)
+                     : decode(key, impl_->loader);
   ++loads_;
   return impl_->sets.emplace(key, std::move(d)).first->second;
 }

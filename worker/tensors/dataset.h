@@ -23,6 +23,8 @@ class ImageSet {
   bool defined() const { return labels_.defined(); }
   std::int64_t size() const { return labels_.defined() ? labels_.size(0) : 0; }
   const torch::Tensor& labels() const { return labels_; }
+  // The images in memory (uint8 N x C x H x W); undefined when they are read on demand.
+  const torch::Tensor& pixels() const { return pixels_; }
   // The images `idx` (int64) as float32, normalized by `n` (normalize_bytes).
   torch::Tensor rows(const torch::Tensor& idx, const Normalization& n) const;
   // The images start .. start + len - 1, likewise.

@@ -236,10 +236,12 @@ std::unique_ptr<TrialTraining> set_up(const TrialSpec& spec, DataCache& cache,
   std::unique_ptr<TrialTraining> t;
   torch::Device device = torch::kCPU;
   on_every_member(ctx.group, [&] {
+    // The data first: a group's members on a node load it together (one copy between them), so
+    // nothing that may fail on one member alone comes before.
+    data = &cache.get(spec);
     device = pick_device(spec.get("device"), ctx.local_worker,
                          std::stoi(spec.get("trials_per_gpu")), ctx.gpus);
     r.device = device.str();
-    data = &cache.get(spec);
     t = std::make_unique<TrialTraining>(spec, *data, device, ctx.group);
     r.memory_format = t->memory_format();
   });

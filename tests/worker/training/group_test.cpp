@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "../test_files.h"
+#include "core/errors.h"
 #include "sweep/grid/grid.h"
 #include "thread_group.h"
 #include "worker/training/trial_training.h"
@@ -116,6 +117,84 @@ TEST_F(Group, EachMemberDrawsItsOwnDropoutMasks) {
   torch::manual_seed(dropout_seed(seed, 1, 1));
   const torch::Tensor second = torch::dropout(torch::ones({256}), 0.5, true);
   EXPECT_FALSE(torch::equal(first, second));
+}
+
+TEST_F(Group, MembersOfANodeHoldOneCopyOfTheData) {
+  const TrialSpec spec = trial();
+  DataCache alone;
+  const LoadedData& want = alone.get(spec);
+  test::ThreadHub hub(3);
+  std::vector<const LoadedData*> got(3);
+  std::vector<std::unique_ptr<DataCache>> caches;
+  std::vector<std::unique_ptr<test::ThreadMember>> groups;
+  for (int m = 0; m < 3; ++m) {
+    caches.push_back(std::make_unique<DataCache>());
+    groups.push_back(std::make_unique<test::ThreadMember>(hub, m));
+    caches.back()->share_within(groups.back().get());
+  }
+  on_threads(3, [&](int m) {
+    got[static_cast<std::size_t>(m)] = &caches[static_cast<std::size_t>(m)]->get(spec);
+  });
+  for (int m = 0; m < 3; ++m) {
+    const LoadedData& d = *got[static_cast<std::size_t>(m)];
+    // One copy: every member's pixels are the same memory, and hold what a rank alone loads.
+    EXPECT_EQ(d.train.pixels().data_ptr(), got[0]->train.pixels().data_ptr()) << m;
+    EXPECT_EQ(d.test.pixels().data_ptr(), got[0]->test.pixels().data_ptr()) << m;
+    EXPECT_TRUE(torch::equal(d.train.pixels(), want.train.pixels())) << m;
+    EXPECT_TRUE(torch::equal(d.test.pixels(), want.test.pixels())) << m;
+    EXPECT_TRUE(torch::equal(d.train.labels(), want.train.labels())) << m;
+    EXPECT_TRUE(torch::equal(d.test.labels(), want.test.labels())) << m;
+    EXPECT_FALSE(d.val.defined());
+    EXPECT_EQ(d.classes, want.classes);
+    EXPECT_EQ(d.stats.mean, want.stats.mean);
+    EXPECT_EQ(d.stats.stddev, want.stats.stddev);
+    EXPECT_EQ(d.info.description, want.info.description);
+    EXPECT_EQ(d.info.train_count, want.info.train_count);
+  }
+  EXPECT_NE(got[0]->train.pixels().data_ptr(), want.train.pixels().data_ptr());
+
+  // Trained from the one copy, a group of 3 gives, to the last bit, what the same group gives
+  // with a copy per member.
+  auto train = [&](bool share) {
+    test::ThreadHub h(3);
+    std::vector<TrialResult> results(3);
+    on_threads(3, [&](int m) {
+      test::ThreadMember group(h, m);
+      DataCache cache;
+      if (share) cache.share_within(&group);
+      WorkerContext ctx;
+      ctx.group = &group;
+      results[static_cast<std::size_t>(m)] = run_trial(spec, cache, ctx, nullptr, TrainSpan{});
+    });
+    return results;
+  };
+  const std::vector<TrialResult> shared = train(true), own = train(false);
+  ASSERT_EQ(shared[0].status, Status::kOk) << shared[0].message;
+  ASSERT_EQ(own[0].status, Status::kOk) << own[0].message;
+  ASSERT_EQ(shared[0].epochs.size(), own[0].epochs.size());
+  for (std::size_t e = 0; e < own[0].epochs.size(); ++e) {
+    EXPECT_EQ(shared[0].epochs[e].train_loss, own[0].epochs[e].train_loss) << e;
+    EXPECT_EQ(shared[0].epochs[e].val_loss, own[0].epochs[e].val_loss) << e;
+  }
+  EXPECT_EQ(shared[0].test_loss, own[0].test_loss);
+  EXPECT_EQ(shared[0].confusion, own[0].confusion);
+
+  // Data that cannot be read fails on every member with the message of the one that read it.
+  const TrialSpec missing =
+      expand(parse_grid_text("dataset = idx\ndata_dir = /nonexistent/digits\n", "m.ini"))
+          .specs()
+          .front();
+  std::vector<std::string> errors(3);
+  on_threads(3, [&](int m) {
+    try {
+      caches[static_cast<std::size_t>(m)]->get(missing);
+    } catch (const DataError& e) {
+      errors[static_cast<std::size_t>(m)] = e.what();
+    }
+  });
+  EXPECT_NE(errors[0].find("/nonexistent/digits"), std::string::npos) << errors[0];
+  EXPECT_EQ(errors[1], errors[0]);
+  EXPECT_EQ(errors[2], errors[0]);
 }
 
 // A fault at `point` on member `member` of 2: every member returns the same failed result

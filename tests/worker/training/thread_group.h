@@ -1,12 +1,15 @@
-// A trial group in one process for tests: each member is a TrialGroup used by its own thread,
-// and the members' sums meet in a shared hub (a sum completes when every member has entered
-// it, in member order, as a real group's would). A wait longer than the hub's deadline throws
-// GroupBroken, so that a test whose members part ways fails instead of hanging.
+// A trial group in one process for tests: each member is a TrialGroup used by its own thread
+// (all on one node: they share data sets), and the members' sums meet in a shared hub (a sum
+// completes when every member has entered it, in member order, as a real group's would). A wait
+// longer than the hub's deadline throws GroupBroken, so that a test whose members part ways fails
+// instead of hanging.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,6 +27,16 @@ class ThreadHub {
         values_(static_cast<std::size_t>(size)),
         texts_(static_cast<std::size_t>(size)) {}
   int size() const { return size_; }
+  // Memory for node_memory, kept as long as the hub.
+  std::uint8_t* allocate(std::size_t bytes) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    blocks_.push_back(std::make_unique<std::vector<std::uint8_t>>(bytes));
+    return blocks_.back()->data();
+  }
+  std::uint8_t* last_block() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return blocks_.back()->data();
+  }
 
   // Member `member` enters a sum with `values` and `text`; returns, once all have, the values
   // summed in member order and every member's text. Throws GroupBroken past the deadline.
@@ -72,6 +85,7 @@ class ThreadHub {
   int arrived_ = 0, taken_ = 0;
   long round_ = 0;
   bool draining_ = false;
+  std::vector<std::unique_ptr<std::vector<std::uint8_t>>> blocks_;
 };
 
 // One member of a ThreadHub's group; fails at `fault_point` (its `fault_count`-th time there)
@@ -116,6 +130,29 @@ class ThreadMember : public TrialGroup {
       if (!texts[m].empty()) return "member " + std::to_string(m + 1) + ": " + texts[m];
     }
     return "";
+  }
+  // All members are on one node here.
+  int node_rank() const override { return member_; }
+  int node_size() const override { return hub_.size(); }
+  std::string node_broadcast(const std::string& text) override {
+    return hub_.exchange(member_, {}, member_ == 0 ? text : "").second.front();
+  }
+  bool node_all(bool ok) override {
+    return hub_.exchange(member_, {ok ? 0.0 : 1.0}, "").first.front() == 0.0;
+  }
+  std::uint8_t* node_memory(std::size_t bytes,
+                            const std::function<void(std::uint8_t*)>& fill) override {
+    std::string failure;
+    if (member_ == 0) {
+      try {
+        fill(hub_.allocate(bytes));
+      } catch (const std::exception& e) {
+        failure = e.what();
+      }
+    }
+    failure = node_broadcast(failure);
+    if (!failure.empty()) throw std::runtime_error(failure);
+    return hub_.last_block();
   }
   bool inject_fault(const std::string& point) override {
     return point == fault_point && ++reached_ == fault_count;
