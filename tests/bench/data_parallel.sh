@@ -1,54 +1,76 @@
 #!/usr/bin/env bash
-# Benchmark: one trial trained by a group of ranks (ranks_per_trial), against one rank with one
-# thread and one rank with two threads, on this machine:
+# Benchmark: one trial trained by a group of ranks (ranks_per_trial = 2 x 1 thread), against one
+# rank with one thread, one rank with two threads, and two trials at once on one rank each (what
+# two processes of this machine can do at most), on this machine:
 #  1. the reference cnn (filters 32, dense 128, Adam 1e-3) at global batch 128 over SUBSET
-#     Fashion-MNIST images, one epoch: training samples/s (best of REPEATS) and the share of the
-#     training time the group's leader waited for gradient sums (sync_seconds);
+#     Fashion-MNIST images, one epoch: training samples/s and the share of the training time the
+#     group's leader waited in its sums (sync_seconds: gradient sums and steps' agreements);
 #  2. retina-size images: a resnet (depth 18, width 0.25) on 3x128x128 photographs of an image
-#     cache made by `sweep prepare` from synthetic fundus photographs (make_fundus): seconds per
-#     epoch, the retinopathy study's node experiment in miniature.
+#     cache made by `sweep prepare` from synthetic fundus photographs (make_fundus), batch 32.
+# The layouts run in turn in each of REPEATS rounds; each speed-up is the median over the
+# rounds of the ratio within a round (with its range), as the speed of a shared machine drifts.
 #   tests/bench/data_parallel.sh          (builds first)
-# Environment: SUBSET=6400  REPEATS=2  PATIENTS=500 (photographs: 2 per patient)
+# Environment: SUBSET=6400  REPEATS=3  PATIENTS=500 (photographs: 2 per patient)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 "$root/jobscripts/build.sh" > /dev/null
 SWEEP=$root/build/bin/sweep
 PY=/usr/bin/python3
 SUBSET=${SUBSET:-6400}
-REPEATS=${REPEATS:-2}
+REPEATS=${REPEATS:-3}
 PATIENTS=${PATIENTS:-500}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-# run NAME GRID NP THREADS R: one trial; prints "samples/s epoch_seconds sync_share"
-run() {
-  local best="" line
-  for _ in $(seq 1 "$REPEATS"); do
-    rm -f "$1.h5"
-    mpirun -np "$3" --oversubscribe --bind-to none "$SWEEP" run "$2" --threads "$4" \
-      --ranks_per_trial="$5" -q -o "$1.h5" > "$1.log" 2>&1 || { cat "$1.log"; exit 1; }
-    line=$("$PY" - "$1.h5" <<'PY'
+# once NAME GRID NP THREADS R: one run; prints "samples/s epoch_seconds sync_share" (samples/s
+# summed over the trials: a grid of 2 trials run at once gives the machine's 2-process rate)
+once() {
+  rm -f "$1.h5"
+  mpirun -np "$3" --oversubscribe --bind-to none "$SWEEP" run "$2" --threads "$4" \
+    --ranks_per_trial="$5" -q -o "$1.h5" > "$1.log" 2>&1 || { cat "$1.log"; exit 1; }
+  "$PY" - "$1.h5" <<'PY'
 import sys, h5py
 f = h5py.File(sys.argv[1], "r")
-t, e = f["trials"][0], f["epochs"][:]
-train = e["seconds"].sum()
-print(f"{t['train_samples_per_s']:.1f} {e['seconds'].mean():.2f} {100 * t['sync_seconds'] / train:.1f}")
+t, e = f["trials"][:], f["epochs"][:]
+print(f"{t['train_samples_per_s'].sum():.1f} {e['seconds'].mean():.2f} "
+      f"{100 * t['sync_seconds'].sum() / e['seconds'].sum():.1f}")
 PY
-)
-    if [ -z "$best" ] || awk -v a="${line%% *}" -v b="${best%% *}" 'BEGIN { exit !(a > b) }'; then best=$line; fi
-  done
-  echo "$best"
 }
-table() {  # table GRID: the three layouts
-  printf '%-28s %12s %12s %10s\n' layout samples/s s/epoch sync%
-  read -r s1 e1 _ < <(run one "$1" 2 1 1)
-  printf '%-28s %12s %12s %10s\n' "1 rank x 1 thread" "$s1" "$e1" "-"
-  read -r s2 e2 w2 < <(run two "$1" 3 1 2)
-  printf '%-28s %12s %12s %10s  (%.2fx)\n' "ranks_per_trial 2 x 1 thread" "$s2" "$e2" "$w2" "$(echo "$s2 / $s1" | awk '{print $1 / $3}')"
-  read -r s3 e3 _ < <(run thr "$1" 2 2 1)
-  printf '%-28s %12s %12s %10s  (%.2fx)\n' "1 rank x 2 threads" "$s3" "$e3" "-" "$(echo "$s3 / $s1" | awk '{print $1 / $3}')"
+# table GRID: the layouts, run in turn in each of REPEATS rounds (a shared machine's speed drifts
+# by 20% from one minute to the next: a ratio is taken within a round, then the median over the
+# rounds; samples/s and s/epoch are medians too).
+table() {
+  sed 's/^\[grid\]$//' "$1" > pair.ini
+  printf '[grid]\nseed = 1, 2\n' >> pair.ini
+  : > rounds.txt
+  for round in $(seq 1 "$REPEATS"); do
+    echo "$round one $(once one "$1" 2 1 1)" >> rounds.txt
+    echo "$round two $(once two "$1" 3 1 2)" >> rounds.txt
+    echo "$round thr $(once thr "$1" 2 2 1)" >> rounds.txt
+    echo "$round pair $(once pair pair.ini 3 1 1)" >> rounds.txt
+  done
+  "$PY" - rounds.txt <<'PY'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    r, name, sps, sec, sync = line.split()
+    runs.setdefault(name, {})[r] = (float(sps), float(sec), float(sync))
+med = lambda xs: statistics.median(xs)
+rows = [("one", "1 rank x 1 thread"), ("two", "ranks_per_trial 2 x 1 thread"),
+        ("thr", "1 rank x 2 threads"), ("pair", "2 trials at once, 1 rank each")]
+print(f"{'layout':<31} {'samples/s':>10} {'s/epoch':>8} {'sync%':>6}  x 1 rank (each round's, median; range)")
+for name, label in rows:
+    v = runs[name]
+    ratios = [v[r][0] / runs["one"][r][0] for r in v]
+    sync = f"{med([x[2] for x in v.values()]):.1f}" if name == "two" else "-"
+    extra = "" if name == "one" else f"  {med(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f})"
+    print(f"{label:<31} {med([x[0] for x in v.values()]):>10.1f} {med([x[1] for x in v.values()]):>8.2f} {sync:>6}{extra}")
+if "two" in runs and "pair" in runs:
+    eff = [runs["two"][r][0] / runs["pair"][r][0] for r in runs["two"]]
+    print(f"ranks_per_trial 2 against 2 trials at once: {med(eff):.2f} ({min(eff):.2f}-{max(eff):.2f})")
+PY
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
@@ -62,7 +84,7 @@ batch_size = 128
 learning_rate = 0.001
 dropout = 0
 INI
-echo "== reference cnn, global batch 128, $SUBSET Fashion-MNIST images (best of $REPEATS)"
+echo "== reference cnn, global batch 128, $SUBSET Fashion-MNIST images ($REPEATS rounds)"
 table cnn.ini
 
 "$root/build/tests/make_fundus" photos "$PATIENTS" 512 384 > /dev/null

@@ -9,6 +9,7 @@
 #   same command with --retry-failed then completes the sweep.
 # - A member killed by SIGKILL: Open MPI ends the job; nothing finished is lost and the same
 #   command completes the sweep.
+# - The members hold one copy of the data (stderr says so); SWEEP_SHARE_DATA=yes exits 2.
 source "$(dirname "$0")/common.sh"
 DIGITS=$SHARED/data/mnist-digits
 [ -f "$DIGITS/train-images-idx3-ubyte.gz" ] || skip "the shared MNIST digits are not at $DIGITS (a plain clone has no ../shared)"
@@ -38,6 +39,12 @@ assert status == ["failed", "ok"], (sys.argv[2], status, t["message"])
 PY
 done
 echo "group_faults: a fault at 8 points of a step or an epoch, on the leader or the member, fails that trial on both; the sweep goes on"
+# The two members of this node load the digits once between them (stderr says so, in the last
+# run above), and SWEEP_SHARE_DATA takes 0 or 1 only: another value exits 2, nothing written.
+expect_err "of pixels held once by the 2 ranks of this node that train together"
+SWEEP_SHARE_DATA=yes expect_exit 2 mpirun -np 3 -x SWEEP_SHARE_DATA --oversubscribe --bind-to none "$SWEEP" run g.ini --threads 1 --ranks_per_trial=2 -o share.h5
+expect_err "SWEEP_SHARE_DATA: expected 0 or 1, not 'yes'"
+[ ! -e share.h5 ] || fail "a bad SWEEP_SHARE_DATA wrote share.h5"
 
 # The member's process, by its rank in the job (2), among mpirun's children.
 member_pid() {

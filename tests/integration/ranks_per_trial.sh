@@ -91,6 +91,9 @@ if [ -x "$NODES" ]; then
   done
   grep -q "on 2 group(s) of 2 ranks$" nodes2.log || { cat nodes2.log; fail "groups of 2 within the nodes"; }
   grep -q "on 1 group(s) of 4 ranks (1 across nodes)$" nodes4.log || { cat nodes4.log; fail "the group across nodes"; }
+  # The group across nodes holds one copy of the data on each node: 2 members there, 2 copies.
+  [ "$(grep -c "pixels held once by the 2 ranks of this node that train together" nodes4.log)" -eq 2 ] ||
+    { cat nodes4.log; fail "not one copy of the data on each of the 2 nodes"; }
   "$PY" -c 'import sweep_h5; t = sweep_h5.trials("nodes2.h5"); assert set(t["host"]) == {b"node1", b"node2"}, t["host"]'
 else
   echo "SKIP: groups over emulated nodes: no $NODES"
