@@ -64,6 +64,16 @@ inline constexpr ResultColumn kResultColumns[] = {
      "ROC AUC on `eval_split`, two classes only, else NaN (NaN in older files)"},
     {"qwk", ResultType::kReal, 0, false, true, Better::kHigher, &TrialResult::qwk, nullptr, nullptr,
      "quadratic weighted kappa on `eval_split` (NaN in older files)"},
+    {"ece", ResultType::kReal, 0, false, true, Better::kLower, &TrialResult::ece, nullptr, nullptr,
+     "expected calibration error on `eval_split`: the images put in 15 equal-width bins of their "
+     "confidence (the predicted class's probability), the mean over images of the absolute "
+     "difference between their bin's accuracy and mean confidence; 0 when confidence matches "
+     "accuracy (NaN in older files)"},
+    {"brier", ResultType::kReal, 0, false, true, Better::kLower, &TrialResult::brier, nullptr,
+     nullptr,
+     "multi-class Brier score on `eval_split`: the mean over images of the summed squared "
+     "differences between the class probabilities and the true class's one-hot vector, 0 to 2 "
+     "(NaN in older files)"},
     {"best_epoch", ResultType::kInt, 0, false, false, Better::kNone, nullptr,
      &TrialResult::best_epoch, nullptr, "the epoch whose weights gave the final metrics"},
     {"checkpoint", ResultType::kText, 256, false, false, Better::kNone, nullptr, nullptr,

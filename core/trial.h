@@ -69,6 +69,8 @@ struct TrialResult {
   double macro_f1 = kNaN;       // on the test set when there is one, else on validation
   double auc = kNaN;            // ROC AUC (2 classes only), same set as macro_f1
   double qwk = kNaN;            // quadratic weighted kappa (for ordinal labels), same set
+  double ece = kNaN;            // expected calibration error (core/calibration.h), same set
+  double brier = kNaN;          // multi-class Brier score, same set
   std::int32_t best_epoch = 0;  // the epoch whose weights gave the final metrics
   std::int32_t num_classes = 0;
   std::vector<std::int64_t> confusion;  // num_classes x num_classes, row = true, col = predicted

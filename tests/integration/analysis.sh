@@ -14,6 +14,8 @@ shards=(a.shard-1-of-2.h5 a.shard-2-of-2.h5)
 grep -q "val_acc by filters (higher is better): 4 trials in 2 groups" group.log || { cat group.log; fail "group-by"; }
 "$SWEEP" rank "${shards[@]}" --where "filters=4, learning_rate=1e-2" --top 0 > where.log
 grep -q "1 of 1 trials matching --where" where.log || { cat where.log; fail "where"; }
+"$SWEEP" rank "${shards[@]}" --by ece > ece.log
+grep -q "ranked by ece (lower is better): 4 of 4 trials" ece.log || { cat ece.log; fail "rank --by ece"; }
 expect_exit 2 "$SWEEP" rank "${shards[@]}" --group-by colour
 expect_err "--group-by: unknown key 'colour'"
 
@@ -34,8 +36,10 @@ assert len(out) == len(js) == len(rows) == 4, (len(out), len(js), len(rows))
 for c, j in zip(out, js):
     r = rows[c["trial_id"]]
     assert c["trial_id"] == j["trial_id"]
-    for k in ("test_acc", "val_loss", "macro_f1", "learning_rate", "wall_seconds"):
+    for k in ("test_acc", "val_loss", "macro_f1", "ece", "brier", "learning_rate", "wall_seconds"):
         assert float(c[k]) == j[k] == float(r[k]), (k, c[k], j[k], r[k])
+    # Calibration of every trial, on its test set: ECE in [0, 1], Brier in [0, 2].
+    assert 0 <= r["ece"] <= 1 and 0 <= r["brier"] <= 2, (r["ece"], r["brier"])
     assert int(c["filters"]) == j["filters"] == int(r["filters"])
     assert c["status"] == j["status"] == r["status"].decode()
 curves = list(csv.DictReader(open("c.csv")))

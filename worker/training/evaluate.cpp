@@ -52,13 +52,22 @@ EvalResult evaluate(ClassifierImpl& model, const ImageSet& set, const torch::Ten
                     torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
                     .item<double>();
     logits = logits.cpu();
-    counts += torch::bincount(yb * classes + logits.argmax(1), {}, classes * classes);
+    const torch::Tensor predicted = logits.argmax(1);
+    counts += torch::bincount(yb * classes + predicted, {}, classes * classes);
+    const torch::Tensor probs = torch::softmax(logits, 1).contiguous();
+    {
+      const torch::Tensor y = yb.cpu().contiguous(), pred = predicted.contiguous();
+      const float* p = probs.data_ptr<float>();
+      for (std::int64_t i = 0; i < len; ++i) {
+        r.calibration.add(p + i * classes, classes, y.data_ptr<std::int64_t>()[i],
+                          pred.data_ptr<std::int64_t>()[i]);
+      }
+    }
     if (mistakes > 0) {
-      add_mistakes(torch::softmax(logits, 1), yb, rows, static_cast<std::size_t>(mistakes),
-                   r.mistakes);
+      add_mistakes(probs, yb, rows, static_cast<std::size_t>(mistakes), r.mistakes);
     }
     if (classes == 2) {
-      torch::Tensor p = torch::softmax(logits, 1).select(1, 1).to(torch::kFloat64).contiguous();
+      torch::Tensor p = probs.select(1, 1).to(torch::kFloat64).contiguous();
       scores.insert(scores.end(), p.data_ptr<double>(), p.data_ptr<double>() + len);
       torch::Tensor yc = yb.contiguous();
       labels.insert(labels.end(), yc.data_ptr<std::int64_t>(), yc.data_ptr<std::int64_t>() + len);

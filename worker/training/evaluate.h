@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "core/calibration.h"
 #include "core/trial.h"
 #include "worker/models/model.h"
 #include "worker/tensors/dataset.h"
@@ -19,13 +20,14 @@ struct EvalResult {
   std::vector<double> scores;
   std::vector<std::int64_t> labels;
   std::vector<Mistake> mistakes;  // the most confident wrong predictions (see evaluate)
+  Calibration calibration;        // of the softmax probabilities against the labels
 };
 
-// Mean cross-entropy, accuracy, confusion matrix and (2 classes) ROC AUC of the positive
-// class's probability, of `model` on the images `idx` of `set` (all when `idx` is undefined),
-// normalized by `norm`, over `classes` classes, in batches of `batch` rows, with the `mistakes`
-// most confident wrong predictions (rows: the images' rows in `set`). Restores the model's mode
-// afterwards.
+// Mean cross-entropy, accuracy, confusion matrix, calibration (expected calibration error,
+// Brier score) and (2 classes) ROC AUC of the positive class's probability, of `model` on the
+// images `idx` of `set` (all when `idx` is undefined), normalized by `norm`, over `classes`
+// classes, in batches of `batch` rows, with the `mistakes` most confident wrong predictions (rows:
+// the images' rows in `set`). Restores the model's mode afterwards.
 EvalResult evaluate(ClassifierImpl& model, const ImageSet& set, const torch::Tensor& idx,
                     std::int64_t classes, const Normalization& norm, std::int64_t mistakes = 0,
                     std::int64_t batch = 256);

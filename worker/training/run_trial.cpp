@@ -35,6 +35,8 @@ void set_eval_metrics(const EvalResult& e, std::int64_t classes, TrialResult& r)
   r.macro_f1 = macro_f1(e.confusion, classes);
   r.qwk = quadratic_weighted_kappa(e.confusion, classes);
   r.auc = e.auc;
+  r.ece = e.calibration.ece();
+  r.brier = e.calibration.brier();
   r.mistakes = e.mistakes;
 }
 

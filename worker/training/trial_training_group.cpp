@@ -13,6 +13,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/calibration.h"
 #include "core/errors.h"
 #include "worker/training/metrics.h"
 #include "worker/training/mistakes.h"
@@ -79,13 +80,14 @@ EvalResult TrialTraining::evaluate_group(const ImageSet& set, const torch::Tenso
   const std::int64_t classes = d_.classes;
   const std::int64_t n = idx.defined() ? idx.size(0) : set.size();
   const auto [first, count] = member_slice(n, group_->rank(), group_->size());
-  // [loss sum, confusion (classes^2), for 2 classes each row's score and label, then each
-  // member's `mistakes` slots of (row, true, predicted, probability + 1; 0: empty)]: each
-  // member fills its rows and slots, the sum over members is the whole set.
+  // [loss sum, confusion (classes^2), for 2 classes each row's score and label, the calibration
+  // sums, then each member's `mistakes` slots of (row, true, predicted, probability + 1; 0:
+  // empty)]: each member fills its rows and slots, the sum over members is the whole set.
   const std::size_t conf = static_cast<std::size_t>(classes * classes);
   const std::size_t score_slots = classes == 2 ? 2 * static_cast<std::size_t>(n) : 0;
   const auto slots = static_cast<std::size_t>(mistakes);
-  const std::size_t at_mistakes = 1 + conf + score_slots;
+  const std::size_t at_calibration = 1 + conf + score_slots;
+  const std::size_t at_mistakes = at_calibration + Calibration::kSums;
   std::vector<double> v(at_mistakes + 4 * slots * static_cast<std::size_t>(group_->size()), 0.0);
   try {
     fault_point("evaluate");
@@ -101,6 +103,9 @@ EvalResult TrialTraining::evaluate_group(const ImageSet& set, const torch::Tenso
         *slot++ = m.probability + 1;  // probabilities may be 0 in bf16; 0 marks an empty slot
       }
       v[0] = mine.loss * static_cast<double>(count);
+      const std::vector<double> calibration = mine.calibration.to_sums();
+      std::copy(calibration.begin(), calibration.end(),
+                v.begin() + static_cast<std::ptrdiff_t>(at_calibration));
       for (std::size_t i = 0; i < conf; ++i) v[1 + i] = static_cast<double>(mine.confusion[i]);
       if (classes == 2) {
         for (std::int64_t i = 0; i < count; ++i) {
@@ -129,6 +134,9 @@ EvalResult TrialTraining::evaluate_group(const ImageSet& set, const torch::Tenso
     for (std::int64_t i = 0; i < n; ++i) labels.push_back(std::llround(v[1 + conf + n + i]));
     r.auc = roc_auc(scores, labels);
   }
+  r.calibration = Calibration::from_sums(
+      std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(at_calibration),
+                          v.begin() + static_cast<std::ptrdiff_t>(at_mistakes)));
   for (std::size_t s = at_mistakes; s + 3 < v.size(); s += 4) {
     if (v[s + 3] == 0) continue;
     r.mistakes.push_back({std::llround(v[s]), static_cast<std::int32_t>(std::llround(v[s + 1])),

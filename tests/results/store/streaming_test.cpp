@@ -211,7 +211,8 @@ TEST(StreamingCurves, EpochsOfFilesInOrderStreamAsTheWholeFileReaderGivesThem) {
 }
 
 TEST(StreamingOldFiles, ATrialsTableWithoutNewerColumnsReadsAsTheWholeFileReaderReadsIt) {
-  // A file as an earlier version wrote it: its trials table lacks auc, qwk and memory_format.
+  // A file as an earlier version wrote it: its trials table lacks auc, qwk, ece, brier and
+  // memory_format.
   const std::string path = temp_dir() + "/old.h5";
   {
     Store s = Store::create(path, StoreInfo{});
@@ -220,7 +221,8 @@ TEST(StreamingOldFiles, ATrialsTableWithoutNewerColumnsReadsAsTheWholeFileReader
   {
     std::vector<Column> cols;
     for (const auto& c : legacy_trials_layout().columns()) {
-      if (c.name != "auc" && c.name != "qwk" && c.name != "memory_format") {
+      if (c.name != "auc" && c.name != "qwk" && c.name != "ece" && c.name != "brier" &&
+          c.name != "memory_format") {
         cols.push_back({c.name, c.type, c.str_len, 0});
       }
     }
@@ -252,6 +254,9 @@ TEST(StreamingOldFiles, ATrialsTableWithoutNewerColumnsReadsAsTheWholeFileReader
   RankOptions by_auc;
   by_auc.by = "auc";  // absent in the old file: not 0
   EXPECT_NE(rank_files({path}, by_auc).find("0 of 1 trials"), std::string::npos);
+  RankOptions by_ece;
+  by_ece.by = "ece";  // likewise
+  EXPECT_NE(rank_files({path}, by_ece).find("0 of 1 trials"), std::string::npos);
   EXPECT_EQ(rank_files({path}, RankOptions{}), rank_table(whole, RankOptions{}));
 }
 

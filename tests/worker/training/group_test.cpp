@@ -95,6 +95,19 @@ TEST_F(Group, MembersTrainTheOneRankTrialToTheSameWeights) {
     }
     std::printf("R = %d: every member's weights within %.1e of one rank's, relative\n", size,
                 worst);
+    // Evaluated in shares, the group's calibration is that of the whole test set.
+    const EvalResult whole = alone.evaluate_test();
+    std::vector<EvalResult> shares(static_cast<std::size_t>(size));
+    on_threads(size, [&](int m) {
+      shares[static_cast<std::size_t>(m)] = members[static_cast<std::size_t>(m)]->evaluate_test();
+    });
+    ASSERT_EQ(whole.calibration.total_rows(), 90);
+    for (const EvalResult& s : shares) {
+      EXPECT_EQ(s.calibration.total_rows(), 90);
+      EXPECT_NEAR(s.calibration.ece(), whole.calibration.ece(), 1e-5);
+      EXPECT_NEAR(s.calibration.brier(), whole.calibration.brier(), 1e-5);
+      EXPECT_EQ(s.confusion, whole.confusion);
+    }
     // The training itself moved the weights far more than the tolerance.
     TrialTraining fresh(spec, data, torch::kCPU);
     EXPECT_GT((fresh.model().parameters()[0] - want[0]).abs().max().item<double>(),

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -65,6 +66,9 @@ TEST_F(RunTrial, LearnsAndRecordsEverything) {
     }
   }
   EXPECT_FALSE(std::isnan(r.macro_f1));
+  // Calibration on the test set: a model that is right over 90% of the time and sure of it.
+  EXPECT_TRUE(r.ece >= 0 && r.ece < 0.5) << r.ece;
+  EXPECT_TRUE(r.brier >= 0 && r.brier < 0.5) << r.brier;
   EXPECT_GT(r.train_samples_per_s, 0);
   EXPECT_EQ(r.rank, 4);
   EXPECT_EQ(r.host, "hostA");
@@ -363,6 +367,17 @@ TEST_F(RunTrial, KeptCheckpointPredictsTheStoredTestMetrics) {
   EXPECT_EQ(p.epoch, r.best_epoch);
   EXPECT_DOUBLE_EQ(p.accuracy, r.test_acc);
   EXPECT_EQ(p.confusion, r.confusion);
+  // The trial's calibration error, computed again here from the kept model's confidences:
+  // 15 bins (b/15, (b+1)/15], each |right - summed confidence|, over the images.
+  double gap[15] = {};
+  for (std::size_t i = 0; i < p.predicted.size(); ++i) {
+    const int b = std::clamp(static_cast<int>(std::ceil(p.confidence[i] * 15)) - 1, 0, 14);
+    gap[b] += (p.predicted[i] == p.labels[i] ? 1.0 : 0.0) - p.confidence[i];
+  }
+  double ece = 0;
+  for (double g : gap) ece += std::fabs(g);
+  EXPECT_NEAR(r.ece, ece / 150, 1e-9);
+  EXPECT_TRUE(r.brier >= 0 && r.brier <= 2) << r.brier;
   EXPECT_THROW(predict_data(*dir_ + "/kept/missing.pt", *dir_), DataError);
 }
 
