@@ -208,6 +208,21 @@ TEST_F(Group, MembersOfANodeHoldOneCopyOfTheData) {
   EXPECT_NE(errors[0].find("/nonexistent/digits"), std::string::npos) << errors[0];
   EXPECT_EQ(errors[1], errors[0]);
   EXPECT_EQ(errors[2], errors[0]);
+  // None kept it: the next trial of it loads it again on every member (and fails again on
+  // all, none waiting for another), while the set loaded before stays, loaded once.
+  std::vector<std::string> again(3);
+  on_threads(3, [&](int m) {
+    EXPECT_EQ(&caches[static_cast<std::size_t>(m)]->get(spec), got[static_cast<std::size_t>(m)]);
+    try {
+      caches[static_cast<std::size_t>(m)]->get(missing);
+    } catch (const DataError& e) {
+      again[static_cast<std::size_t>(m)] = e.what();
+    }
+  });
+  for (int m = 0; m < 3; ++m) {
+    EXPECT_EQ(again[static_cast<std::size_t>(m)], errors[0]) << m;
+    EXPECT_EQ(caches[static_cast<std::size_t>(m)]->loads(), 1) << m;
+  }
 }
 
 // A fault at `point` on member `member` of 2: every member returns the same failed result
