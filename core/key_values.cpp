@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 
 #include "core/errors.h"
 #include "core/keys.h"
@@ -40,7 +41,7 @@ std::string expected_text(const KeySpec& spec) {
       return s;
     }
     case KeyType::kString:
-      return "a text value";
+      return spec.expected.empty() ? "a text value" : spec.expected;
     case KeyType::kFloatList:
       return std::string("one or more numbers in ") + (spec.min_exclusive ? "(" : "[") +
              fmt_bound(spec.min) + ", " + fmt_bound(spec.max) + (spec.max_exclusive ? ")" : "]") +
@@ -55,7 +56,12 @@ std::string canonical_value(const KeySpec& spec, const std::string& raw) {
   };
   switch (spec.type) {
     case KeyType::kString:
-      return raw;
+      if (spec.canonical == nullptr) return raw;
+      try {
+        return spec.canonical(raw);
+      } catch (const std::invalid_argument& e) {
+        throw bad(e.what());
+      }
     case KeyType::kChoice: {
       std::string v = lower(raw);
       if (std::find(spec.choices.begin(), spec.choices.end(), v) == spec.choices.end()) {

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "core/errors.h"
+#include "core/robustness.h"
 
 namespace sweep {
 namespace {
@@ -273,6 +274,20 @@ void add_training_keys(std::vector<KeySpec>& keys) {
   mistakes.in_id = false;
   mistakes.column = false;
   keys.push_back(mistakes);
+  KeySpec robustness = path_key(
+      "robustness", "none",
+      "perturbations of the evaluation split's images after training, each level one more "
+      "evaluation pass of the final weights (table robustness, column robust_acc): none, or "
+      "names from brightness contrast noise blur rotation, each with its default levels or "
+      "name:level/level/...");
+  robustness.canonical = [](const std::string& raw) {
+    return robustness_text(parse_robustness(raw));
+  };
+  robustness.expected =
+      "none, or perturbations (brightness contrast noise blur rotation) separated by commas, "
+      "each alone or as name:level/level/...";
+  robustness.column = false;
+  keys.push_back(robustness);
   KeySpec test_eval = choice_key(
       "test_eval", "all", {"all", "final"},
       "all: every stored result is evaluated on the test set; final: only a trial's final result "

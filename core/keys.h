@@ -25,10 +25,14 @@ struct KeySpec {
   bool max_exclusive = false;        // bound `max` itself is not allowed
   std::vector<std::string> choices;  // for kChoice, canonical names first
   std::vector<std::string> aliases;  // for kChoice: "alias=canonical" pairs
-  bool axis = true;                  // may appear in [grid] with several values
-  bool in_id = true;                 // changes the result, so part of the trial id
-  bool column = true;                // a column of the trials table (device: the result's is)
-  std::string models = "all";        // which models use it (documentation)
+  // For a kString key with a grammar of its own: its canonical text, or std::invalid_argument
+  // saying what is wrong; `expected` says in words what it accepts. Null: any text.
+  std::string (*canonical)(const std::string& raw) = nullptr;
+  std::string expected;
+  bool axis = true;            // may appear in [grid] with several values
+  bool in_id = true;           // changes the result, so part of the trial id
+  bool column = true;          // a column of the trials table (device: the result's is)
+  std::string models = "all";  // which models use it (documentation)
   std::string help;
   // The key matters to a trial only when each named key has one of the listed values (e.g.
   // momentum: optimizer in {sgd}). Empty: always used. A grid that sets a key no trial of it

@@ -74,6 +74,10 @@ inline constexpr ResultColumn kResultColumns[] = {
      "multi-class Brier score on `eval_split`: the mean over images of the summed squared "
      "differences between the class probabilities and the true class's one-hot vector, 0 to 2 "
      "(NaN in older files)"},
+    {"robust_acc", ResultType::kReal, 0, false, true, Better::kHigher, &TrialResult::robust_acc,
+     nullptr, nullptr,
+     "mean accuracy on `eval_split` over every perturbation and level of key `robustness` (the "
+     "rows of table `robustness`); NaN when it asks none (and in older files)"},
     {"best_epoch", ResultType::kInt, 0, false, false, Better::kNone, nullptr,
      &TrialResult::best_epoch, nullptr, "the epoch whose weights gave the final metrics"},
     {"checkpoint", ResultType::kText, 256, false, false, Better::kNone, nullptr, nullptr,

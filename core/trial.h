@@ -49,6 +49,18 @@ struct Mistake {
   }
 };
 
+// A trial's final model evaluated on perturbed images of the split it is evaluated on (key
+// `robustness`, core/robustness.h): one perturbation at one level.
+struct RobustnessPoint {
+  std::string perturbation;  // perturbation_name
+  double level = 0;
+  double accuracy = 0, macro_f1 = 0;
+  bool operator==(const RobustnessPoint& o) const {
+    return perturbation == o.perturbation && level == o.level && accuracy == o.accuracy &&
+           macro_f1 == o.macro_f1;
+  }
+};
+
 struct EpochMetrics {
   int epoch = 0;  // 1-based
   double train_loss = 0, train_acc = 0;
@@ -71,11 +83,13 @@ struct TrialResult {
   double qwk = kNaN;            // quadratic weighted kappa (for ordinal labels), same set
   double ece = kNaN;            // expected calibration error (core/calibration.h), same set
   double brier = kNaN;          // multi-class Brier score, same set
+  double robust_acc = kNaN;     // mean accuracy of `robustness` (NaN when none was asked)
   std::int32_t best_epoch = 0;  // the epoch whose weights gave the final metrics
   std::int32_t num_classes = 0;
   std::vector<std::int64_t> confusion;  // num_classes x num_classes, row = true, col = predicted
   std::string eval_split;               // "test", "val" or "" : where macro_f1/confusion come from
   std::vector<Mistake> mistakes;        // the most confident wrong predictions on eval_split
+  std::vector<RobustnessPoint> robustness;  // on eval_split, in the order the key asks
   std::int32_t epochs_run = 0;
   std::int32_t epochs_restored = 0;  // epochs of `epochs` restored from a state, not trained here
   std::int32_t rung = 0;             // successive halving: the rung this result is for (else 0)

@@ -76,6 +76,14 @@ std::vector<Field> fields_of(const StoredTrial& t) {
   return f;
 }
 
+std::vector<Field> fields_of(const RobustnessPoint& x, const std::string& split) {
+  return {{"split", split},
+          {"perturbation", x.perturbation},
+          {"level", number_or_null(x.level)},
+          {"accuracy", number_or_null(x.accuracy)},
+          {"macro_f1", number_or_null(x.macro_f1)}};
+}
+
 std::vector<Field> fields_of(const EpochMetrics& m) {
   return {{"epoch", m.epoch},
           {"train_loss", number_or_null(m.train_loss)},
@@ -230,14 +238,21 @@ class RawCsvRows {
 // json::dump(1) of the whole array writes them).
 class TrialWriter {
  public:
-  TrialWriter(std::ostream& os, ExportFormat format, bool curves)
-      : os_(os), format_(format), curves_(curves) {
+  TrialWriter(std::ostream& os, ExportFormat format, ExportRows rows)
+      : os_(os), format_(format), rows_(rows) {
     if (format_ == ExportFormat::kJson) return;
-    if (!curves_) {
-      csv_row(os_, fields_of(StoredTrial{}), true);
-      return;
+    std::vector<Field> head;
+    switch (rows_) {
+      case ExportRows::kTrials:
+        csv_row(os_, fields_of(StoredTrial{}), true);
+        return;
+      case ExportRows::kEpochs:
+        head = fields_of(EpochMetrics{});
+        break;
+      case ExportRows::kRobustness:
+        head = fields_of(RobustnessPoint{}, "");
+        break;
     }
-    std::vector<Field> head = fields_of(EpochMetrics{});
     head.insert(head.begin(), Field{"trial_id", ""});
     csv_row(os_, head, true);
   }
@@ -249,12 +264,13 @@ class TrialWriter {
     }
     json o = json::object();
     for (auto& f : fields_of(t)) o[f.name] = std::move(f.value);
-    if (curves_) {
-      o["epochs"] = json::array();
-      for (const auto& m : t.result.epochs) {
+    if (rows_ != ExportRows::kTrials) {
+      const char* name = rows_ == ExportRows::kEpochs ? "epochs" : "robustness";
+      o[name] = json::array();
+      for (std::vector<Field>& fields : detail_fields(t)) {
         json e = json::object();
-        for (auto& f : fields_of(m)) e[f.name] = std::move(f.value);
-        o["epochs"].push_back(std::move(e));
+        for (auto& f : fields) e[f.name] = std::move(f.value);
+        o[name].push_back(std::move(e));
       }
     }
     // An element of the array, indented one more level.
@@ -272,13 +288,23 @@ class TrialWriter {
   }
 
  private:
+  // The fields of each of t's detail rows (epochs or robustness points).
+  std::vector<std::vector<Field>> detail_fields(const StoredTrial& t) const {
+    std::vector<std::vector<Field>> out;
+    if (rows_ == ExportRows::kEpochs) {
+      for (const auto& m : t.result.epochs) out.push_back(fields_of(m));
+    } else if (rows_ == ExportRows::kRobustness) {
+      for (const auto& x : t.result.robustness) out.push_back(fields_of(x, t.result.eval_split));
+    }
+    return out;
+  }
+
   void write_csv(const StoredTrial& t) {
-    if (!curves_) {
+    if (rows_ == ExportRows::kTrials) {
       csv_row(os_, fields_of(t), false);
       return;
     }
-    for (const auto& m : t.result.epochs) {
-      std::vector<Field> row = fields_of(m);
+    for (std::vector<Field>& row : detail_fields(t)) {
       row.insert(row.begin(), Field{"trial_id", trial_id_hex(t.result.trial_id)});
       csv_row(os_, row, false);
     }
@@ -286,7 +312,7 @@ class TrialWriter {
 
   std::ostream& os_;
   ExportFormat format_;
-  bool curves_;
+  ExportRows rows_;
   std::size_t written_ = 0;
 };
 
@@ -301,16 +327,18 @@ ExportFormat parse_export_format(const std::string& name) {
   throw UsageError("--format: '" + name + "' is not csv or json");
 }
 
-std::string export_trials(const std::vector<StoredTrial>& all, ExportFormat format, bool curves) {
+std::string export_trials(const std::vector<StoredTrial>& all, ExportFormat format,
+                          ExportRows rows) {
   std::ostringstream os;
-  TrialWriter writer(os, format, curves);
+  TrialWriter writer(os, format, rows);
   for (const auto& t : best_per_trial(all)) writer.write(t);
   writer.finish();
   return os.str();
 }
 
-void export_files(const std::vector<std::string>& files, ExportFormat format, bool curves,
+void export_files(const std::vector<std::string>& files, ExportFormat format, ExportRows rows,
                   std::ostream& out) {
+  const bool details = rows != ExportRows::kTrials;
   const std::vector<Store> stores = open_all(files);
   const DigestScan scan = scan_digests(pointers_to(stores), {}, "");
   const std::vector<TrialDigest> trials = best_digests(scan.digests);
@@ -319,22 +347,22 @@ void export_files(const std::vector<std::string>& files, ExportFormat format, bo
                      [](const TrialDigest& a, const TrialDigest& b) { return a.ref < b.ref; });
   bool by_row = true;  // every file's details name their trial rows (not files of sweep 0.1)
   for (const Store& s : stores) by_row = by_row && s.details_by_row();
-  if (curves && !(in_file_order && by_row)) {  // the epoch rows are read with the trials, whole
+  if (details && !(in_file_order && by_row)) {  // the detail rows are read with the trials, whole
     std::vector<StoredTrial> all;
     for (const Store& s : stores) {
       for (auto& t : s.read_trials(Store::Details::kAll)) all.push_back(std::move(t));
     }
-    out << export_trials(all, format, curves);
+    out << export_trials(all, format, rows);
     return;
   }
-  TrialWriter writer(out, format, curves);
-  if (curves) {  // each file's rows to write, whole with their epochs, a block at a time
+  TrialWriter writer(out, format, rows);
+  if (details) {  // each file's rows to write, whole with their details, a block at a time
     for (std::size_t f = 0; f < stores.size(); ++f) {
-      std::vector<std::size_t> rows;
+      std::vector<std::size_t> kept;
       for (const TrialDigest& t : trials) {
-        if (digest_store(t.ref) == f) rows.push_back(digest_row(t.ref));
+        if (digest_store(t.ref) == f) kept.push_back(digest_row(t.ref));
       }
-      stores[f].read_whole_rows(rows, kExportBlock, [&](std::vector<StoredTrial>& block) {
+      stores[f].read_whole_rows(kept, kExportBlock, [&](std::vector<StoredTrial>& block) {
         for (const StoredTrial& t : block) writer.write(t);
       });
     }

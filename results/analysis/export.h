@@ -11,23 +11,30 @@ namespace sweep::results {
 
 enum class ExportFormat { kCsv, kJson };
 
+// What an export holds besides each trial's row: nothing, its epochs (--curves) or its
+// robustness points (--robustness, table robustness).
+enum class ExportRows { kTrials, kEpochs, kRobustness };
+
 // "csv" or "json" to the format. Throws UsageError naming --format otherwise.
 ExportFormat parse_export_format(const std::string& name);
 
 // The trials (one row per trial id, its best row; see best_per_trial) as text. Columns, in
 // order: trial_id (16 hex digits, as sweep prints it), status, message, every grid key, the
 // final metrics, then where and when it ran; a missing metric is empty (CSV) or null (JSON).
-// With `curves`, CSV has one row per trial and epoch instead (trial_id, epoch, train_loss,
-// train_acc, val_loss, val_acc, seconds) and each JSON trial gets an "epochs" array.
-std::string export_trials(const std::vector<StoredTrial>& trials, ExportFormat format, bool curves);
+// With kEpochs, CSV has one row per trial and epoch instead (trial_id, epoch, train_loss,
+// train_acc, val_loss, val_acc, seconds) and each JSON trial gets an "epochs" array; with
+// kRobustness, one row per trial, perturbation and level (trial_id, split, perturbation, level,
+// accuracy, macro_f1) and a "robustness" array.
+std::string export_trials(const std::vector<StoredTrial>& trials, ExportFormat format,
+                          ExportRows rows);
 
 // export_trials of the trials of `files` (in that order), written to `out` as they are read:
-// without curves the files are read twice, first the ids and statuses, then the rows kept a
+// with kTrials the files are read twice, first the ids and statuses, then the rows kept a
 // block at a time, so that memory stays bounded (about 100 bytes a trial) whatever the files'
-// size; with curves too (the kept rows are read with their details through forward readers),
+// size; with details too (the kept rows are read with their details through forward readers),
 // except when a retried trial's kept copy comes before an earlier one in the output, or for
-// files of sweep 0.1: then every trial and its epochs are read first. Throws StoreError.
-void export_files(const std::vector<std::string>& files, ExportFormat format, bool curves,
+// files of sweep 0.1: then every trial and its details are read first. Throws StoreError.
+void export_files(const std::vector<std::string>& files, ExportFormat format, ExportRows rows,
                   std::ostream& out);
 
 }  // namespace sweep::results

@@ -76,7 +76,7 @@ std::pair<std::string, bool> resolve_metric_of(const std::vector<TrialDigest>& t
 bool selects_on_test_of(const std::vector<TrialDigest>& trials, const std::string& metric) {
   if (metric == "test_acc" || metric == "test_loss") return true;
   if (metric != "macro_f1" && metric != "auc" && metric != "qwk" && metric != "ece" &&
-      metric != "brier") {
+      metric != "brier" && metric != "robust_acc") {
     return false;  // not a metric of eval_split
   }
   return std::any_of(trials.begin(), trials.end(), [](const TrialDigest& d) { return d.on_test; });

@@ -271,6 +271,26 @@
     }
   }
 
+  // --- robustness: accuracy per perturbation and level of the top trials ---
+  if (data.robustness.length) {
+    section("Robustness of the top " + data.robustness.length + " trials",
+      "Accuracy of each trial's final model on its evaluation split with the images perturbed " +
+      "(key robustness), one line per perturbation against its level; dotted: the clean accuracy.");
+    const grid = el("div", { class: "grid2" });
+    root.append(grid);
+    for (const t of data.robustness) {
+      const traces = t.perturbations.map((p, i) => ({
+        type: "scatter", mode: "lines+markers", name: p.name, x: p.level, y: p.accuracy,
+        line: { color: palette[i % palette.length] } }));
+      const shapes = t.clean === null ? [] : [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: t.clean,
+        y1: t.clean, line: { dash: "dot", color: "#444" } }];
+      plot(grid, "", (div) => Plotly.newPlot(div, traces, {
+        title: { text: t.id + " (robust_acc " + fmt(t.robust_acc, 4) + ", " + t.split + ")", x: 0.01, xanchor: "left" },
+        xaxis: { title: "level" }, yaxis: { title: "accuracy", range: [0, 1] }, shapes,
+        margin: { t: 40, r: 10, b: 50, l: 60 } }, config));
+    }
+  }
+
   // --- confusion matrix ---
   const cm = data.confusion;
   section("Confusion matrix of the best trial",

@@ -231,6 +231,28 @@ ordered_json confusion(const StoredTrial& t) {
   return {{"id", trial_id_hex(r.trial_id)}, {"split", r.eval_split}, {"matrix", m}};
 }
 
+// `t`'s robustness points grouped by perturbation (levels and accuracies in the order stored),
+// with its clean accuracy on the same split; null when it has none.
+ordered_json robustness(const StoredTrial& t) {
+  const TrialResult& r = t.result;
+  if (r.robustness.empty()) return nullptr;
+  ordered_json lines = ordered_json::array();
+  for (const RobustnessPoint& x : r.robustness) {
+    if (lines.empty() || lines.back()["name"] != x.perturbation) {
+      lines.push_back({{"name", x.perturbation},
+                       {"level", ordered_json::array()},
+                       {"accuracy", ordered_json::array()}});
+    }
+    lines.back()["level"].push_back(x.level);
+    lines.back()["accuracy"].push_back(num(x.accuracy));
+  }
+  return {{"id", trial_id_hex(r.trial_id)},
+          {"split", r.eval_split},
+          {"clean", num(r.eval_split == "test" ? r.test_acc : r.val_acc)},
+          {"robust_acc", num(r.robust_acc)},
+          {"perturbations", lines}};
+}
+
 // The gallery of `t`'s stored mistakes: each with its image when `images` gives them.
 ordered_json gallery(const StoredTrial& t, const ReportOptions& options) {
   const TrialResult& r = t.result;
@@ -325,6 +347,11 @@ std::string report_json(const std::vector<ReportSource>& sources, const ReportOp
   for (std::size_t i = 0; i < std::min(options.curves, ranked.size()); ++i) {
     auto it = epochs.find(ranked[i]->result.trial_id);
     if (it != epochs.end()) doc["curves"].push_back(curves(it->first, it->second));
+  }
+  doc["robustness"] = ordered_json::array();
+  for (std::size_t i = 0; i < std::min(options.curves, ranked.size()); ++i) {
+    ordered_json points = robustness(*ranked[i]);
+    if (!points.is_null()) doc["robustness"].push_back(std::move(points));
   }
   doc["confusion"] = ranked.empty() ? ordered_json(nullptr) : confusion(*ranked[0]);
   doc["mistakes"] = ordered_json::array();

@@ -9,6 +9,23 @@ constexpr std::size_t kBlockRows = 4096;
 
 }  // namespace
 
+void add_owned_rows(hid_t f, const std::string& table, const RowLayout& layout,
+                    std::vector<StoredTrial>& out,
+                    const std::function<void(const char* row, TrialResult& owner)>& add) {
+  if (!has_table(f, table)) return;
+  const int id_col = layout.index_of("trial_id"), row_col = layout.index_of("trial_row");
+  std::size_t n = 0;
+  const std::vector<char> rows = read_rows(f, table, layout, &n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const char* p = rows.data() + i * layout.row_size();
+    const std::int64_t owner = layout.get_i64(p, row_col);
+    if (owner < 0 || static_cast<std::size_t>(owner) >= out.size()) continue;
+    TrialResult& r = out[static_cast<std::size_t>(owner)].result;
+    if (r.trial_id != layout.get_u64(p, id_col)) continue;  // rows of an append a kill cut short
+    add(p, r);
+  }
+}
+
 EpochMetrics epoch_of_row(const RowLayout& l, const char* p) {
   EpochMetrics m;
   m.epoch = static_cast<int>(l.get_i64(p, 1));

@@ -10,6 +10,7 @@
 
 #include "core/trial.h"
 #include "results/h5/table.h"
+#include "results/store/store.h"
 
 namespace sweep::results {
 
@@ -22,6 +23,14 @@ void set_confusion_cell(const RowLayout& l, const char* p, TrialResult& r);
 
 // The mistake in row `p` of the mistakes table (mistakes_layout()).
 Mistake mistake_of_row(const RowLayout& l, const char* p);
+
+// Reads detail table `table` of `f` (rows of `layout`, with columns trial_id and trial_row)
+// whole and calls `add` with each row and the result of the trial of `out` (index = trial row)
+// that it names; rows of an append a kill cut short (another id, or no such row) are passed
+// over. A file without the table gives none. Throws StoreError on a read failure.
+void add_owned_rows(hid_t f, const std::string& table, const RowLayout& layout,
+                    std::vector<StoredTrial>& out,
+                    const std::function<void(const char* row, TrialResult& owner)>& add);
 
 // Reads detail table `table` (rows of `layout`, with columns trial_id and trial_row) forward in
 // blocks. The rows of each trial row are adjacent and in ascending trial row order, as a

@@ -15,6 +15,7 @@
 #include "results/store/store_file.h"
 #include "results/store/store_mistakes.h"
 #include "results/store/store_recovery.h"
+#include "results/store/store_robustness.h"
 #include "results/store/store_schema.h"
 #include "results/store/texts.h"
 
@@ -137,6 +138,7 @@ Store Store::create(const std::string& path, const StoreInfo& info) {
     create_table(f.get(), "confusion", confusion_layout(), kConfusionChunkRows);
     create_table(f.get(), "per_class", per_class_layout(), kPerClassChunkRows);
     create_table(f.get(), "mistakes", mistakes_layout(), kConfusionChunkRows);
+    create_table(f.get(), "robustness", robustness_layout(), kConfusionChunkRows);
   }
   publish_file(part, path);
   return open_append(path);
@@ -154,6 +156,8 @@ Store Store::open_append(const std::string& path) {
     create_table(f.get(), "per_class", per_class_layout(), kPerClassChunkRows);
   if (!has_table(f.get(), "mistakes"))
     create_table(f.get(), "mistakes", mistakes_layout(), kConfusionChunkRows);
+  if (!has_table(f.get(), "robustness"))
+    create_table(f.get(), "robustness", robustness_layout(), kConfusionChunkRows);
   check(H5Fflush(f.get(), H5F_SCOPE_GLOBAL), path + ": flush");
   Store store(path, wrap(std::move(lock), std::move(f)));
   store.file_->recovered = recovered;
@@ -183,12 +187,13 @@ void Store::append(const std::vector<Item>& items) {
     file_->confusion.emplace(file_->get(), "confusion", confusion_layout());
     file_->per_class.emplace(file_->get(), "per_class", per_class_layout());
     file_->mistakes.emplace(file_->get(), "mistakes", mistakes_layout());
+    file_->robustness.emplace(file_->get(), "robustness", robustness_layout());
   }
   const RowLayout& el = epochs_layout();
   const RowLayout& cl = confusion_layout();
   const RowLayout& pl = per_class_layout();
-  std::vector<char> trows, erows, crows, prows, mrows;
-  std::size_t ne = 0, nc = 0, np = 0, nm = 0;
+  std::vector<char> trows, erows, crows, prows, mrows, rrows;
+  std::size_t ne = 0, nc = 0, np = 0, nm = 0, nr = 0;
   for (std::size_t t = 0; t < items.size(); ++t) {
     const TrialResult& r = *items[t].result;
     const auto row_index = static_cast<std::int64_t>(file_->trial_rows + t);
@@ -238,6 +243,7 @@ void Store::append(const std::vector<Item>& items) {
       pl.set_i64(p, 7, row_index);
     }
     add_mistake_rows(r, row_index, mrows, nm);
+    add_robustness_rows(r, row_index, rrows, nr);
   }
   // Texts and detail rows first, the trial rows last: a trial row present means its texts and
   // details are too.
@@ -246,6 +252,7 @@ void Store::append(const std::vector<Item>& items) {
   file_->confusion->append(crows.data(), nc);
   file_->per_class->append(prows.data(), np);
   file_->mistakes->append(mrows.data(), nm);
+  file_->robustness->append(rrows.data(), nr);
   file_->trials->append(trows.data(), items.size());
   check(H5Fflush(file_->get(), H5F_SCOPE_GLOBAL), path_ + ": flush");
   file_->trial_rows += items.size();

@@ -22,18 +22,9 @@ void add_mistake_rows(const TrialResult& r, std::int64_t trial_row, std::vector<
 }
 
 void read_mistake_rows(hid_t f, std::vector<StoredTrial>& out) {
-  if (!has_table(f, "mistakes")) return;
-  const RowLayout& l = mistakes_layout();
-  std::size_t n = 0;
-  const std::vector<char> rows = read_rows(f, "mistakes", l, &n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const char* p = rows.data() + i * l.row_size();
-    const std::int64_t owner = l.get_i64(p, 6);
-    if (owner < 0 || static_cast<std::size_t>(owner) >= out.size()) continue;
-    TrialResult& r = out[static_cast<std::size_t>(owner)].result;
-    if (r.trial_id != l.get_u64(p, 0)) continue;  // rows of an append a kill cut short
-    r.mistakes.push_back(mistake_of_row(l, p));
-  }
+  add_owned_rows(f, "mistakes", mistakes_layout(), out, [](const char* p, TrialResult& r) {
+    r.mistakes.push_back(mistake_of_row(mistakes_layout(), p));
+  });
 }
 
 }  // namespace sweep::results

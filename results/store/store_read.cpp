@@ -10,6 +10,7 @@
 #include "results/store/store.h"
 #include "results/store/store_file.h"
 #include "results/store/store_mistakes.h"
+#include "results/store/store_robustness.h"
 #include "results/store/store_schema.h"
 
 namespace sweep::results {
@@ -78,6 +79,7 @@ std::vector<StoredTrial> Store::read_trials(Details details) const {
     set_confusion_cell(cl, p, out[owner_row].result);
   }
   read_mistake_rows(file_->get(), out);
+  read_robustness_rows(file_->get(), out);
   return written();
 }
 
@@ -144,7 +146,7 @@ std::vector<StoredTrial> Store::read_trial_rows(const std::vector<std::size_t>& 
 }
 
 bool Store::details_by_row() const {
-  for (const char* table : {"epochs", "confusion", "mistakes"}) {
+  for (const char* table : {"epochs", "confusion", "mistakes", "robustness"}) {
     if (has_table(file_->get(), table) && !has_column(file_->get(), table, "trial_row")) {
       return false;
     }
@@ -161,6 +163,7 @@ void Store::read_whole_rows(const std::vector<std::size_t>& rows, std::size_t ba
   DetailCursor epochs(f, "epochs", epochs_layout());
   DetailCursor confusion(f, "confusion", confusion_layout());
   DetailCursor mistakes(f, "mistakes", mistakes_layout());
+  DetailCursor robustness(f, "robustness", robustness_layout());
   std::vector<std::size_t> slice;
   for (std::size_t first = 0; first < rows.size(); first += std::max<std::size_t>(1, batch)) {
     slice.assign(rows.begin() + static_cast<std::ptrdiff_t>(first),
@@ -177,6 +180,9 @@ void Store::read_whole_rows(const std::vector<std::size_t>& rows, std::size_t ba
                         [&](const char* p) { set_confusion_cell(confusion_layout(), p, r); });
       mistakes.rows_of(slice[i], r.trial_id, [&](const char* p) {
         r.mistakes.push_back(mistake_of_row(mistakes_layout(), p));
+      });
+      robustness.rows_of(slice[i], r.trial_id, [&](const char* p) {
+        r.robustness.push_back(robustness_point_of_row(robustness_layout(), p));
       });
     }
     visit(got);

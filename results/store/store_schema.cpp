@@ -125,6 +125,14 @@ const RowLayout& mistakes_layout() {
   return l;
 }
 
+const RowLayout& robustness_layout() {
+  static const RowLayout l({col("trial_id", ColType::kU64), col("split", ColType::kStr, 8),
+                            col("perturbation", ColType::kStr, 16), col("level", ColType::kF64),
+                            col("accuracy", ColType::kF64), col("macro_f1", ColType::kF64),
+                            col("trial_row", ColType::kI64)});
+  return l;
+}
+
 void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const TrialResult& r,
                     TextInterner* texts) {
   // A text column: a number into the texts table, or the text itself.

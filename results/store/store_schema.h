@@ -5,6 +5,8 @@
 //   per_class one row per trial and class: precision, recall, F1 and support (from confusion)
 //   mistakes  one row per trial and kept wrong prediction: image row, true and predicted class,
 //             the prediction's probability
+//   robustness one row per trial, perturbation and level (key `robustness`): accuracy and
+//             macro F1 of the final model on the perturbed images of its evaluation split
 // Detail rows name their trial row by its index (`trial_row`), so that the details of a trial
 // run twice (a retry) or of an append cut short by a kill never mix with another row's.
 #pragma once
@@ -32,6 +34,7 @@ const RowLayout& epochs_layout();
 const RowLayout& confusion_layout();
 const RowLayout& per_class_layout();
 const RowLayout& mistakes_layout();
+const RowLayout& robustness_layout();
 
 // Fixed-length sizes of the text columns (longer values are truncated).
 constexpr std::size_t kPathLen = 256;

@@ -125,9 +125,13 @@ void parse_rank(CliCommand& c, const std::vector<std::string>& args) {
 void parse_export(CliCommand& c, const std::vector<std::string>& args) {
   po::options_description d;
   d.add_options()("format", po::value(&c.format), "csv or json")(
-      "out,o", po::value(&c.out), "file")("curves", po::bool_switch(&c.curves), "per-epoch rows");
+      "out,o", po::value(&c.out), "file")("curves", po::bool_switch(&c.curves), "per-epoch rows")(
+      "robustness", po::bool_switch(&c.robustness_rows), "per-perturbation rows");
   if (parse_file_command(c, args, d) && c.files.empty()) {
     throw UsageError("export: missing the results file argument");
+  }
+  if (c.curves && c.robustness_rows) {
+    throw UsageError("export: --curves and --robustness each give rows of their own; ask one");
   }
 }
 
@@ -284,8 +288,9 @@ std::string usage_text() {
          ";\n"
          "      --top 0 prints all), only those whose keys have the --where values;\n"
          "      --group-by: best/mean/std of METRIC per value of KEY\n"
-         "  sweep export FILE.h5... [--format csv|json] [-o PATH] [--curves]\n"
-         "      the trials (--curves: per-epoch rows) as CSV or JSON, to PATH or stdout\n"
+         "  sweep export FILE.h5... [--format csv|json] [-o PATH] [--curves | --robustness]\n"
+         "      the trials (--curves: per-epoch rows; --robustness: per perturbation and\n"
+         "      level) as CSV or JSON, to PATH or stdout\n"
          "  sweep report FILE.h5... [-o PATH.html] [--by METRIC] [--top N] [--title TEXT]\n"
          "                [--mistakes N]\n"
          "      one self-contained HTML page (opens offline): summary, top trials, METRIC per\n"

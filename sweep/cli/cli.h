@@ -60,6 +60,7 @@ struct CliCommand {
   std::string group_by;  // rank: --group-by KEY
   std::string format = "csv";                                  // export: --format csv|json
   bool curves = false;                                         // export: --curves
+  bool robustness_rows = false;                                // export: --robustness
   std::vector<std::pair<std::string, std::string>> overrides;  // run, plan: --key=value
   std::string command_line;  // argv joined, stored in the results file
   std::string help;          // text for kHelp

@@ -211,6 +211,11 @@ Bytes encode_result(const TrialResult& x) {
     w.put(m.predicted);
     w.put(m.probability);
   }
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(x.robustness.size()));
+  for (const RobustnessPoint& p : x.robustness) {
+    w.put(p.perturbation);
+    for (double v : {p.level, p.accuracy, p.macro_f1}) w.put(v);
+  }
   return w.take();
 }
 
@@ -262,6 +267,14 @@ TrialResult decode_result(const Bytes& bytes) {
     m.predicted = r.get<std::int32_t>();
     m.probability = r.get<double>();
     x.mistakes.push_back(m);
+  }
+  for (std::uint32_t i = 0, n = count(r, 4 + 3 * 8); i < n; ++i) {
+    RobustnessPoint p;
+    p.perturbation = r.str();
+    p.level = r.get<double>();
+    p.accuracy = r.get<double>();
+    p.macro_f1 = r.get<double>();
+    x.robustness.push_back(p);
   }
   r.done();
   return x;

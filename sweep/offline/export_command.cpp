@@ -10,13 +10,15 @@ namespace sweep {
 
 int export_command(const CliCommand& cmd) {
   const results::ExportFormat format = results::parse_export_format(cmd.format);
+  const results::ExportRows rows = cmd.curves            ? results::ExportRows::kEpochs
+                                   : cmd.robustness_rows ? results::ExportRows::kRobustness
+                                                         : results::ExportRows::kTrials;
   if (cmd.out.empty() || cmd.out == "-") {
-    results::export_files(cmd.files, format, cmd.curves, std::cout);
+    results::export_files(cmd.files, format, rows, std::cout);
     return kExitOk;
   }
-  write_whole_file_with(cmd.out, [&](std::ostream& out) {
-    results::export_files(cmd.files, format, cmd.curves, out);
-  });
+  write_whole_file_with(
+      cmd.out, [&](std::ostream& out) { results::export_files(cmd.files, format, rows, out); });
   std::cerr << "exported " << cmd.files.size() << " file(s) to " << cmd.out << "\n";
   return kExitOk;
 }

@@ -87,6 +87,7 @@ TrainConfig train_config_of(const TrialSpec& spec) {
   c.augment.contrast = num_of(spec, "contrast");
   c.mistakes = std::stoll(value_or_default(spec, "mistakes"));
   c.test_eval_final = value_or_default(spec, "test_eval") == "final";
+  c.robustness = parse_robustness(value_or_default(spec, "robustness"));
   c.state_every = std::stoi(value_or_default(spec, "state_every"));
   c.state_minutes = std::stod(value_or_default(spec, "state_minutes"));
   c.normalize.kind = value_or_default(spec, "normalize");

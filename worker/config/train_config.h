@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/robustness.h"
 #include "core/trial.h"
 
 namespace sweep::worker {
@@ -60,8 +61,9 @@ struct TrainConfig {
   std::int64_t early_stop_patience = 0;
   std::int64_t mistakes = 32;    // the most confident wrong predictions kept (0 = none)
   bool test_eval_final = false;  // the test set only for a trial's final result (key test_eval)
-  int state_every = 1;           // epochs between saved states (0: only at a stop)
-  double state_minutes = 10;     // minutes between states inside an epoch (0: never)
+  std::vector<RobustnessCheck> robustness;  // evaluations on perturbed images (key robustness)
+  int state_every = 1;                      // epochs between saved states (0: only at a stop)
+  double state_minutes = 10;                // minutes between states inside an epoch (0: never)
   AugmentConfig augment;
   NormalizeConfig normalize;
   std::uint64_t seed = 0;        // the user's `seed` key: picks the validation split

@@ -43,53 +43,6 @@ torch::Tensor rotate(const torch::Tensor& y, double degrees) {
 
 }  // namespace
 
-const std::vector<Perturbation>& all_perturbations() {
-  static const std::vector<Perturbation> all = {Perturbation::kBrightness, Perturbation::kContrast,
-                                                Perturbation::kNoise, Perturbation::kBlur,
-                                                Perturbation::kRotation};
-  return all;
-}
-
-std::string perturbation_name(Perturbation p) {
-  switch (p) {
-    case Perturbation::kBrightness:
-      return "brightness";
-    case Perturbation::kContrast:
-      return "contrast";
-    case Perturbation::kNoise:
-      return "noise";
-    case Perturbation::kBlur:
-      return "blur";
-    case Perturbation::kRotation:
-      return "rotation";
-  }
-  return "";
-}
-
-std::optional<Perturbation> parse_perturbation(const std::string& name) {
-  for (Perturbation p : all_perturbations()) {
-    if (perturbation_name(p) == name) return p;
-  }
-  return std::nullopt;
-}
-
-const std::vector<double>& perturbation_levels(Perturbation p) {
-  static const std::vector<double> factors = {0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.5};
-  static const std::vector<double> noise = {0.02, 0.05, 0.1, 0.2};
-  static const std::vector<double> blur = {0.5, 1, 2};
-  static const std::vector<double> rotation = {5, 15, 30};
-  switch (p) {
-    case Perturbation::kNoise:
-      return noise;
-    case Perturbation::kBlur:
-      return blur;
-    case Perturbation::kRotation:
-      return rotation;
-    default:
-      return factors;
-  }
-}
-
 torch::Tensor perturb(const torch::Tensor& y, Perturbation p, double level, at::Generator& gen) {
   if (!(level >= 0) || (p == Perturbation::kBlur && level == 0)) {
     throw std::invalid_argument(perturbation_name(p) + ": level " + std::to_string(level) +

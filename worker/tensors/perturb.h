@@ -6,24 +6,11 @@
 #include <ATen/core/Generator.h>
 #include <torch/torch.h>
 
-#include <optional>
-#include <string>
-#include <vector>
+#include "core/robustness.h"
 
 namespace sweep::worker {
 
-enum class Perturbation { kBrightness, kContrast, kNoise, kBlur, kRotation };
-
-// Every perturbation, in the order they are listed and reported.
-const std::vector<Perturbation>& all_perturbations();
-// Its name ("brightness", "contrast", "noise", "blur", "rotation").
-std::string perturbation_name(Perturbation p);
-// The perturbation named `name`, or nullopt for an unknown name.
-std::optional<Perturbation> parse_perturbation(const std::string& name);
-// The levels it is evaluated at: brightness and contrast factors 0.2 0.4 0.6 0.8 1.0 1.2 1.5;
-// noise standard deviations 0.02 0.05 0.1 0.2; blur sigmas 0.5 1 2 pixels; rotations 5 15 30
-// degrees.
-const std::vector<double>& perturbation_levels(Perturbation p);
+// The perturbations, their names and default levels: core/robustness.h.
 
 // The images `y` (B x C x H x W, float, on the 0-1 pixel scale) perturbed at `level`, clamped to
 // [0, 1]:

@@ -24,7 +24,7 @@ class EvalMode {
 
 EvalResult evaluate(ClassifierImpl& model, const ImageSet& set, const torch::Tensor& idx,
                     std::int64_t classes, const Normalization& norm, std::int64_t mistakes,
-                    std::int64_t batch) {
+                    std::int64_t batch, const PixelTransform* transform) {
   torch::InferenceMode guard;
   EvalMode mode(model);
   const torch::Device device = device_of(model);
@@ -34,18 +34,21 @@ EvalResult evaluate(ClassifierImpl& model, const ImageSet& set, const torch::Ten
   std::vector<double>& scores = r.scores;
   std::vector<std::int64_t>& labels = r.labels;
   double loss_sum = 0;
+  const Normalization unit;  // mean 0, std 1: pixel / 255, what a transform takes
+  const Normalization& read_as = transform != nullptr ? unit : norm;
   for (std::int64_t s = 0; s < n; s += batch) {
     const std::int64_t len = std::min(batch, n - s);
     torch::Tensor xb, yb, rows;
     if (idx.defined()) {
       rows = idx.narrow(0, s, len);
-      xb = set.rows(rows, norm);
+      xb = set.rows(rows, read_as);
       yb = set.labels().index_select(0, rows);
     } else {
       rows = torch::arange(s, s + len, torch::kInt64);
-      xb = set.range(s, len, norm);
+      xb = set.range(s, len, read_as);
       yb = set.labels().narrow(0, s, len);
     }
+    if (transform != nullptr) xb = from_unit_scale((*transform)(xb, rows), norm).contiguous();
     torch::Tensor logits = model.logits(xb.to(device)).to(torch::kFloat32);
     loss_sum += torch::nn::functional::cross_entropy(
                     logits, yb.to(device),

@@ -14,6 +14,7 @@
 #include "worker/training/evaluate.h"
 #include "worker/training/failure_message.h"
 #include "worker/training/noop.h"
+#include "worker/training/robustness_eval.h"
 #include "worker/training/trial_training.h"
 #include "worker/worker.h"
 
@@ -179,6 +180,14 @@ void train_and_evaluate(TrialTraining& t, const TrialSpec& spec, const LoadedDat
     r.test_acc = v.accuracy;
     set_eval_metrics(v, d.classes, r);
     r.eval_split = "test";
+  }
+  if (!t.config().robustness.empty() && !r.eval_split.empty()) {
+    // The same split as the metrics above, one pass per perturbation and level.
+    r.robustness = evaluate_robustness(
+        t.config().robustness, t.config().trial_seed, d.classes, [&](const PixelTransform& f) {
+          return test ? t.evaluate_test(0, &f) : t.evaluate_val(0, &f);
+        });
+    r.robust_acc = mean_accuracy(r.robustness);
   }
   if (!span.checkpoint_to.empty()) {
     local([&] { t.write_checkpoint_to(span.checkpoint_to, spec, r.best_epoch, r.val_acc); });

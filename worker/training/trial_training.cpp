@@ -110,20 +110,18 @@ const char* TrialTraining::memory_format() const {
 
 bool TrialTraining::has_val() const { return val_rows_.size(0) > 0 || d_.val.defined(); }
 
-EvalResult TrialTraining::evaluate_val(std::int64_t mistakes) {
-  if (group_ != nullptr) {
-    return d_.val.defined() ? evaluate_group(d_.val, torch::Tensor(), mistakes)
-                            : evaluate_group(d_.train, val_rows_, mistakes);
-  }
-  if (d_.val.defined()) {
-    return evaluate(*model_, d_.val, torch::Tensor(), d_.classes, norm_, mistakes);
-  }
-  return evaluate(*model_, d_.train, val_rows_, d_.classes, norm_, mistakes);
+EvalResult TrialTraining::evaluate_val(std::int64_t mistakes, const PixelTransform* transform) {
+  const bool own = d_.val.defined();  // the data set's own split, else held-out training rows
+  const ImageSet& set = own ? d_.val : d_.train;
+  const torch::Tensor rows = own ? torch::Tensor() : val_rows_;
+  if (group_ != nullptr) return evaluate_group(set, rows, mistakes, transform);
+  return evaluate(*model_, set, rows, d_.classes, norm_, mistakes, kEvalBatch, transform);
 }
 
-EvalResult TrialTraining::evaluate_test(std::int64_t mistakes) {
-  if (group_ != nullptr) return evaluate_group(d_.test, torch::Tensor(), mistakes);
-  return evaluate(*model_, d_.test, torch::Tensor(), d_.classes, norm_, mistakes);
+EvalResult TrialTraining::evaluate_test(std::int64_t mistakes, const PixelTransform* transform) {
+  if (group_ != nullptr) return evaluate_group(d_.test, torch::Tensor(), mistakes, transform);
+  return evaluate(*model_, d_.test, torch::Tensor(), d_.classes, norm_, mistakes, kEvalBatch,
+                  transform);
 }
 
 int TrialTraining::restore(const std::string& path) {

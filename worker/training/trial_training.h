@@ -78,6 +78,8 @@ class TrialTraining {
 
   const TrainConfig& config() const { return c_; }
   ClassifierImpl& model() { return *model_; }
+  // How the trial's pixels are normalized (its data's statistics or its keys).
+  const Normalization& normalization() const { return norm_; }
   bool has_val() const;
   // "channels_last" or "contiguous": the memory format the model trains in.
   const char* memory_format() const;
@@ -85,9 +87,10 @@ class TrialTraining {
   // The model on the validation images (the data set's own split, else the held-out rows), and
   // on the test images, with the `mistakes` most confident wrong predictions. In a group each
   // member evaluates a share and the results are summed (the mistakes: the most confident of
-  // all members').
-  EvalResult evaluate_val(std::int64_t mistakes = 0);
-  EvalResult evaluate_test(std::int64_t mistakes = 0);
+  // all members'). With `transform`, the images pass through it on the 0-1 scale first (see
+  // evaluate).
+  EvalResult evaluate_val(std::int64_t mistakes = 0, const PixelTransform* transform = nullptr);
+  EvalResult evaluate_test(std::int64_t mistakes = 0, const PixelTransform* transform = nullptr);
 
   // Loads the trial's state from `path` and returns its epoch; when the state was saved inside
   // an epoch, the next train_epoch() continues that epoch where it stopped. Throws DataError
@@ -155,7 +158,8 @@ class TrialTraining {
   std::size_t overlapped_buckets() const { return reducer_ ? reducer_->started_in_backward() : 0; }
 
  private:
-  EvalResult evaluate_group(const ImageSet& set, const torch::Tensor& idx, std::int64_t mistakes);
+  EvalResult evaluate_group(const ImageSet& set, const torch::Tensor& idx, std::int64_t mistakes,
+                            const PixelTransform* transform);
   // In a group: every member's `mine` (its dropout stream's state, all of one length), one after
   // another in member order, on every member (one sum).
   std::string members_streams(const std::string& mine);

@@ -75,7 +75,7 @@ void TrialTraining::sync_buffers() {
 }
 
 EvalResult TrialTraining::evaluate_group(const ImageSet& set, const torch::Tensor& idx,
-                                         std::int64_t mistakes) {
+                                         std::int64_t mistakes, const PixelTransform* transform) {
   sync_buffers();
   const std::int64_t classes = d_.classes;
   const std::int64_t n = idx.defined() ? idx.size(0) : set.size();
@@ -94,7 +94,8 @@ EvalResult TrialTraining::evaluate_group(const ImageSet& set, const torch::Tenso
     if (count > 0) {
       torch::Tensor rows = idx.defined() ? idx.narrow(0, first, count)
                                          : torch::arange(first, first + count, torch::kInt64);
-      const EvalResult mine = evaluate(*model_, set, rows, d_.classes, norm_, mistakes);
+      const EvalResult mine =
+          evaluate(*model_, set, rows, d_.classes, norm_, mistakes, kEvalBatch, transform);
       double* slot = v.data() + at_mistakes + 4 * slots * static_cast<std::size_t>(group_->rank());
       for (const Mistake& m : mine.mistakes) {
         *slot++ = static_cast<double>(m.row);

@@ -29,7 +29,7 @@ TEST(Export, CsvHasOneRowPerTrialQuotedTextAndEmptyNaN) {
   std::vector<StoredTrial> v = {trial(1, "8", 0.75, Status::kFailed),
                                 trial(2, "16", 0.5, Status::kOk), trial(1, "8", 0.9, Status::kOk)};
   v[1].result.test_acc = NAN;
-  const std::string csv = export_trials(v, ExportFormat::kCsv, false);
+  const std::string csv = export_trials(v, ExportFormat::kCsv, ExportRows::kTrials);
   const auto line = [&](int n) {
     std::size_t at = 0;
     for (int i = 0; i < n; ++i) at = csv.find('\n', at) + 1;
@@ -41,8 +41,9 @@ TEST(Export, CsvHasOneRowPerTrialQuotedTextAndEmptyNaN) {
   EXPECT_NE(line(2).find(",,"), std::string::npos);  // NaN test_acc is empty
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3);
   v = {trial(3, "8", 0.1, Status::kFailed)};
-  EXPECT_NE(export_trials(v, ExportFormat::kCsv, false).find(",\"bad, \"\"quoted\"\"\","),
-            std::string::npos);
+  EXPECT_NE(
+      export_trials(v, ExportFormat::kCsv, ExportRows::kTrials).find(",\"bad, \"\"quoted\"\"\","),
+      std::string::npos);
 }
 
 TEST(Export, CsvColumnsAreTheTrialsTablesInItsOrder) {
@@ -58,7 +59,7 @@ TEST(Export, CsvColumnsAreTheTrialsTablesInItsOrder) {
     if (!c.before_keys) add(c.name);
   }
   const std::vector<StoredTrial> v = {trial(1, "8", 0.75, Status::kOk)};
-  const std::string csv = export_trials(v, ExportFormat::kCsv, false);
+  const std::string csv = export_trials(v, ExportFormat::kCsv, ExportRows::kTrials);
   EXPECT_EQ(csv.substr(0, csv.find('\n')), want);
 }
 
@@ -69,21 +70,22 @@ TEST(Export, NumberListsAreArraysInJsonAndSpacedInCsv) {
     if (k == "mean") v = "0.485 0.456 0.406";
     if (k == "std") v = "0.25";
   }
-  const auto j = nlohmann::json::parse(export_trials({t}, ExportFormat::kJson, false));
+  const auto j =
+      nlohmann::json::parse(export_trials({t}, ExportFormat::kJson, ExportRows::kTrials));
   EXPECT_EQ(j[0]["normalize"], "custom");
   EXPECT_EQ(j[0]["mean"], nlohmann::json::parse("[0.485, 0.456, 0.406]"));
   EXPECT_EQ(j[0]["std"], nlohmann::json::parse("[0.25]"));
-  const std::string csv = export_trials({t}, ExportFormat::kCsv, false);
+  const std::string csv = export_trials({t}, ExportFormat::kCsv, ExportRows::kTrials);
   EXPECT_NE(csv.find(",custom,0.485 0.456 0.406,0.25,"), std::string::npos) << csv;
   const auto empty = nlohmann::json::parse(
-      export_trials({trial(5, "8", 0.5, Status::kOk)}, ExportFormat::kJson, false));
+      export_trials({trial(5, "8", 0.5, Status::kOk)}, ExportFormat::kJson, ExportRows::kTrials));
   EXPECT_TRUE(empty[0]["mean"].is_null());  // unset: null, as other empty values
 }
 
 TEST(Export, JsonKeepsTypesAndCurves) {
   std::vector<StoredTrial> v = {trial(10, "32", 0.5, Status::kOk)};
   v[0].result.val_acc = NAN;
-  const auto j = nlohmann::json::parse(export_trials(v, ExportFormat::kJson, true));
+  const auto j = nlohmann::json::parse(export_trials(v, ExportFormat::kJson, ExportRows::kEpochs));
   ASSERT_EQ(j.size(), 1u);
   EXPECT_EQ(j[0]["trial_id"], "000000000000000a");
   EXPECT_EQ(j[0]["filters"], 32);
@@ -91,7 +93,7 @@ TEST(Export, JsonKeepsTypesAndCurves) {
   EXPECT_TRUE(j[0]["val_acc"].is_null());
   ASSERT_EQ(j[0]["epochs"].size(), 1u);
   EXPECT_EQ(j[0]["epochs"][0]["val_acc"], 0.85);
-  const std::string curves = export_trials(v, ExportFormat::kCsv, true);
+  const std::string curves = export_trials(v, ExportFormat::kCsv, ExportRows::kEpochs);
   EXPECT_EQ(curves,
             "trial_id,epoch,train_loss,train_acc,val_loss,val_acc,seconds\n"
             "000000000000000a,1,0.5,0.8,0.4,0.85,1.5\n");

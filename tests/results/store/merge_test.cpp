@@ -98,6 +98,7 @@ TEST(Merge, EachKeptCopyComesWithItsOwnDetailsAcrossManyBatches) {
       r.epochs = {{1, 0.5, 0.1, 0.4, static_cast<double>(id), 1.0}};
       r.confusion = {static_cast<std::int64_t>(id), 1, 0, 4};
       r.mistakes = {{static_cast<std::int64_t>(id), 1, 0, 0.9}};
+      r.robustness = {{"blur", 0.5, static_cast<double>(id), 0.5}};
       results.push_back(r);
     }
     std::vector<Store::Item> items;
@@ -127,6 +128,7 @@ TEST(Merge, EachKeptCopyComesWithItsOwnDetailsAcrossManyBatches) {
       EXPECT_EQ(t.result.epochs[1].val_acc, 78.0);
       EXPECT_EQ(t.result.confusion, (std::vector<std::int64_t>{3, 1, 0, 4}));
       EXPECT_TRUE(t.result.mistakes.empty());
+      EXPECT_TRUE(t.result.robustness.empty());
       continue;
     }
     ASSERT_EQ(t.result.epochs.size(), 1u) << id;
@@ -135,6 +137,8 @@ TEST(Merge, EachKeptCopyComesWithItsOwnDetailsAcrossManyBatches) {
               (std::vector<std::int64_t>{static_cast<std::int64_t>(id), 1, 0, 4}));
     ASSERT_EQ(t.result.mistakes.size(), 1u) << id;
     EXPECT_EQ(t.result.mistakes[0].row, static_cast<std::int64_t>(id));
+    ASSERT_EQ(t.result.robustness.size(), 1u) << id;
+    EXPECT_EQ(t.result.robustness[0].accuracy, static_cast<double>(id));
     ++checked;
   }
   EXPECT_EQ(checked, 4999u);

@@ -41,6 +41,8 @@ inline TrialResult ok_result(std::uint64_t id) {
   r.num_classes = 2;
   r.confusion = {40, 10, 11, 39};
   r.mistakes = {{17, 1, 0, 0.96875}, {4, 0, 1, 0.75}};
+  r.robustness = {{"brightness", 0.2, 0.5, 0.45}, {"noise", 0.05, 0.75, 0.7}};
+  r.robust_acc = 0.625;
   r.eval_split = "test";
   r.epochs_run = 2;
   r.wall_seconds = 4.5;

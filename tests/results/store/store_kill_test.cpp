@@ -33,6 +33,15 @@ TEST(Store, DetailsOfACutShortAppendAreDroppedOnReopen) {
     }
     append_rows(f.get(), "epochs", el, rows.data(), 3);
     ASSERT_EQ(row_count(f.get(), "epochs"), 5u);
+    const RowLayout& rl = robustness_layout();
+    std::vector<char> points(rl.row_size() * 4, 0);
+    for (int i = 0; i < 4; ++i) {
+      rl.set_u64(points.data() + i * rl.row_size(), 0, 2);
+      rl.set_str(points.data() + i * rl.row_size(), 2, "blur");
+      rl.set_i64(points.data() + i * rl.row_size(), rl.index_of("trial_row"), 1);
+    }
+    append_rows(f.get(), "robustness", rl, points.data(), 4);
+    ASSERT_EQ(row_count(f.get(), "robustness"), 6u);
   }
   Store s = Store::open_append(path);
   s.append(spec_with(2, "16"), ok_result(2));
@@ -40,6 +49,8 @@ TEST(Store, DetailsOfACutShortAppendAreDroppedOnReopen) {
   ASSERT_EQ(trials.size(), 2u);
   EXPECT_EQ(trials[1].result.epochs.size(), 2u);  // the orphans are gone, not added
   EXPECT_EQ(trials[1].result.epochs[1].val_acc, 0.8);
+  // The orphans name the row the new trial takes, with its id: kept, they would be its rows.
+  EXPECT_EQ(trials[1].result.robustness, ok_result(2).robustness);
 }
 
 TEST(Store, ACutShortAppendIsFoundFromTheEndOfLargeTables) {
@@ -74,6 +85,7 @@ TEST(Store, ACutShortAppendIsFoundFromTheEndOfLargeTables) {
   ASSERT_EQ(trials.size(), 4201u);
   EXPECT_EQ(trials.back().result.epochs.size(), 2u);  // the 5000 orphans were dropped
   EXPECT_EQ(trials.back().result.mistakes, ok_result(9999).mistakes);
+  EXPECT_EQ(trials.back().result.robustness, ok_result(9999).robustness);
   const std::vector<StoredTrial> lean = s.read_trials(Store::Details::kNone);
   ASSERT_EQ(lean.size(), 4201u);
   EXPECT_TRUE(lean.back().result.epochs.empty());
@@ -114,6 +126,7 @@ TEST(Store, WholeRowsComeWithTheirOwnDetailsAndSkipWhatAKillLeft) {
     EXPECT_EQ(got[i].result.epochs.size(), 2u);
     EXPECT_EQ(got[i].result.confusion, want.result.confusion);
     EXPECT_EQ(got[i].result.mistakes, want.result.mistakes);
+    EXPECT_EQ(got[i].result.robustness, want.result.robustness);
     EXPECT_EQ(got[i].param("filters"), "8");
   }
   EXPECT_EQ(got[3].result.trial_id, 0u);  // past the end: the orphan epoch row is not a trial
@@ -196,9 +209,11 @@ TEST(Store, AMillionTrialsFitTheChunkCountThatKeepsTheChunkIndexInPages) {
   const std::string path = temp_path("r.h5");
   Store::create(path, StoreInfo{}).append(spec_with(1, "8"), ok_result(1));
   Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
-  const std::pair<const char*, double> rows_per_trial[] = {
-      {"trials", 1},    {"epochs", 3}, {"per_class", 10}, {"confusion", 32},
-      {"mistakes", 32}, {"texts", 1}};  // a text of its own per trial: a checkpoint path each
+  const std::pair<const char*, double>
+      rows_per_trial[] = {{"trials", 1},     {"epochs", 3},    {"per_class", 10},
+                          {"confusion", 32}, {"mistakes", 32}, {"robustness", 24},
+                          {"texts", 1}};  // robustness: every default level  // a text of its own
+                                          // per trial: a checkpoint path each
   for (const auto& [table, per_trial] : rows_per_trial) {
     Handle d(H5Dopen2(f.get(), table, H5P_DEFAULT), H5Dclose, "open table");
     Handle plist(H5Dget_create_plist(d.get()), H5Pclose, "creation properties");

@@ -61,6 +61,9 @@ TEST(Store, RoundTripOfTrialsEpochsConfusionAndAttributes) {
   EXPECT_EQ(a.macro_f1, want.macro_f1);
   EXPECT_EQ(a.confusion, want.confusion);
   EXPECT_EQ(a.mistakes, want.mistakes);
+  EXPECT_EQ(a.robustness, want.robustness);
+  EXPECT_EQ(a.robust_acc, 0.625);
+  EXPECT_EQ(trials[0].param("robustness"), "");  // not a column either
   EXPECT_EQ(a.eval_split, "test");
   ASSERT_EQ(a.epochs.size(), 2u);
   EXPECT_EQ(a.epochs[1].val_acc, 0.8);

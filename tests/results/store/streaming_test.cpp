@@ -56,6 +56,10 @@ TrialResult result(std::uint64_t id, Status st, double val, double test, int run
   r.eval_split = id % 2 == 0 ? "test" : "val";
   r.epochs = {{1, 0.9, 0.5, 0.8, val, 1.5}};
   r.epochs_run = 1;
+  if (st == Status::kOk) {
+    r.robustness = {{"brightness", 0.5, test / 2, 0.25}, {"noise", 0.1, test, 0.5}};
+    r.robust_acc = 0.75 * test;
+  }
   r.rung = rung;
   r.wall_seconds = 2.0 + static_cast<double>(id);
   r.host = "node" + std::to_string(id % 3);
@@ -125,16 +129,25 @@ TEST_F(Streaming, RankAndGroupByGiveTheWholeFileTables) {
 
 TEST_F(Streaming, ExportGivesTheWholeFileTextInCsvAndJson) {
   for (ExportFormat format : {ExportFormat::kCsv, ExportFormat::kJson}) {
-    for (bool curves : {false, true}) {
+    for (ExportRows rows : {ExportRows::kTrials, ExportRows::kEpochs, ExportRows::kRobustness}) {
       std::ostringstream streamed;
-      export_files({a_, b_}, format, curves, streamed);
+      export_files({a_, b_}, format, rows, streamed);
+      const bool details = rows != ExportRows::kTrials;
       const std::string whole =
-          export_trials(all(curves ? Store::Details::kAll : Store::Details::kNone), format, curves);
-      EXPECT_EQ(streamed.str(), whole) << static_cast<int>(format) << curves;
+          export_trials(all(details ? Store::Details::kAll : Store::Details::kNone), format, rows);
+      EXPECT_EQ(streamed.str(), whole) << static_cast<int>(format) << static_cast<int>(rows);
     }
   }
+  // --robustness: a row per point of the kept copies, after the trial id.
+  std::ostringstream points;
+  export_files({a_, b_}, ExportFormat::kCsv, ExportRows::kRobustness, points);
+  EXPECT_EQ(points.str().substr(0, points.str().find('\n')),
+            "trial_id,split,perturbation,level,accuracy,macro_f1");
+  // Trial 2 by its kept copy, the second file's (test accuracy 0.7).
+  EXPECT_NE(points.str().find("\n0000000000000002,test,noise,0.1,0.7,0.5\n"), std::string::npos)
+      << points.str();
   std::ostringstream csv;
-  export_files({a_, b_}, ExportFormat::kCsv, false, csv);
+  export_files({a_, b_}, ExportFormat::kCsv, ExportRows::kTrials, csv);
   // One row per trial id (7; a failed trial's message holds a quoted line break); trial 3 by
   // its ok copy.
   const std::string text = csv.str();
@@ -148,8 +161,8 @@ TEST_F(Streaming, ExportGivesTheWholeFileTextInCsvAndJson) {
   const std::string empty = temp_dir() + "/e.h5";
   Store::create(empty, StoreInfo{});
   std::ostringstream json;
-  export_files({empty}, ExportFormat::kJson, false, json);
-  EXPECT_EQ(json.str(), export_trials({}, ExportFormat::kJson, false));
+  export_files({empty}, ExportFormat::kJson, ExportRows::kTrials, json);
+  EXPECT_EQ(json.str(), export_trials({}, ExportFormat::kJson, ExportRows::kTrials));
 }
 
 TEST_F(Streaming, FailuresOfTheStoresAreTheFailuresOfTheRows) {
@@ -199,8 +212,9 @@ TEST(StreamingCurves, EpochsOfFilesInOrderStreamAsTheWholeFileReaderGivesThem) {
   }
   for (ExportFormat format : {ExportFormat::kCsv, ExportFormat::kJson}) {
     std::ostringstream streamed;
-    export_files({a, b}, format, true, streamed);
-    const std::string got = streamed.str(), want = export_trials(whole, format, true);
+    export_files({a, b}, format, ExportRows::kEpochs, streamed);
+    const std::string got = streamed.str(),
+                      want = export_trials(whole, format, ExportRows::kEpochs);
     // Not EXPECT_EQ: its diff of two texts of a megabyte would not end.
     const std::size_t at = static_cast<std::size_t>(
         std::mismatch(got.begin(), got.end(), want.begin(), want.end()).first - got.begin());
@@ -245,11 +259,11 @@ TEST(StreamingOldFiles, ATrialsTableWithoutNewerColumnsReadsAsTheWholeFileReader
   ASSERT_EQ(whole.size(), 1u);
   for (ExportFormat format : {ExportFormat::kCsv, ExportFormat::kJson}) {
     std::ostringstream streamed;
-    export_files({path}, format, false, streamed);
-    EXPECT_EQ(streamed.str(), export_trials(whole, format, false));
+    export_files({path}, format, ExportRows::kTrials, streamed);
+    EXPECT_EQ(streamed.str(), export_trials(whole, format, ExportRows::kTrials));
   }
   std::ostringstream csv;
-  export_files({path}, ExportFormat::kCsv, false, csv);
+  export_files({path}, ExportFormat::kCsv, ExportRows::kTrials, csv);
   EXPECT_NE(csv.str().find("old-node"), std::string::npos) << csv.str();
   RankOptions by_auc;
   by_auc.by = "auc";  // absent in the old file: not 0

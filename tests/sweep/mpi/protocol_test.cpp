@@ -35,6 +35,8 @@ TEST(Protocol, ResultRoundTripKeepsEveryField) {
   r.num_classes = 2;
   r.confusion = {5, 1, 2, 7};
   r.mistakes = {{17, 1, 0, 0.96875}, {3, 0, 1, 0.5}};
+  r.robustness = {{"rotation", 15, 0.625, 0.5}, {"contrast", 0.2, 0.25, 0.125}};
+  r.robust_acc = 0.4375;
   r.eval_split = "test";
   r.epochs_run = 2;
   r.wall_seconds = 3.5;
@@ -62,6 +64,8 @@ TEST(Protocol, ResultRoundTripKeepsEveryField) {
   EXPECT_EQ(b.checkpoint, r.checkpoint);
   EXPECT_EQ(b.confusion, r.confusion);
   EXPECT_EQ(b.mistakes, r.mistakes);
+  EXPECT_EQ(b.robustness, r.robustness);
+  EXPECT_EQ(b.robust_acc, r.robust_acc);
   EXPECT_EQ(b.eval_split, "test");
   EXPECT_EQ(b.rank, 3);
   EXPECT_EQ(b.threads, 2);

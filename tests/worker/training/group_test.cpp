@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <future>
@@ -16,6 +17,7 @@
 #include "core/errors.h"
 #include "sweep/grid/grid.h"
 #include "thread_group.h"
+#include "worker/training/robustness_eval.h"
 #include "worker/training/trial_training.h"
 #include "worker/worker.h"
 
@@ -113,6 +115,79 @@ TEST_F(Group, MembersTrainTheOneRankTrialToTheSameWeights) {
     EXPECT_GT((fresh.model().parameters()[0] - want[0]).abs().max().item<double>(),
               1e-3 * want[0].abs().max().item<double>());
   }
+}
+
+TEST_F(Group, RobustnessPassesAreTheCleanOneAtBrightnessOneAndTheSameInShares) {
+  const TrialSpec spec = trial();
+  DataCache cache;
+  const LoadedData& data = cache.get(spec);
+  TrialTraining alone(spec, data, torch::kCPU);
+  for (int e = 1; e <= 4; ++e) alone.train_epoch(alone.order(e), e, nullptr);
+  // Brightness 1.0 goes through the 0-1 scale and back: the clean evaluation, bit for bit.
+  const EvalResult clean = alone.evaluate_test();
+  const PixelTransform same = perturbation_transform(Perturbation::kBrightness, 1.0, 7);
+  const EvalResult one = alone.evaluate_test(0, &same);
+  EXPECT_EQ(one.loss, clean.loss);
+  EXPECT_EQ(one.accuracy, clean.accuracy);
+  EXPECT_EQ(one.confusion, clean.confusion);
+  EXPECT_EQ(one.calibration.ece(), clean.calibration.ece());
+  // Darker images change the predictions, or the check would see nothing.
+  const PixelTransform dark = perturbation_transform(Perturbation::kBrightness, 0.2, 7);
+  EXPECT_NE(alone.evaluate_test(0, &dark).loss, clean.loss);
+  std::printf("clean accuracy %.3f, at brightness 0.2 %.3f\n", clean.accuracy,
+              alone.evaluate_test(0, &dark).accuracy);
+  // Noise: each image's own draw, whatever the batches: 90 images in batches of 256 or of 7.
+  const PixelTransform noise = perturbation_transform(Perturbation::kNoise, 0.2, 7);
+  const Normalization& norm = alone.normalization();
+  const EvalResult big =
+      evaluate(alone.model(), data.test, torch::Tensor(), data.classes, norm, 0, 256, &noise);
+  const EvalResult small =
+      evaluate(alone.model(), data.test, torch::Tensor(), data.classes, norm, 0, 7, &noise);
+  EXPECT_EQ(big.confusion, small.confusion);
+  EXPECT_NEAR(big.loss, small.loss, 1e-6);
+  EXPECT_NE(big.loss, clean.loss);  // the noise does something
+  const PixelTransform other_seed = perturbation_transform(Perturbation::kNoise, 0.2, 8);
+  EXPECT_NE(
+      evaluate(alone.model(), data.test, torch::Tensor(), data.classes, norm, 0, 256, &other_seed)
+          .loss,
+      big.loss);
+  // A group of 2 holding the same weights evaluates the same points in its shares.
+  const std::vector<RobustnessCheck> checks = parse_robustness("brightness:0.2/1, noise:0.2");
+  const std::vector<RobustnessPoint> want = evaluate_robustness(
+      checks, 7, data.classes, [&](const PixelTransform& f) { return alone.evaluate_test(0, &f); });
+  ASSERT_EQ(want.size(), 3u);
+  EXPECT_EQ(want[1].accuracy, clean.accuracy);
+  EXPECT_EQ(want[2].perturbation, "noise");
+  test::ThreadHub hub(2);
+  std::vector<std::unique_ptr<test::ThreadMember>> groups;
+  std::vector<std::unique_ptr<TrialTraining>> members;
+  for (int m = 0; m < 2; ++m) {
+    groups.push_back(std::make_unique<test::ThreadMember>(hub, m));
+    members.push_back(
+        std::make_unique<TrialTraining>(spec, data, torch::kCPU, groups.back().get()));
+    torch::NoGradGuard no_grad;
+    const auto from = alone.model().named_parameters(true);
+    for (auto& p : members.back()->model().named_parameters(true)) p.value().copy_(from[p.key()]);
+    const auto buffers = alone.model().named_buffers(true);
+    for (auto& b : members.back()->model().named_buffers(true)) b.value().copy_(buffers[b.key()]);
+  }
+  std::vector<std::vector<RobustnessPoint>> got(2);
+  on_threads(2, [&](int m) {
+    TrialTraining& t = *members[static_cast<std::size_t>(m)];
+    got[static_cast<std::size_t>(m)] = evaluate_robustness(
+        checks, 7, data.classes, [&](const PixelTransform& f) { return t.evaluate_test(0, &f); });
+  });
+  for (const auto& g : got) {
+    ASSERT_EQ(g.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      EXPECT_EQ(g[i].perturbation, want[i].perturbation);
+      EXPECT_EQ(g[i].level, want[i].level);
+      EXPECT_EQ(g[i].accuracy, want[i].accuracy) << i;
+      EXPECT_EQ(g[i].macro_f1, want[i].macro_f1) << i;
+    }
+  }
+  EXPECT_EQ(mean_accuracy(want), (want[0].accuracy + want[1].accuracy + want[2].accuracy) / 3);
+  EXPECT_TRUE(std::isnan(mean_accuracy({})));
 }
 
 TEST_F(Group, EachMemberDrawsItsOwnDropoutMasks) {
