@@ -94,4 +94,13 @@ Calibration Calibration::from_sums(const std::vector<double>& sums) {
   return c;
 }
 
+std::vector<CalibrationBin> calibration_bins(const Calibration& c) {
+  std::vector<CalibrationBin> out;
+  for (int b = 0; b < Calibration::kBins; ++b) {
+    if (c.rows(b) == 0) continue;
+    out.push_back({b, c.rows(b), c.mean_confidence(b), c.accuracy(b)});
+  }
+  return out;
+}
+
 }  // namespace sweep

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/trial.h"
+
 namespace sweep {
 
 class Calibration {
@@ -45,5 +47,8 @@ class Calibration {
   std::array<double, kBins> count_{}, confidence_{}, correct_{};
   double squared_error_ = 0;
 };
+
+// The bins of `c` that hold rows, in order: what table calibration stores per trial.
+std::vector<CalibrationBin> calibration_bins(const Calibration& c);
 
 }  // namespace sweep

@@ -287,7 +287,21 @@ void add_training_keys(std::vector<KeySpec>& keys) {
       "none, or perturbations (brightness contrast noise blur rotation) separated by commas, "
       "each alone or as name:level/level/...";
   robustness.column = false;
+  const std::vector<std::string> trained = {"cnn", "resnet", "vit", "torchscript"};
+  robustness.used_if.push_back({"model", trained});
+  robustness.models = "cnn, resnet, vit, torchscript";
   keys.push_back(robustness);
+  KeySpec dead = bool_key(
+      "dead_units", "false",
+      "after training, the fraction of each activation layer's units (ReLU and GELU outputs; a "
+      "torchscript backbone's output as one layer) that never exceed 0 on the evaluation split "
+      "(table activations); one more evaluation pass");
+  dead.axis = false;
+  dead.in_id = false;
+  dead.column = false;
+  dead.used_if.push_back({"model", trained});
+  dead.models = robustness.models;
+  keys.push_back(dead);
   KeySpec test_eval = choice_key(
       "test_eval", "all", {"all", "final"},
       "all: every stored result is evaluated on the test set; final: only a trial's final result "

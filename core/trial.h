@@ -61,6 +61,29 @@ struct RobustnessPoint {
   }
 };
 
+// One activation layer of a trial's final model on the split it is evaluated on (key
+// `dead_units`): how many units it has and the fraction that never exceeded 0 on any image.
+struct ActivationLayer {
+  std::string layer;  // e.g. "features.relu1", "stage2.block1.relu2", "block3.gelu", "backbone"
+  std::int64_t units = 0;
+  double dead_fraction = 0;
+  bool operator==(const ActivationLayer& o) const {
+    return layer == o.layer && units == o.units && dead_fraction == o.dead_fraction;
+  }
+};
+
+// One confidence bin of a trial's final model on the split it is evaluated on (a reliability
+// diagram's point; core/calibration.h): bin b holds confidences in (b/15, (b+1)/15].
+struct CalibrationBin {
+  std::int32_t bin = 0;
+  std::int64_t rows = 0;
+  double mean_confidence = 0, accuracy = 0;
+  bool operator==(const CalibrationBin& o) const {
+    return bin == o.bin && rows == o.rows && mean_confidence == o.mean_confidence &&
+           accuracy == o.accuracy;
+  }
+};
+
 struct EpochMetrics {
   int epoch = 0;  // 1-based
   double train_loss = 0, train_acc = 0;
@@ -89,7 +112,9 @@ struct TrialResult {
   std::vector<std::int64_t> confusion;  // num_classes x num_classes, row = true, col = predicted
   std::string eval_split;               // "test", "val" or "" : where macro_f1/confusion come from
   std::vector<Mistake> mistakes;        // the most confident wrong predictions on eval_split
-  std::vector<RobustnessPoint> robustness;  // on eval_split, in the order the key asks
+  std::vector<RobustnessPoint> robustness;   // on eval_split, in the order the key asks
+  std::vector<ActivationLayer> activations;  // on eval_split, in the model's order (dead_units)
+  std::vector<CalibrationBin> calibration;   // on eval_split, the bins that hold rows
   std::int32_t epochs_run = 0;
   std::int32_t epochs_restored = 0;  // epochs of `epochs` restored from a state, not trained here
   std::int32_t rung = 0;             // successive halving: the rung this result is for (else 0)

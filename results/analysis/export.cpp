@@ -84,6 +84,21 @@ std::vector<Field> fields_of(const RobustnessPoint& x, const std::string& split)
           {"macro_f1", number_or_null(x.macro_f1)}};
 }
 
+std::vector<Field> fields_of(const ActivationLayer& a, const std::string& split) {
+  return {{"split", split},
+          {"layer", a.layer},
+          {"units", a.units},
+          {"dead_fraction", number_or_null(a.dead_fraction)}};
+}
+
+std::vector<Field> fields_of(const CalibrationBin& b, const std::string& split) {
+  return {{"split", split},
+          {"bin", b.bin},
+          {"rows", b.rows},
+          {"mean_confidence", number_or_null(b.mean_confidence)},
+          {"accuracy", number_or_null(b.accuracy)}};
+}
+
 std::vector<Field> fields_of(const EpochMetrics& m) {
   return {{"epoch", m.epoch},
           {"train_loss", number_or_null(m.train_loss)},
@@ -252,6 +267,12 @@ class TrialWriter {
       case ExportRows::kRobustness:
         head = fields_of(RobustnessPoint{}, "");
         break;
+      case ExportRows::kActivations:
+        head = fields_of(ActivationLayer{}, "");
+        break;
+      case ExportRows::kCalibration:
+        head = fields_of(CalibrationBin{}, "");
+        break;
     }
     head.insert(head.begin(), Field{"trial_id", ""});
     csv_row(os_, head, true);
@@ -265,7 +286,10 @@ class TrialWriter {
     json o = json::object();
     for (auto& f : fields_of(t)) o[f.name] = std::move(f.value);
     if (rows_ != ExportRows::kTrials) {
-      const char* name = rows_ == ExportRows::kEpochs ? "epochs" : "robustness";
+      const char* name = rows_ == ExportRows::kEpochs        ? "epochs"
+                         : rows_ == ExportRows::kRobustness  ? "robustness"
+                         : rows_ == ExportRows::kActivations ? "activations"
+                                                             : "calibration";
       o[name] = json::array();
       for (std::vector<Field>& fields : detail_fields(t)) {
         json e = json::object();
@@ -295,6 +319,10 @@ class TrialWriter {
       for (const auto& m : t.result.epochs) out.push_back(fields_of(m));
     } else if (rows_ == ExportRows::kRobustness) {
       for (const auto& x : t.result.robustness) out.push_back(fields_of(x, t.result.eval_split));
+    } else if (rows_ == ExportRows::kActivations) {
+      for (const auto& a : t.result.activations) out.push_back(fields_of(a, t.result.eval_split));
+    } else if (rows_ == ExportRows::kCalibration) {
+      for (const auto& b : t.result.calibration) out.push_back(fields_of(b, t.result.eval_split));
     }
     return out;
   }

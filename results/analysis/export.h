@@ -11,9 +11,10 @@ namespace sweep::results {
 
 enum class ExportFormat { kCsv, kJson };
 
-// What an export holds besides each trial's row: nothing, its epochs (--curves) or its
-// robustness points (--robustness, table robustness).
-enum class ExportRows { kTrials, kEpochs, kRobustness };
+// What an export holds besides each trial's row: nothing, its epochs (--curves), its
+// robustness points (--robustness, table robustness), its activation layers (--activations) or
+// its confidence bins (--calibration).
+enum class ExportRows { kTrials, kEpochs, kRobustness, kActivations, kCalibration };
 
 // "csv" or "json" to the format. Throws UsageError naming --format otherwise.
 ExportFormat parse_export_format(const std::string& name);
@@ -24,7 +25,10 @@ ExportFormat parse_export_format(const std::string& name);
 // With kEpochs, CSV has one row per trial and epoch instead (trial_id, epoch, train_loss,
 // train_acc, val_loss, val_acc, seconds) and each JSON trial gets an "epochs" array; with
 // kRobustness, one row per trial, perturbation and level (trial_id, split, perturbation, level,
-// accuracy, macro_f1) and a "robustness" array.
+// accuracy, macro_f1) and a "robustness" array; with kActivations, one row per trial and layer
+// (trial_id, split, layer, units, dead_fraction) and an "activations" array; with kCalibration,
+// one row per trial and bin (trial_id, split, bin, rows, mean_confidence, accuracy) and a
+// "calibration" array.
 std::string export_trials(const std::vector<StoredTrial>& trials, ExportFormat format,
                           ExportRows rows);
 

@@ -291,6 +291,36 @@
     }
   }
 
+  // --- reliability diagram: accuracy against confidence, per confidence bin ---
+  if (data.calibration.length) {
+    section("Calibration of the top " + data.calibration.length + " trials",
+      "Reliability diagram on each trial's evaluation split: per bin of 15 equal-width confidence " +
+      "bins holding images, the accuracy against the mean confidence; on the dotted diagonal, " +
+      "confidence matches accuracy (ECE in the legend).");
+    const traces = data.calibration.map((t, i) => ({
+      type: "scatter", mode: "lines+markers", name: t.id + " (ECE " + fmt(t.ece, 4) + ")",
+      x: t.confidence, y: t.accuracy, customdata: t.rows, line: { color: palette[i % palette.length] },
+      hovertemplate: "confidence %{x:.3f}: accuracy %{y:.3f} of %{customdata} images<extra></extra>" }));
+    plot(root, "", (div) => Plotly.newPlot(div, traces, {
+      xaxis: { title: "mean confidence", range: [0, 1] }, yaxis: { title: "accuracy", range: [0, 1] },
+      shapes: [{ type: "line", x0: 0, y0: 0, x1: 1, y1: 1, line: { dash: "dot", color: "#444" } }],
+      margin: { t: 20, r: 10, b: 50, l: 60 } }, config));
+  }
+
+  // --- dead units: per activation layer, the share of units that never fired ---
+  if (data.activations.length) {
+    section("Dead units of the top " + data.activations.length + " trials",
+      "Per activation layer (key dead_units), the fraction of its units that never exceeded 0 on " +
+      "the evaluation split; hover for the number of units.");
+    const traces = data.activations.map((t, i) => ({
+      type: "bar", name: t.id, x: t.layer, y: t.dead_fraction, customdata: t.units,
+      marker: { color: palette[i % palette.length] },
+      hovertemplate: "%{x}: %{y:.3f} of %{customdata} units<extra>" + t.id + "</extra>" }));
+    plot(root, "", (div) => Plotly.newPlot(div, traces, {
+      barmode: "group", xaxis: { title: "layer", type: "category" },
+      yaxis: { title: "dead fraction", range: [0, 1] }, margin: { t: 20, r: 10, b: 120, l: 60 } }, config));
+  }
+
   // --- confusion matrix ---
   const cm = data.confusion;
   section("Confusion matrix of the best trial",

@@ -253,6 +253,39 @@ ordered_json robustness(const StoredTrial& t) {
           {"perturbations", lines}};
 }
 
+// `t`'s activation layers (key dead_units) as columns; null when it has none.
+ordered_json activations(const StoredTrial& t) {
+  const TrialResult& r = t.result;
+  if (r.activations.empty()) return nullptr;
+  ordered_json layers = ordered_json::array(), units = ordered_json::array(),
+               dead = ordered_json::array();
+  for (const ActivationLayer& a : r.activations) {
+    layers.push_back(a.layer);
+    units.push_back(a.units);
+    dead.push_back(num(a.dead_fraction));
+  }
+  return {{"id", trial_id_hex(r.trial_id)},
+          {"split", r.eval_split},
+          {"layer", layers},
+          {"units", units},
+          {"dead_fraction", dead}};
+}
+
+// `t`'s reliability diagram (its confidence bins holding rows); null when it has none stored.
+ordered_json reliability(const StoredTrial& t) {
+  const TrialResult& r = t.result;
+  if (r.calibration.empty()) return nullptr;
+  ordered_json confidence = ordered_json::array(), accuracy = ordered_json::array(),
+               rows = ordered_json::array();
+  for (const CalibrationBin& b : r.calibration) {
+    confidence.push_back(num(b.mean_confidence));
+    accuracy.push_back(num(b.accuracy));
+    rows.push_back(b.rows);
+  }
+  return {{"id", trial_id_hex(r.trial_id)}, {"split", r.eval_split}, {"ece", num(r.ece)},
+          {"confidence", confidence},       {"accuracy", accuracy},  {"rows", rows}};
+}
+
 // The gallery of `t`'s stored mistakes: each with its image when `images` gives them.
 ordered_json gallery(const StoredTrial& t, const ReportOptions& options) {
   const TrialResult& r = t.result;
@@ -352,6 +385,16 @@ std::string report_json(const std::vector<ReportSource>& sources, const ReportOp
   for (std::size_t i = 0; i < std::min(options.curves, ranked.size()); ++i) {
     ordered_json points = robustness(*ranked[i]);
     if (!points.is_null()) doc["robustness"].push_back(std::move(points));
+  }
+  doc["calibration"] = ordered_json::array();
+  for (std::size_t i = 0; i < std::min(options.curves, ranked.size()); ++i) {
+    ordered_json bins = reliability(*ranked[i]);
+    if (!bins.is_null()) doc["calibration"].push_back(std::move(bins));
+  }
+  doc["activations"] = ordered_json::array();
+  for (std::size_t i = 0; i < std::min(options.curves, ranked.size()); ++i) {
+    ordered_json layers = activations(*ranked[i]);
+    if (!layers.is_null()) doc["activations"].push_back(std::move(layers));
   }
   doc["confusion"] = ranked.empty() ? ordered_json(nullptr) : confusion(*ranked[0]);
   doc["mistakes"] = ordered_json::array();

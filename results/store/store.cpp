@@ -12,6 +12,8 @@
 #include "results/h5/attributes.h"
 #include "results/h5/file_access.h"
 #include "results/store/detail_rows.h"
+#include "results/store/store_activations.h"
+#include "results/store/store_calibration.h"
 #include "results/store/store_file.h"
 #include "results/store/store_mistakes.h"
 #include "results/store/store_recovery.h"
@@ -139,6 +141,8 @@ Store Store::create(const std::string& path, const StoreInfo& info) {
     create_table(f.get(), "per_class", per_class_layout(), kPerClassChunkRows);
     create_table(f.get(), "mistakes", mistakes_layout(), kConfusionChunkRows);
     create_table(f.get(), "robustness", robustness_layout(), kConfusionChunkRows);
+    create_table(f.get(), "activations", activations_layout(), kConfusionChunkRows);
+    create_table(f.get(), "calibration", calibration_layout(), kConfusionChunkRows);
   }
   publish_file(part, path);
   return open_append(path);
@@ -158,6 +162,10 @@ Store Store::open_append(const std::string& path) {
     create_table(f.get(), "mistakes", mistakes_layout(), kConfusionChunkRows);
   if (!has_table(f.get(), "robustness"))
     create_table(f.get(), "robustness", robustness_layout(), kConfusionChunkRows);
+  if (!has_table(f.get(), "activations"))
+    create_table(f.get(), "activations", activations_layout(), kConfusionChunkRows);
+  if (!has_table(f.get(), "calibration"))
+    create_table(f.get(), "calibration", calibration_layout(), kConfusionChunkRows);
   check(H5Fflush(f.get(), H5F_SCOPE_GLOBAL), path + ": flush");
   Store store(path, wrap(std::move(lock), std::move(f)));
   store.file_->recovered = recovered;
@@ -188,12 +196,14 @@ void Store::append(const std::vector<Item>& items) {
     file_->per_class.emplace(file_->get(), "per_class", per_class_layout());
     file_->mistakes.emplace(file_->get(), "mistakes", mistakes_layout());
     file_->robustness.emplace(file_->get(), "robustness", robustness_layout());
+    file_->activations.emplace(file_->get(), "activations", activations_layout());
+    file_->calibration.emplace(file_->get(), "calibration", calibration_layout());
   }
   const RowLayout& el = epochs_layout();
   const RowLayout& cl = confusion_layout();
   const RowLayout& pl = per_class_layout();
-  std::vector<char> trows, erows, crows, prows, mrows, rrows;
-  std::size_t ne = 0, nc = 0, np = 0, nm = 0, nr = 0;
+  std::vector<char> trows, erows, crows, prows, mrows, rrows, arows, brows;
+  std::size_t ne = 0, nc = 0, np = 0, nm = 0, nr = 0, na = 0, nb = 0;
   for (std::size_t t = 0; t < items.size(); ++t) {
     const TrialResult& r = *items[t].result;
     const auto row_index = static_cast<std::int64_t>(file_->trial_rows + t);
@@ -244,6 +254,8 @@ void Store::append(const std::vector<Item>& items) {
     }
     add_mistake_rows(r, row_index, mrows, nm);
     add_robustness_rows(r, row_index, rrows, nr);
+    add_activation_rows(r, row_index, arows, na);
+    add_calibration_rows(r, row_index, brows, nb);
   }
   // Texts and detail rows first, the trial rows last: a trial row present means its texts and
   // details are too.
@@ -253,6 +265,8 @@ void Store::append(const std::vector<Item>& items) {
   file_->per_class->append(prows.data(), np);
   file_->mistakes->append(mrows.data(), nm);
   file_->robustness->append(rrows.data(), nr);
+  file_->activations->append(arows.data(), na);
+  file_->calibration->append(brows.data(), nb);
   file_->trials->append(trows.data(), items.size());
   check(H5Fflush(file_->get(), H5F_SCOPE_GLOBAL), path_ + ": flush");
   file_->trial_rows += items.size();

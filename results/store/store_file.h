@@ -26,7 +26,8 @@ struct Store::File {
   bool text_refs = false;      // format version 2 (see has_text_refs)
   // The tables, opened by the first append (declared last: closed before the file).
   std::optional<TextInterner> interner;
-  std::optional<TableAppender> trials, epochs, confusion, per_class, mistakes, robustness, texts;
+  std::optional<TableAppender> trials, epochs, confusion, per_class, mistakes, robustness,
+      activations, calibration, texts;
   hid_t get() const { return h.get(); }
 };
 

@@ -8,6 +8,8 @@
 #include "results/h5/attributes.h"
 #include "results/store/detail_rows.h"
 #include "results/store/store.h"
+#include "results/store/store_activations.h"
+#include "results/store/store_calibration.h"
 #include "results/store/store_file.h"
 #include "results/store/store_mistakes.h"
 #include "results/store/store_robustness.h"
@@ -80,6 +82,8 @@ std::vector<StoredTrial> Store::read_trials(Details details) const {
   }
   read_mistake_rows(file_->get(), out);
   read_robustness_rows(file_->get(), out);
+  read_activation_rows(file_->get(), out);
+  read_calibration_rows(file_->get(), out);
   return written();
 }
 
@@ -146,7 +150,8 @@ std::vector<StoredTrial> Store::read_trial_rows(const std::vector<std::size_t>& 
 }
 
 bool Store::details_by_row() const {
-  for (const char* table : {"epochs", "confusion", "mistakes", "robustness"}) {
+  for (const char* table :
+       {"epochs", "confusion", "mistakes", "robustness", "activations", "calibration"}) {
     if (has_table(file_->get(), table) && !has_column(file_->get(), table, "trial_row")) {
       return false;
     }
@@ -164,6 +169,8 @@ void Store::read_whole_rows(const std::vector<std::size_t>& rows, std::size_t ba
   DetailCursor confusion(f, "confusion", confusion_layout());
   DetailCursor mistakes(f, "mistakes", mistakes_layout());
   DetailCursor robustness(f, "robustness", robustness_layout());
+  DetailCursor activations(f, "activations", activations_layout());
+  DetailCursor calibration(f, "calibration", calibration_layout());
   std::vector<std::size_t> slice;
   for (std::size_t first = 0; first < rows.size(); first += std::max<std::size_t>(1, batch)) {
     slice.assign(rows.begin() + static_cast<std::ptrdiff_t>(first),
@@ -183,6 +190,12 @@ void Store::read_whole_rows(const std::vector<std::size_t>& rows, std::size_t ba
       });
       robustness.rows_of(slice[i], r.trial_id, [&](const char* p) {
         r.robustness.push_back(robustness_point_of_row(robustness_layout(), p));
+      });
+      activations.rows_of(slice[i], r.trial_id, [&](const char* p) {
+        r.activations.push_back(activation_layer_of_row(activations_layout(), p));
+      });
+      calibration.rows_of(slice[i], r.trial_id, [&](const char* p) {
+        r.calibration.push_back(calibration_bin_of_row(calibration_layout(), p));
       });
     }
     visit(got);

@@ -74,7 +74,8 @@ std::size_t drop_unfinished_appends(hid_t f) {
   std::size_t kept = ids.rows();
   while (kept > 0 && ids.at(kept - 1) == 0) --kept;
   truncate_rows(f, "trials", kept);
-  for (const char* table : {"epochs", "confusion", "per_class", "mistakes", "robustness"}) {
+  for (const char* table : {"epochs", "confusion", "per_class", "mistakes", "robustness",
+                            "activations", "calibration"}) {
     if (!has_table(f, table) || !has_column(f, table, "trial_row")) continue;  // older files
     truncate_rows(f, table, detail_rows_to_keep(f, table, ids, kept));
   }

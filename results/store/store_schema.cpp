@@ -133,6 +133,21 @@ const RowLayout& robustness_layout() {
   return l;
 }
 
+const RowLayout& activations_layout() {
+  static const RowLayout l({col("trial_id", ColType::kU64), col("split", ColType::kStr, 8),
+                            col("layer", ColType::kStr, 48), col("units", ColType::kI64),
+                            col("dead_fraction", ColType::kF64), col("trial_row", ColType::kI64)});
+  return l;
+}
+
+const RowLayout& calibration_layout() {
+  static const RowLayout l({col("trial_id", ColType::kU64), col("split", ColType::kStr, 8),
+                            col("bin", ColType::kI32), col("rows", ColType::kI64),
+                            col("mean_confidence", ColType::kF64), col("accuracy", ColType::kF64),
+                            col("trial_row", ColType::kI64)});
+  return l;
+}
+
 void fill_trial_row(const RowLayout& l, char* row, const TrialSpec& spec, const TrialResult& r,
                     TextInterner* texts) {
   // A text column: a number into the texts table, or the text itself.

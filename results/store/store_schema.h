@@ -7,6 +7,9 @@
 //             the prediction's probability
 //   robustness one row per trial, perturbation and level (key `robustness`): accuracy and
 //             macro F1 of the final model on the perturbed images of its evaluation split
+//   activations one row per trial and activation layer (key `dead_units`): its units and the
+//             fraction that never exceeded 0 on the evaluation split
+//   calibration one row per trial and confidence bin holding rows: a reliability diagram
 // Detail rows name their trial row by its index (`trial_row`), so that the details of a trial
 // run twice (a retry) or of an append cut short by a kill never mix with another row's.
 #pragma once
@@ -35,6 +38,8 @@ const RowLayout& confusion_layout();
 const RowLayout& per_class_layout();
 const RowLayout& mistakes_layout();
 const RowLayout& robustness_layout();
+const RowLayout& activations_layout();
+const RowLayout& calibration_layout();
 
 // Fixed-length sizes of the text columns (longer values are truncated).
 constexpr std::size_t kPathLen = 256;

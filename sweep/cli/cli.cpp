@@ -5,6 +5,7 @@
 
 #include "core/errors.h"
 #include "core/result_columns.h"
+#include "core/robustness.h"
 
 namespace po = boost::program_options;
 
@@ -126,12 +127,17 @@ void parse_export(CliCommand& c, const std::vector<std::string>& args) {
   po::options_description d;
   d.add_options()("format", po::value(&c.format), "csv or json")(
       "out,o", po::value(&c.out), "file")("curves", po::bool_switch(&c.curves), "per-epoch rows")(
-      "robustness", po::bool_switch(&c.robustness_rows), "per-perturbation rows");
+      "robustness", po::bool_switch(&c.robustness_rows), "per-perturbation rows")(
+      "activations", po::bool_switch(&c.activation_rows), "per-layer rows")(
+      "calibration", po::bool_switch(&c.calibration_rows), "per-bin rows");
   if (parse_file_command(c, args, d) && c.files.empty()) {
     throw UsageError("export: missing the results file argument");
   }
-  if (c.curves && c.robustness_rows) {
-    throw UsageError("export: --curves and --robustness each give rows of their own; ask one");
+  if (int(c.curves) + int(c.robustness_rows) + int(c.activation_rows) + int(c.calibration_rows) >
+      1) {
+    throw UsageError(
+        "export: --curves, --robustness, --activations and --calibration each give rows of "
+        "their own; ask one");
   }
 }
 
@@ -176,7 +182,8 @@ void parse_predict(CliCommand& c, const std::vector<std::string>& args) {
   d.add_options()("help,h", "show help")("model", po::value(&c.model), "checkpoint")(
       "from", po::value(&c.from), "results file")("data", po::value(&c.data), "data")(
       "out,o", po::value(&c.out), "CSV file")("threads", po::value(&c.threads), "threads")(
-      "mistakes", po::value(&c.mistakes), "most confident mistakes");
+      "mistakes", po::value(&c.mistakes), "most confident mistakes")(
+      "robustness", po::value(&c.robustness), "perturbations");
   po::variables_map vm;
   if (!parse_named_options(c, args, d, vm)) return;
   if (c.threads < 0) throw UsageError("--threads must be positive");
@@ -194,6 +201,16 @@ void parse_predict(CliCommand& c, const std::vector<std::string>& args) {
     throw UsageError("predict: give either --model CHECKPOINT or --from RESULTS.h5");
   }
   if (c.data.empty()) throw UsageError("predict: missing --data PATH");
+  if (vm.count("robustness")) {
+    try {
+      if (parse_robustness(c.robustness).empty()) throw std::invalid_argument("none asks nothing");
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--robustness: ") + e.what());
+    }
+    if (c.out.empty()) {
+      throw UsageError("predict --robustness needs -o DIR: the folder its CSV files go to");
+    }
+  }
 }
 
 void parse_prepare(CliCommand& c, const std::vector<std::string>& args) {
@@ -288,9 +305,11 @@ std::string usage_text() {
          ";\n"
          "      --top 0 prints all), only those whose keys have the --where values;\n"
          "      --group-by: best/mean/std of METRIC per value of KEY\n"
-         "  sweep export FILE.h5... [--format csv|json] [-o PATH] [--curves | --robustness]\n"
+         "  sweep export FILE.h5... [--format csv|json] [-o PATH]\n"
+         "              [--curves | --robustness | --activations | --calibration]\n"
          "      the trials (--curves: per-epoch rows; --robustness: per perturbation and\n"
-         "      level) as CSV or JSON, to PATH or stdout\n"
+         "      level; --activations: per activation layer; --calibration: per confidence\n"
+         "      bin) as CSV or JSON, to PATH or stdout\n"
          "  sweep report FILE.h5... [-o PATH.html] [--by METRIC] [--top N] [--title TEXT]\n"
          "                [--mistakes N]\n"
          "      one self-contained HTML page (opens offline): summary, top trials, METRIC per\n"
@@ -302,13 +321,15 @@ std::string usage_text() {
          "      how many of the grid's trials the files hold: done, failed, missing, per "
          "file/shard\n"
          "  sweep predict (--model CKPT.pt | --from FILE.h5) --data PATH [-o PREDS.csv]\n"
-         "                [--threads N] [--mistakes N -o DIR]\n"
+         "                [--threads N] [--mistakes N -o DIR] [--robustness LIST -o DIR]\n"
          "      apply a kept model (--from: the best checkpoint kept by run --keep-best) to an\n"
          "      IDX folder, a CSV or an image cache's test split; print accuracy, F1 and the\n"
          "      confusion when it has labels, and write one prediction per image (Kaggle\n"
          "      `ImageId,Label` without labels); --mistakes N: the N most confident wrong\n"
          "      predictions as DIR/mistakes.csv and PNG images, predictions in "
-         "DIR/predictions.csv\n"
+         "DIR/predictions.csv;\n"
+         "      --robustness LIST (as the key robustness): accuracy per perturbation and\n"
+         "      level in DIR/robustness.csv\n"
          "  sweep prepare --images DIR [--labels CSV [--task grade|binary]] --size S\n"
          "                --out CACHE.h5 [--lcn [--lcn-sigma X]] [--val F] [--test F]\n"
          "                [--split-seed N]\n"

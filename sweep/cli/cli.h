@@ -41,6 +41,7 @@ struct CliCommand {
   std::string model;                // predict: --model CKPT
   std::string from;                 // predict: --from SWEEP.h5 (its best kept checkpoint)
   std::string data;                 // predict: --data PATH
+  std::string robustness;           // predict: --robustness (key robustness's grammar)
   std::string images;               // prepare: --images DIR
   std::string labels;               // prepare: --labels CSV ("" = folder layout)
   int size = 0;                     // prepare: --size S
@@ -61,6 +62,8 @@ struct CliCommand {
   std::string format = "csv";                                  // export: --format csv|json
   bool curves = false;                                         // export: --curves
   bool robustness_rows = false;                                // export: --robustness
+  bool activation_rows = false;                                // export: --activations
+  bool calibration_rows = false;                               // export: --calibration
   std::vector<std::pair<std::string, std::string>> overrides;  // run, plan: --key=value
   std::string command_line;  // argv joined, stored in the results file
   std::string help;          // text for kHelp

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/errors.h"
+#include "core/robustness.h"
 #include "core/trial_id.h"
 #include "results/analysis/rank.h"
 #include "results/store/store.h"
@@ -96,14 +97,17 @@ bool ends_with(const std::string& s, const std::string& tail) {
 // An image cache (*.h5) is read here and its test split predicted (its validation split, else
 // its training split, when it has no test split); anything else the worker reads.
 worker::Predictions predict_on(const std::string& checkpoint, const std::string& data,
-                               std::int64_t mistakes) {
-  if (!ends_with(data, ".h5")) return worker::predict_data(checkpoint, data, mistakes);
+                               std::int64_t mistakes,
+                               const std::vector<RobustnessCheck>& robustness) {
+  if (!ends_with(data, ".h5")) {
+    return worker::predict_data(checkpoint, data, mistakes, robustness);
+  }
   const worker::SplitImages s = load_split_images(data);
   const bool test = s.test.count > 0, val = s.val.count > 0;
   const worker::RawImages& raw = test ? s.test : val ? s.val : s.train;
   const std::string split = test ? "test" : val ? "validation" : "training";
-  return worker::predict_images(checkpoint, raw,
-                                "image cache " + data + ", its " + split + " split", mistakes);
+  return worker::predict_images(
+      checkpoint, raw, "image cache " + data + ", its " + split + " split", mistakes, robustness);
 }
 
 // "mistake-03-row-1234.png": the file of the `rank`-th (from 1) mistake, of image row `row`.
@@ -132,13 +136,28 @@ void write_mistakes(const std::string& dir, const worker::Predictions& p) {
   write_whole_file(dir + "/mistakes.csv", csv);
 }
 
+// Writes DIR/robustness.csv (--robustness LIST -o DIR): a row per perturbation and level.
+void write_robustness(const std::string& dir, const worker::Predictions& p) {
+  std::filesystem::create_directories(dir);
+  std::string csv = "perturbation,level,accuracy,macro_f1\n";
+  for (const RobustnessPoint& x : p.robustness) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%s,%.17g,%.17g,%.17g\n", x.perturbation.c_str(), x.level,
+                  x.accuracy, x.macro_f1);
+    csv += buf;
+  }
+  write_whole_file(dir + "/robustness.csv", csv);
+}
+
 }  // namespace
 
 int predict_command(const CliCommand& cmd) {
   const std::string checkpoint = cmd.model.empty() ? best_kept_checkpoint(cmd.from) : cmd.model;
   // --threads: the trial's own count reproduces its stored metrics to the last digit.
   if (cmd.threads > 0) worker::configure_runtime(cmd.threads);
-  const worker::Predictions p = predict_on(checkpoint, cmd.data, cmd.mistakes);
+  const std::vector<RobustnessCheck> checks =
+      cmd.robustness.empty() ? std::vector<RobustnessCheck>{} : parse_robustness(cmd.robustness);
+  const worker::Predictions p = predict_on(checkpoint, cmd.data, cmd.mistakes, checks);
   if (cmd.mistakes > 0 && p.labels.empty()) {
     throw DataError(cmd.data + ": has no labels, so no prediction can be called a mistake");
   }
@@ -159,7 +178,20 @@ int predict_command(const CliCommand& cmd) {
     std::cout << "mistakes: the " << p.mistakes.size() << " most confident in " << cmd.out
               << "/mistakes.csv with their images; predictions in " << cmd.out
               << "/predictions.csv\n";
-  } else if (!cmd.out.empty()) {
+  }
+  if (!checks.empty()) {
+    if (cmd.mistakes == 0) {
+      std::filesystem::create_directories(cmd.out);
+      write_whole_file(cmd.out + "/predictions.csv", predictions_csv(p));
+    }
+    write_robustness(cmd.out, p);
+    std::cout << "robustness (accuracy per perturbation and level):\n";
+    for (const RobustnessPoint& x : p.robustness) {
+      std::cout << "  " << x.perturbation << " " << x.level << ": " << fmt(x.accuracy) << "\n";
+    }
+    std::cout << "robustness: " << p.robustness.size() << " rows in " << cmd.out
+              << "/robustness.csv\n";
+  } else if (cmd.mistakes == 0 && !cmd.out.empty()) {
     write_whole_file(cmd.out, predictions_csv(p));
     std::cout << "predictions: " << cmd.out
               << (p.labels.empty() ? " (ImageId,Label: the Kaggle submission format)" : "") << "\n";

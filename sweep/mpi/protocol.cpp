@@ -216,6 +216,19 @@ Bytes encode_result(const TrialResult& x) {
     w.put(p.perturbation);
     for (double v : {p.level, p.accuracy, p.macro_f1}) w.put(v);
   }
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(x.activations.size()));
+  for (const ActivationLayer& a : x.activations) {
+    w.put(a.layer);
+    w.put(a.units);
+    w.put(a.dead_fraction);
+  }
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(x.calibration.size()));
+  for (const CalibrationBin& b : x.calibration) {
+    w.put(b.bin);
+    w.put(b.rows);
+    w.put(b.mean_confidence);
+    w.put(b.accuracy);
+  }
   return w.take();
 }
 
@@ -275,6 +288,21 @@ TrialResult decode_result(const Bytes& bytes) {
     p.accuracy = r.get<double>();
     p.macro_f1 = r.get<double>();
     x.robustness.push_back(p);
+  }
+  for (std::uint32_t i = 0, n = count(r, 4 + 2 * 8); i < n; ++i) {
+    ActivationLayer a;
+    a.layer = r.str();
+    a.units = r.get<std::int64_t>();
+    a.dead_fraction = r.get<double>();
+    x.activations.push_back(a);
+  }
+  for (std::uint32_t i = 0, n = count(r, 4 + 3 * 8); i < n; ++i) {
+    CalibrationBin b;
+    b.bin = r.get<std::int32_t>();
+    b.rows = r.get<std::int64_t>();
+    b.mean_confidence = r.get<double>();
+    b.accuracy = r.get<double>();
+    x.calibration.push_back(b);
   }
   r.done();
   return x;

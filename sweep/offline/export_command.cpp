@@ -10,9 +10,11 @@ namespace sweep {
 
 int export_command(const CliCommand& cmd) {
   const results::ExportFormat format = results::parse_export_format(cmd.format);
-  const results::ExportRows rows = cmd.curves            ? results::ExportRows::kEpochs
-                                   : cmd.robustness_rows ? results::ExportRows::kRobustness
-                                                         : results::ExportRows::kTrials;
+  const results::ExportRows rows = cmd.curves             ? results::ExportRows::kEpochs
+                                   : cmd.robustness_rows  ? results::ExportRows::kRobustness
+                                   : cmd.activation_rows  ? results::ExportRows::kActivations
+                                   : cmd.calibration_rows ? results::ExportRows::kCalibration
+                                                          : results::ExportRows::kTrials;
   if (cmd.out.empty() || cmd.out == "-") {
     results::export_files(cmd.files, format, rows, std::cout);
     return kExitOk;

@@ -39,6 +39,28 @@ TEST(Calibration, EceAndBrierOfFourRowsByHand) {
   EXPECT_TRUE(std::isnan(c.accuracy(0)));
 }
 
+TEST(Calibration, TheStoredBinsAreThoseHoldingRowsInOrder) {
+  Calibration c;
+  for (const Row& r : kRows) c.add(r.p, 3, r.label, r.predicted);
+  const std::vector<CalibrationBin> bins = calibration_bins(c);
+  ASSERT_EQ(bins.size(), 3u);
+  EXPECT_EQ(bins[0].bin, 9);
+  EXPECT_EQ(bins[0].rows, 1);
+  EXPECT_DOUBLE_EQ(bins[0].accuracy, 0.0);
+  EXPECT_EQ(bins[1].bin, 10);
+  EXPECT_EQ(bins[1].rows, 2);
+  EXPECT_NEAR(bins[1].mean_confidence, 0.71, 1e-6);
+  EXPECT_DOUBLE_EQ(bins[1].accuracy, 0.5);
+  EXPECT_EQ(bins[2].bin, 13);
+  // The diagram gives back the ECE: the rows-weighted mean of |accuracy - confidence|.
+  double ece = 0;
+  for (const CalibrationBin& b : bins) {
+    ece += static_cast<double>(b.rows) * std::abs(b.accuracy - b.mean_confidence);
+  }
+  EXPECT_NEAR(ece / 4, c.ece(), 1e-12);
+  EXPECT_TRUE(calibration_bins(Calibration{}).empty());
+}
+
 TEST(Calibration, PartsAddUpToTheWhole) {
   Calibration whole, a, b;
   for (const Row& r : kRows) whole.add(r.p, 3, r.label, r.predicted);

@@ -11,7 +11,7 @@ need_failing_trials
 CHROMIUM=$(command -v chromium || true)
 [ -n "$CHROMIUM" ] || skip "no chromium (Debian package chromium; jobscripts/install-deps.sh installs it)"
 
-printf 'epochs = 2\ntrain_subset = 400\ndense_units = 8\nrobustness = brightness:0.5/1, noise:0.1\n[grid]\nfilters = 2, 4\nlearning_rate = 0.001, 0.003, 0.01\n' > r.ini
+printf 'epochs = 2\ntrain_subset = 400\ndense_units = 8\nrobustness = brightness:0.5/1, noise:0.1\ndead_units = true\n[grid]\nfilters = 2, 4\nlearning_rate = 0.001, 0.003, 0.01\n' > r.ini
 sweep_mpi 3 run r.ini --shard 1/2 --threads 1 -q > run1.log 2>&1 || { cat run1.log; fail "shard 1"; }
 "$SWEEP" run r.ini --shard 2/2 --threads 1 -q > run2.log 2>&1 || { cat run2.log; fail "shard 2"; }
 shards=(r.shard-1-of-2.h5 r.shard-2-of-2.h5)
@@ -59,8 +59,8 @@ grep -Eiq '<(script|link|img|iframe)[^>]* (src|href)=' both.html && fail "the pa
 grep -q "Content-Security-Policy\" content=\"default-src 'none'" both.html || fail "the page lacks its no-request policy"
 plots=$(render both)
 # 2 swept keys, 2 search-history plots, importance, parallel coordinates, 2 learning-curve
-# plots, 5 robustness plots (one per top trial), confusion, timeline
-[ "$plots" -eq 15 ] || fail "both: $plots plots, expected 15"
+# plots, 5 robustness plots (one per top trial), calibration, dead units, confusion, timeline
+[ "$plots" -eq 17 ] || fail "both: $plots plots, expected 17"
 [ "$(cat both.images)" -eq 32 ] || fail "both: $(cat both.images) of the best trial's 32 mistakes shown"
 page_data both.html > both.json
 "$SWEEP" export "${shards[@]}" --format json > export.json
@@ -98,6 +98,17 @@ for t in rb:
     assert t["robust_acc"] == ex[t["id"]]["robust_acc"], t
     assert [(p["name"], p["level"]) for p in t["perturbations"]] == [("brightness", [0.5, 1]), ("noise", [0.1])], t
     assert t["perturbations"][0]["accuracy"][1] == t["clean"], t  # brightness 1.0: the clean accuracy
+cal = d["calibration"]
+assert [t["id"] for t in cal] == ranked[:5], cal
+for t in cal:  # the bins' rows are the test set's 10,000 images; ECE is theirs
+    assert sum(t["rows"]) == 10000 and t["ece"] == ex[t["id"]]["ece"], t
+    ece = sum(n * abs(a - c) for n, a, c in zip(t["rows"], t["accuracy"], t["confidence"])) / 10000
+    assert abs(ece - t["ece"]) < 1e-9, (ece, t["ece"])
+act = d["activations"]
+assert [t["id"] for t in act] == ranked[:5], act
+for t in act:  # the cnn's 2 blocks: 4 conv ReLUs of 2 or 4 filters (and twice that), dense 8
+    assert t["layer"] == ["features.relu1", "features.relu2", "features.relu3", "features.relu4", "dense.relu"], t
+    assert t["units"][4] == 8 and all(0 <= f <= 1 for f in t["dead_fraction"]), t
 lanes = {b["lane"] for b in d["timeline"]["bars"]}
 assert len(d["timeline"]["bars"]) == 6 and len(lanes) == 3, lanes  # 2 worker ranks + 1 lone rank
 assert all(b["end"] >= b["start"] >= 0 for b in d["timeline"]["bars"])

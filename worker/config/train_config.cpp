@@ -55,6 +55,11 @@ ModelConfig model_config_of(const TrialSpec& s) {
 
 }  // namespace
 
+std::uint64_t trial_seed_of(std::uint64_t trial_id) {
+  // Keep the torch seed positive and below 2^63 for every API that takes it.
+  return trial_id & 0x7fffffffffffffffULL;
+}
+
 TrainConfig train_config_of(const TrialSpec& spec) {
   TrainConfig c;
   c.epochs = int_of(spec, "epochs");
@@ -88,14 +93,14 @@ TrainConfig train_config_of(const TrialSpec& spec) {
   c.mistakes = std::stoll(value_or_default(spec, "mistakes"));
   c.test_eval_final = value_or_default(spec, "test_eval") == "final";
   c.robustness = parse_robustness(value_or_default(spec, "robustness"));
+  c.dead_units = value_or_default(spec, "dead_units") == "true";
   c.state_every = std::stoi(value_or_default(spec, "state_every"));
   c.state_minutes = std::stod(value_or_default(spec, "state_minutes"));
   c.normalize.kind = value_or_default(spec, "normalize");
   c.normalize.mean = numbers_of(value_or_default(spec, "mean"));
   c.normalize.stddev = numbers_of(value_or_default(spec, "std"));
   c.seed = std::stoull(spec.get("seed"));
-  // Keep the torch seed positive and below 2^63 for every API that takes it.
-  c.trial_seed = spec.trial_id & 0x7fffffffffffffffULL;
+  c.trial_seed = trial_seed_of(spec.trial_id);
   return c;
 }
 

@@ -62,6 +62,7 @@ struct TrainConfig {
   std::int64_t mistakes = 32;    // the most confident wrong predictions kept (0 = none)
   bool test_eval_final = false;  // the test set only for a trial's final result (key test_eval)
   std::vector<RobustnessCheck> robustness;  // evaluations on perturbed images (key robustness)
+  bool dead_units = false;                  // the activations' dead units measured (dead_units)
   int state_every = 1;                      // epochs between saved states (0: only at a stop)
   double state_minutes = 10;                // minutes between states inside an epoch (0: never)
   AugmentConfig augment;
@@ -69,6 +70,10 @@ struct TrainConfig {
   std::uint64_t seed = 0;        // the user's `seed` key: picks the validation split
   std::uint64_t trial_seed = 0;  // from the trial id: initial weights, shuffling, dropout
 };
+
+// The seed of trial `trial_id`'s initial weights, shuffling, dropout and robustness noise: the
+// id below 2^63 (positive for every torch API).
+std::uint64_t trial_seed_of(std::uint64_t trial_id);
 
 // Reads the typed settings of `spec` (whose values are canonical). Throws std::exception on a
 // value that does not parse, which can only happen for a spec that skipped grid checks.

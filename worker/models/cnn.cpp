@@ -37,9 +37,10 @@ CnnImpl::CnnImpl(const CnnOptions& o) {
 }
 
 torch::Tensor CnnImpl::forward(torch::Tensor x) {
-  x = features_->forward(x);
-  x = drop_(torch::relu(dense_(x.flatten(1))));
-  return out_(x);
+  x = forward_probed(features_, x, probe(), "features.");
+  x = torch::relu(dense_(x.flatten(1)));
+  if (probe() != nullptr) probe()->see("dense.relu", x);
+  return out_(drop_(x));
 }
 
 }  // namespace sweep::worker

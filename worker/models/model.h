@@ -10,6 +10,7 @@
 
 #include "worker/config/model_shape.h"
 #include "worker/config/train_config.h"
+#include "worker/models/activation_probe.h"
 
 namespace sweep::worker {
 
@@ -27,9 +28,14 @@ class ClassifierImpl : public torch::nn::Module {
   // Whether the model's conv weights and inputs are channels-last (set by make_model).
   bool channels_last() const { return channels_last_; }
   void set_channels_last(bool on) { channels_last_ = on; }
+  // The probe its activation layers report to while it is set (null: none, as in training);
+  // the caller owns it and clears it before it goes.
+  void set_probe(ActivationProbe* p) { probe_ = p; }
+  ActivationProbe* probe() const { return probe_; }
 
  private:
   bool channels_last_ = false;
+  ActivationProbe* probe_ = nullptr;
 };
 using Classifier = std::shared_ptr<ClassifierImpl>;
 

@@ -25,10 +25,15 @@ class BasicBlockImpl : public torch::nn::Module {
           "shortcut", torch::nn::Sequential(conv(in, out, 1, stride), torch::nn::BatchNorm2d(out)));
     }
   }
-  torch::Tensor forward(torch::Tensor x) {
+  // The block's output; its two ReLUs' outputs go to `probe` (when set) as NAME.relu1/relu2.
+  torch::Tensor forward(torch::Tensor x, ActivationProbe* probe = nullptr,
+                        const std::string& name = "") {
     torch::Tensor y = torch::relu(bn1_(conv1_(x)));
+    if (probe != nullptr) probe->see(name + ".relu1", y);
     y = bn2_(conv2_(y));
-    return torch::relu(y + (shortcut_ ? shortcut_->forward(x) : x));
+    y = torch::relu(y + (shortcut_ ? shortcut_->forward(x) : x));
+    if (probe != nullptr) probe->see(name + ".relu2", y);
+    return y;
   }
 
  private:
@@ -60,6 +65,7 @@ ResNetImpl::ResNetImpl(const ResNetOptions& o) {
   for (int s = 0; s < 4; ++s) {
     for (int b = 0; b < blocks[s]; ++b) {
       stages_->push_back(BasicBlock(in, w[s], (s > 0 && b == 0) ? 2 : 1));
+      block_names_.push_back("stage" + std::to_string(s + 1) + ".block" + std::to_string(b + 1));
       in = w[s];
     }
   }
@@ -69,7 +75,10 @@ ResNetImpl::ResNetImpl(const ResNetOptions& o) {
 }
 
 torch::Tensor ResNetImpl::forward(torch::Tensor x) {
-  x = stages_->forward(stem_->forward(x));
+  x = forward_probed(stem_, x, probe(), "stem.");
+  for (std::size_t b = 0; b < stages_->size(); ++b) {
+    x = stages_[b]->as<BasicBlockImpl>()->forward(x, probe(), block_names_[b]);
+  }
   x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
   return fc_(drop_(x));
 }

@@ -4,6 +4,9 @@
 // stride 2 and a 3x3 max pool. Global average pooling, dropout, linear(classes).
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "worker/models/model.h"
 
 namespace sweep::worker {
@@ -24,6 +27,7 @@ class ResNetImpl : public ClassifierImpl {
   torch::nn::Sequential stem_{nullptr}, stages_{nullptr};
   torch::nn::Dropout drop_{nullptr};
   torch::nn::Linear fc_{nullptr};
+  std::vector<std::string> block_names_;  // "stage1.block1", ... per block of stages_
 };
 TORCH_MODULE(ResNet);
 

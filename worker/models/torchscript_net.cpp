@@ -154,7 +154,12 @@ torch::Tensor TorchScriptNetImpl::features(torch::Tensor x) {
   return y.toTensor().flatten(1);
 }
 
-torch::Tensor TorchScriptNetImpl::forward(torch::Tensor x) { return head_(drop_(features(x))); }
+torch::Tensor TorchScriptNetImpl::forward(torch::Tensor x) {
+  const torch::Tensor f = features(x);
+  // The backbone's internals are opaque: its output features are one layer.
+  if (probe() != nullptr) probe()->see("backbone", f);
+  return head_(drop_(f));
+}
 
 std::vector<torch::Tensor> TorchScriptNetImpl::trainable_parameters() {
   if (!frozen_) return parameters();

@@ -29,14 +29,18 @@ class BlockImpl : public torch::nn::Module {
     fc2_ = register_module("fc2", torch::nn::Linear(mlp, dim));
     drop_ = register_module("dropout", torch::nn::Dropout(dropout));
   }
-  torch::Tensor forward(torch::Tensor x) {
+  // The block's output; its MLP's GELU output goes to `probe` (when set) as NAME.gelu.
+  torch::Tensor forward(torch::Tensor x, ActivationProbe* probe = nullptr,
+                        const std::string& name = "") {
     const std::int64_t b = x.size(0), t = x.size(1), d = x.size(2), hd = d / heads_;
     torch::Tensor qkv = qkv_(ln1_(x)).reshape({b, t, 3, heads_, hd}).permute({2, 0, 3, 1, 4});
     torch::Tensor q = qkv[0], k = qkv[1], v = qkv[2];  // b x heads x t x hd
     torch::Tensor att = torch::softmax(q.matmul(k.transpose(-2, -1)) / std::sqrt(double(hd)), -1);
     torch::Tensor y = drop_(att).matmul(v).transpose(1, 2).reshape({b, t, d});
     x = x + drop_(proj_(y));
-    return x + drop_(fc2_(drop_(torch::gelu(fc1_(ln2_(x))))));
+    const torch::Tensor hidden = torch::gelu(fc1_(ln2_(x)));
+    if (probe != nullptr) probe->see(name + ".gelu", hidden, /*units_last=*/true);
+    return x + drop_(fc2_(drop_(hidden)));
   }
 
  private:
@@ -75,10 +79,13 @@ VitImpl::VitImpl(const VitOptions& o) {
 }
 
 torch::Tensor VitImpl::forward(torch::Tensor x) {
-  torch::Tensor t = stem_->forward(x).flatten(2).transpose(1, 2);  // b x tokens x d
+  torch::Tensor t =
+      forward_probed(stem_, x, probe(), "stem.").flatten(2).transpose(1, 2);  // b x tokens x d
   t = torch::cat({cls_.expand({t.size(0), 1, t.size(2)}), t}, 1) + pos_;
   t = drop_(t);
-  for (const auto& block : *blocks_) t = block->as<Block>()->forward(t);
+  for (std::size_t i = 0; i < blocks_->size(); ++i) {
+    t = blocks_[i]->as<BlockImpl>()->forward(t, probe(), "block" + std::to_string(i + 1));
+  }
   return head_(drop_(norm_(t.select(1, 0))));
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/class_metrics.h"
 #include "core/errors.h"
+#include "worker/config/train_config.h"
 #include "worker/data/csv_reader.h"
 #include "worker/data/idx_reader.h"
 #include "worker/data/image_decode.h"
@@ -13,6 +14,7 @@
 #include "worker/training/evaluate.h"
 #include "worker/training/metrics.h"
 #include "worker/training/mistakes.h"
+#include "worker/training/robustness_eval.h"
 
 namespace sweep::worker {
 namespace {
@@ -39,14 +41,15 @@ RawImages read_data(const std::string& data, std::string* source) {
 }  // namespace
 
 Predictions predict_data(const std::string& checkpoint, const std::string& data,
-                         std::int64_t mistakes) {
+                         std::int64_t mistakes, const std::vector<RobustnessCheck>& robustness) {
   std::string source;
   const RawImages raw = read_data(data, &source);
-  return predict_images(checkpoint, raw, source, mistakes);
+  return predict_images(checkpoint, raw, source, mistakes, robustness);
 }
 
 Predictions predict_images(const std::string& checkpoint, const RawImages& raw,
-                           const std::string& source, std::int64_t mistakes) {
+                           const std::string& source, std::int64_t mistakes,
+                           const std::vector<RobustnessCheck>& robustness) {
   Predictions p;
   p.source = source;
   const std::string& data = source;
@@ -103,6 +106,20 @@ Predictions predict_images(const std::string& checkpoint, const RawImages& raw,
                        static_cast<int>(raw.rows), static_cast<int>(raw.cols)));
       }
     }
+  }
+  if (!robustness.empty()) {
+    if (p.labels.empty()) {
+      throw DataError(data + ": has no labels, so no accuracy under perturbations can be measured");
+    }
+    const ImageSet set(
+        torch::from_blob(const_cast<std::uint8_t*>(raw.pixels.data()),
+                         {raw.count, raw.channels, raw.rows, raw.cols}, torch::kUInt8),
+        torch::tensor(p.labels, torch::kInt64));
+    p.robustness = evaluate_robustness(robustness, trial_seed_of(p.trial_id), p.classes,
+                                       [&](const PixelTransform& f) {
+                                         return evaluate(*ck.model, set, torch::Tensor(), p.classes,
+                                                         ck.info.norm, 0, kEvalBatch, &f);
+                                       });
   }
   return p;
 }

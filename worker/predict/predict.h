@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/robustness.h"
 #include "core/trial.h"
 #include "worker/data/raw_images.h"
 
@@ -30,6 +31,9 @@ struct Predictions {
   // rows in the data read), and each one's image as the bytes of a PNG file.
   std::vector<Mistake> mistakes;
   std::vector<std::vector<std::uint8_t>> mistake_pngs;
+  // With labels and robustness checks: the accuracy and macro F1 at each level, as a sweep's
+  // table robustness holds them (noise seeded by the checkpoint's trial and each image's row).
+  std::vector<RobustnessPoint> robustness;
 };
 
 // Evaluates the checkpoint at `checkpoint` on `data`: a folder of MNIST-format IDX files (its
@@ -38,12 +42,16 @@ struct Predictions {
 // values, one or one per channel, stored in the checkpoint). Throws DataError naming the file on an
 // unreadable checkpoint or data, an image shape other than the model's, or a label outside
 // its classes.
-// With `mistakes` > 0 and labels, also the `mistakes` most confident wrong predictions.
+// With `mistakes` > 0 and labels, also the `mistakes` most confident wrong predictions; with
+// `robustness`, the model evaluated once per perturbation and level as `sweep run` evaluates
+// it (worker/training/robustness_eval.h): DataError when the data have no labels.
 Predictions predict_data(const std::string& checkpoint, const std::string& data,
-                         std::int64_t mistakes = 0);
+                         std::int64_t mistakes = 0,
+                         const std::vector<RobustnessCheck>& robustness = {});
 
 // As predict_data, on images already read (`source` names them in messages and the result).
 Predictions predict_images(const std::string& checkpoint, const RawImages& raw,
-                           const std::string& source, std::int64_t mistakes = 0);
+                           const std::string& source, std::int64_t mistakes = 0,
+                           const std::vector<RobustnessCheck>& robustness = {});
 
 }  // namespace sweep::worker

@@ -13,7 +13,7 @@
 namespace sweep::worker {
 
 // The transform (PixelTransform) that applies `p` at `level` to a batch. Noise is drawn for each
-// image from a generator seeded by `seed`, the perturbation, the level and the image's row, so an
+// image from a generator seeded by `seed`, the level and the image's row, so an
 // image gets the same noise whatever the batches or the shares of a group it is evaluated in.
 PixelTransform perturbation_transform(Perturbation p, double level, std::uint64_t seed);
 

@@ -38,6 +38,7 @@ void set_eval_metrics(const EvalResult& e, std::int64_t classes, TrialResult& r)
   r.auc = e.auc;
   r.ece = e.calibration.ece();
   r.brier = e.calibration.brier();
+  r.calibration = calibration_bins(e.calibration);
   r.mistakes = e.mistakes;
 }
 
@@ -189,6 +190,7 @@ void train_and_evaluate(TrialTraining& t, const TrialSpec& spec, const LoadedDat
         });
     r.robust_acc = mean_accuracy(r.robustness);
   }
+  if (t.config().dead_units && !r.eval_split.empty()) r.activations = t.dead_units(test);
   if (!span.checkpoint_to.empty()) {
     local([&] { t.write_checkpoint_to(span.checkpoint_to, spec, r.best_epoch, r.val_acc); });
     r.checkpoint = span.checkpoint_to;

@@ -12,6 +12,7 @@
 #include "worker/tensors/augment.h"
 #include "worker/training/autocast.h"
 #include "worker/training/checkpoint.h"
+#include "worker/training/dead_units.h"
 #include "worker/training/optimizer.h"
 
 namespace sweep::worker {
@@ -116,6 +117,14 @@ EvalResult TrialTraining::evaluate_val(std::int64_t mistakes, const PixelTransfo
   const torch::Tensor rows = own ? torch::Tensor() : val_rows_;
   if (group_ != nullptr) return evaluate_group(set, rows, mistakes, transform);
   return evaluate(*model_, set, rows, d_.classes, norm_, mistakes, kEvalBatch, transform);
+}
+
+std::vector<ActivationLayer> TrialTraining::dead_units(bool test) {
+  const bool own = test || d_.val.defined();
+  const ImageSet& set = test ? d_.test : own ? d_.val : d_.train;
+  const torch::Tensor rows = own ? torch::Tensor() : val_rows_;
+  if (group_ != nullptr) return dead_units_group(set, rows);
+  return dead_fractions(probe_activations(*model_, set, rows, norm_));
 }
 
 EvalResult TrialTraining::evaluate_test(std::int64_t mistakes, const PixelTransform* transform) {

@@ -91,6 +91,10 @@ class TrialTraining {
   // evaluate).
   EvalResult evaluate_val(std::int64_t mistakes = 0, const PixelTransform* transform = nullptr);
   EvalResult evaluate_test(std::int64_t mistakes = 0, const PixelTransform* transform = nullptr);
+  // The dead units of each activation layer on the test images (`test`) or the validation
+  // images (see dead_units.h). In a group each member probes a share and the units that fired
+  // are summed: a unit is dead when it fired on no member.
+  std::vector<ActivationLayer> dead_units(bool test);
 
   // Loads the trial's state from `path` and returns its epoch; when the state was saved inside
   // an epoch, the next train_epoch() continues that epoch where it stopped. Throws DataError
@@ -160,6 +164,7 @@ class TrialTraining {
  private:
   EvalResult evaluate_group(const ImageSet& set, const torch::Tensor& idx, std::int64_t mistakes,
                             const PixelTransform* transform);
+  std::vector<ActivationLayer> dead_units_group(const ImageSet& set, const torch::Tensor& idx);
   // In a group: every member's `mine` (its dropout stream's state, all of one length), one after
   // another in member order, on every member (one sum).
   std::string members_streams(const std::string& mine);

@@ -15,6 +15,7 @@
 
 #include "core/calibration.h"
 #include "core/errors.h"
+#include "worker/training/dead_units.h"
 #include "worker/training/metrics.h"
 #include "worker/training/mistakes.h"
 #include "worker/training/trial_training.h"
@@ -145,6 +146,48 @@ EvalResult TrialTraining::evaluate_group(const ImageSet& set, const torch::Tenso
   }
   keep_most_confident(r.mistakes, slots);
   return r;
+}
+
+std::vector<ActivationLayer> TrialTraining::dead_units_group(const ImageSet& set,
+                                                             const torch::Tensor& idx) {
+  sync_buffers();
+  const std::int64_t n = idx.defined() ? idx.size(0) : set.size();
+  const auto [first, count] = member_slice(n, group_->rank(), group_->size());
+  // Each member's share (an empty share probes the set's first image, which is in the set too:
+  // every member then knows the layers); the flags of units that fired, summed over members.
+  std::vector<ActivationProbe::Layer> layers;
+  std::vector<double> fired;
+  try {
+    fault_point("evaluate");
+    const std::int64_t from = count > 0 ? first : 0,
+                       len = count > 0 ? count : std::min<std::int64_t>(1, n);
+    const torch::Tensor rows =
+        idx.defined() ? idx.narrow(0, from, len) : torch::arange(from, from + len, torch::kInt64);
+    layers = probe_activations(*model_, set, rows, norm_);
+    for (const auto& l : layers) {
+      const torch::Tensor f = l.fired.to(torch::kFloat64).contiguous();
+      fired.insert(fired.end(), f.data_ptr<double>(), f.data_ptr<double>() + f.numel());
+    }
+  } catch (const std::exception& e) {
+    fail(e.what());
+  }
+  sync();  // every member has its layers (the same model's), or all throw here
+  group_->sum(fired.data(), fired.size());
+  // Local from here: a failure is told at the trial's next agreement point, on every member.
+  try {
+    std::size_t at = 0;
+    for (auto& l : layers) {
+      const auto units = static_cast<std::size_t>(l.fired.size(0));
+      l.fired =
+          torch::from_blob(fired.data() + at, {static_cast<std::int64_t>(units)}, torch::kFloat64)
+              .gt(0);
+      at += units;
+    }
+    return dead_fractions(layers);
+  } catch (const std::exception& e) {
+    fail(e.what());
+    return {};
+  }
 }
 
 void TrialTraining::check_members_agree(int epoch) {

@@ -99,6 +99,8 @@ TEST(Merge, EachKeptCopyComesWithItsOwnDetailsAcrossManyBatches) {
       r.confusion = {static_cast<std::int64_t>(id), 1, 0, 4};
       r.mistakes = {{static_cast<std::int64_t>(id), 1, 0, 0.9}};
       r.robustness = {{"blur", 0.5, static_cast<double>(id), 0.5}};
+      r.activations = {{"dense.relu", static_cast<std::int64_t>(id), 0.25}};
+      r.calibration = {{14, static_cast<std::int64_t>(id), 0.95, 0.5}};
       results.push_back(r);
     }
     std::vector<Store::Item> items;
@@ -129,6 +131,8 @@ TEST(Merge, EachKeptCopyComesWithItsOwnDetailsAcrossManyBatches) {
       EXPECT_EQ(t.result.confusion, (std::vector<std::int64_t>{3, 1, 0, 4}));
       EXPECT_TRUE(t.result.mistakes.empty());
       EXPECT_TRUE(t.result.robustness.empty());
+      EXPECT_TRUE(t.result.activations.empty());
+      EXPECT_TRUE(t.result.calibration.empty());
       continue;
     }
     ASSERT_EQ(t.result.epochs.size(), 1u) << id;
@@ -139,6 +143,10 @@ TEST(Merge, EachKeptCopyComesWithItsOwnDetailsAcrossManyBatches) {
     EXPECT_EQ(t.result.mistakes[0].row, static_cast<std::int64_t>(id));
     ASSERT_EQ(t.result.robustness.size(), 1u) << id;
     EXPECT_EQ(t.result.robustness[0].accuracy, static_cast<double>(id));
+    ASSERT_EQ(t.result.activations.size(), 1u) << id;
+    EXPECT_EQ(t.result.activations[0].units, static_cast<std::int64_t>(id));
+    ASSERT_EQ(t.result.calibration.size(), 1u) << id;
+    EXPECT_EQ(t.result.calibration[0].rows, static_cast<std::int64_t>(id));
     ++checked;
   }
   EXPECT_EQ(checked, 4999u);

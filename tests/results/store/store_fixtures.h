@@ -43,6 +43,8 @@ inline TrialResult ok_result(std::uint64_t id) {
   r.mistakes = {{17, 1, 0, 0.96875}, {4, 0, 1, 0.75}};
   r.robustness = {{"brightness", 0.2, 0.5, 0.45}, {"noise", 0.05, 0.75, 0.7}};
   r.robust_acc = 0.625;
+  r.activations = {{"features.relu1", 16, 0.125}, {"dense.relu", 128, 0.5}};
+  r.calibration = {{9, 30, 0.625, 0.5}, {14, 70, 0.96875, 0.9375}};
   r.eval_split = "test";
   r.epochs_run = 2;
   r.wall_seconds = 4.5;

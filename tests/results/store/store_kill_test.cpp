@@ -42,6 +42,18 @@ TEST(Store, DetailsOfACutShortAppendAreDroppedOnReopen) {
     }
     append_rows(f.get(), "robustness", rl, points.data(), 4);
     ASSERT_EQ(row_count(f.get(), "robustness"), 6u);
+    const RowLayout& al = activations_layout();
+    std::vector<char> layers(al.row_size(), 0);
+    al.set_u64(layers.data(), 0, 2);
+    al.set_str(layers.data(), 2, "stem.relu1");
+    al.set_i64(layers.data(), al.index_of("trial_row"), 1);
+    append_rows(f.get(), "activations", al, layers.data(), 1);
+    const RowLayout& cl = calibration_layout();
+    std::vector<char> bins(cl.row_size(), 0);
+    cl.set_u64(bins.data(), 0, 2);
+    cl.set_i64(bins.data(), cl.index_of("rows"), 5);
+    cl.set_i64(bins.data(), cl.index_of("trial_row"), 1);
+    append_rows(f.get(), "calibration", cl, bins.data(), 1);
   }
   Store s = Store::open_append(path);
   s.append(spec_with(2, "16"), ok_result(2));
@@ -51,6 +63,8 @@ TEST(Store, DetailsOfACutShortAppendAreDroppedOnReopen) {
   EXPECT_EQ(trials[1].result.epochs[1].val_acc, 0.8);
   // The orphans name the row the new trial takes, with its id: kept, they would be its rows.
   EXPECT_EQ(trials[1].result.robustness, ok_result(2).robustness);
+  EXPECT_EQ(trials[1].result.activations, ok_result(2).activations);
+  EXPECT_EQ(trials[1].result.calibration, ok_result(2).calibration);
 }
 
 TEST(Store, ACutShortAppendIsFoundFromTheEndOfLargeTables) {
@@ -127,6 +141,8 @@ TEST(Store, WholeRowsComeWithTheirOwnDetailsAndSkipWhatAKillLeft) {
     EXPECT_EQ(got[i].result.confusion, want.result.confusion);
     EXPECT_EQ(got[i].result.mistakes, want.result.mistakes);
     EXPECT_EQ(got[i].result.robustness, want.result.robustness);
+    EXPECT_EQ(got[i].result.activations, want.result.activations);
+    EXPECT_EQ(got[i].result.calibration, want.result.calibration);
     EXPECT_EQ(got[i].param("filters"), "8");
   }
   EXPECT_EQ(got[3].result.trial_id, 0u);  // past the end: the orphan epoch row is not a trial
@@ -209,11 +225,12 @@ TEST(Store, AMillionTrialsFitTheChunkCountThatKeepsTheChunkIndexInPages) {
   const std::string path = temp_path("r.h5");
   Store::create(path, StoreInfo{}).append(spec_with(1, "8"), ok_result(1));
   Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
-  const std::pair<const char*, double>
-      rows_per_trial[] = {{"trials", 1},     {"epochs", 3},    {"per_class", 10},
-                          {"confusion", 32}, {"mistakes", 32}, {"robustness", 24},
-                          {"texts", 1}};  // robustness: every default level  // a text of its own
-                                          // per trial: a checkpoint path each
+  // robustness: every default level; activations: a resnet-18's 17 layers; texts: one of its own
+  // per trial (a checkpoint path each).
+  const std::pair<const char*, double> rows_per_trial[] = {
+      {"trials", 1},       {"epochs", 3},       {"per_class", 10},
+      {"confusion", 32},   {"mistakes", 32},    {"robustness", 24},
+      {"activations", 17}, {"calibration", 15}, {"texts", 1}};
   for (const auto& [table, per_trial] : rows_per_trial) {
     Handle d(H5Dopen2(f.get(), table, H5P_DEFAULT), H5Dclose, "open table");
     Handle plist(H5Dget_create_plist(d.get()), H5Pclose, "creation properties");

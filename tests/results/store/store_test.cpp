@@ -63,6 +63,8 @@ TEST(Store, RoundTripOfTrialsEpochsConfusionAndAttributes) {
   EXPECT_EQ(a.mistakes, want.mistakes);
   EXPECT_EQ(a.robustness, want.robustness);
   EXPECT_EQ(a.robust_acc, 0.625);
+  EXPECT_EQ(a.activations, want.activations);
+  EXPECT_EQ(a.calibration, want.calibration);
   EXPECT_EQ(trials[0].param("robustness"), "");  // not a column either
   EXPECT_EQ(a.eval_split, "test");
   ASSERT_EQ(a.epochs.size(), 2u);

@@ -59,6 +59,8 @@ TrialResult result(std::uint64_t id, Status st, double val, double test, int run
   if (st == Status::kOk) {
     r.robustness = {{"brightness", 0.5, test / 2, 0.25}, {"noise", 0.1, test, 0.5}};
     r.robust_acc = 0.75 * test;
+    r.activations = {{"dense.relu", 8, test / 4}};
+    r.calibration = {{13, 4, 0.9, 0.75}, {14, 6, 0.95, test}};
   }
   r.rung = rung;
   r.wall_seconds = 2.0 + static_cast<double>(id);
@@ -129,7 +131,8 @@ TEST_F(Streaming, RankAndGroupByGiveTheWholeFileTables) {
 
 TEST_F(Streaming, ExportGivesTheWholeFileTextInCsvAndJson) {
   for (ExportFormat format : {ExportFormat::kCsv, ExportFormat::kJson}) {
-    for (ExportRows rows : {ExportRows::kTrials, ExportRows::kEpochs, ExportRows::kRobustness}) {
+    for (ExportRows rows : {ExportRows::kTrials, ExportRows::kEpochs, ExportRows::kRobustness,
+                            ExportRows::kActivations, ExportRows::kCalibration}) {
       std::ostringstream streamed;
       export_files({a_, b_}, format, rows, streamed);
       const bool details = rows != ExportRows::kTrials;
@@ -146,6 +149,12 @@ TEST_F(Streaming, ExportGivesTheWholeFileTextInCsvAndJson) {
   // Trial 2 by its kept copy, the second file's (test accuracy 0.7).
   EXPECT_NE(points.str().find("\n0000000000000002,test,noise,0.1,0.7,0.5\n"), std::string::npos)
       << points.str();
+  std::ostringstream layers;
+  export_files({a_, b_}, ExportFormat::kCsv, ExportRows::kActivations, layers);
+  EXPECT_EQ(layers.str().substr(0, layers.str().find('\n')),
+            "trial_id,split,layer,units,dead_fraction");
+  EXPECT_NE(layers.str().find("\n0000000000000002,test,dense.relu,8,0.175\n"), std::string::npos)
+      << layers.str();
   std::ostringstream csv;
   export_files({a_, b_}, ExportFormat::kCsv, ExportRows::kTrials, csv);
   // One row per trial id (7; a failed trial's message holds a quoted line break); trial 3 by

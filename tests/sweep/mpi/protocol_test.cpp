@@ -37,6 +37,8 @@ TEST(Protocol, ResultRoundTripKeepsEveryField) {
   r.mistakes = {{17, 1, 0, 0.96875}, {3, 0, 1, 0.5}};
   r.robustness = {{"rotation", 15, 0.625, 0.5}, {"contrast", 0.2, 0.25, 0.125}};
   r.robust_acc = 0.4375;
+  r.activations = {{"stage1.block2.relu1", 64, 0.015625}, {"backbone", 512, 0}};
+  r.calibration = {{0, 3, 0.0625, 0}, {13, 1000, 0.90625, 0.875}};
   r.eval_split = "test";
   r.epochs_run = 2;
   r.wall_seconds = 3.5;
@@ -66,6 +68,8 @@ TEST(Protocol, ResultRoundTripKeepsEveryField) {
   EXPECT_EQ(b.mistakes, r.mistakes);
   EXPECT_EQ(b.robustness, r.robustness);
   EXPECT_EQ(b.robust_acc, r.robust_acc);
+  EXPECT_EQ(b.activations, r.activations);
+  EXPECT_EQ(b.calibration, r.calibration);
   EXPECT_EQ(b.eval_split, "test");
   EXPECT_EQ(b.rank, 3);
   EXPECT_EQ(b.threads, 2);

@@ -186,6 +186,15 @@ TEST_F(Group, RobustnessPassesAreTheCleanOneAtBrightnessOneAndTheSameInShares) {
       EXPECT_EQ(g[i].macro_f1, want[i].macro_f1) << i;
     }
   }
+  // Dead units: a unit that fired in either member's share fired in the whole set.
+  const std::vector<ActivationLayer> dead = alone.dead_units(true);
+  ASSERT_EQ(dead.size(), 5u);  // the cnn's 4 conv ReLUs (2 blocks) and its dense ReLU
+  std::vector<std::vector<ActivationLayer>> shared(2);
+  on_threads(2, [&](int m) {
+    shared[static_cast<std::size_t>(m)] = members[static_cast<std::size_t>(m)]->dead_units(true);
+  });
+  EXPECT_EQ(shared[0], dead);
+  EXPECT_EQ(shared[1], dead);
   EXPECT_EQ(mean_accuracy(want), (want[0].accuracy + want[1].accuracy + want[2].accuracy) / 3);
   EXPECT_TRUE(std::isnan(mean_accuracy({})));
 }
