@@ -60,6 +60,14 @@ grep -q "ranked by robust_acc (higher is better): 2 of 2 trials" rank.log || { c
 grep -q "trials are chosen on the test set" rank.log || { cat rank.log; fail "rank --by robust_acc: no note that it selects on the test set"; }
 "$SWEEP" rank r.h5 --by robust_acc --group-by learning_rate > group.log
 grep -q "robust_acc by learning_rate (higher is better): 2 trials in 2 groups" group.log || { cat group.log; fail "--group-by with robust_acc"; }
+"$SWEEP" report r.h5 --by robust_acc -o rb.html > /dev/null || fail "report --by robust_acc"
+"$PY" - <<'PY'
+import json, re
+d = json.loads(re.search(r'<script id="sweep-data" type="application/json">(.*?)</script>', open("rb.html").read(), re.S).group(1))
+assert d["metric"]["name"] == "robust_acc" and d["metric"]["higher_is_better"], d["metric"]
+order = [t["id"] for t in sorted(d["trials"], key=lambda t: -t["metric"])]
+assert d["top"] == order and [t["id"] for t in d["robustness"]] == order, (d["top"], order)
+PY
 "$SWEEP" export r.h5 -o r.csv 2> /dev/null
 "$PY" - <<'PY'
 import csv, h5py
@@ -163,6 +171,12 @@ for bad in "fog" "noise:3" "brightness, brightness" "blur:0"; do
   expect_err "key 'robustness'"
   [ ! -e bad.h5 ] || fail "robustness = $bad wrote bad.h5"
 done
+
+# Neither key is swept: they change no training, so a [grid] of them is refused.
+printf 'dataset = fashion_mnist\nepochs = 1\n[grid]\ndead_units = false, true\n' > swept.ini
+expect_exit 2 "$SWEEP" run swept.ini
+expect_err "dead_units"
+[ ! -e swept.h5 ] || fail "a swept dead_units wrote swept.h5"
 
 # A model without activations: dead_units and robustness name no trial's key.
 for key in "dead_units = true" "robustness = noise"; do

@@ -199,6 +199,49 @@ TEST_F(Group, RobustnessPassesAreTheCleanOneAtBrightnessOneAndTheSameInShares) {
   EXPECT_TRUE(std::isnan(mean_accuracy({})));
 }
 
+TEST_F(Group, TwoClassScoresAreSummedSoTheAucIsTheWholeSets) {
+  // Two classes: each image's score goes to its slot and the members' slots are summed, so a
+  // group's ROC AUC is the one of the whole test set (docs/performance.md).
+  const std::string dir = sweep::test::make_temp_dir("group2");
+  sweep::test::write_idx_set(dir, sweep::test::synthetic_images(300, 2, 5),
+                             sweep::test::synthetic_images(91, 2, 6), true);
+  const TrialSpec spec =
+      expand(parse_grid_text("dataset = idx\ndata_dir = " + dir +
+                                 "\nepochs = 1\nfilters = 4\ndense_units = 8\ndropout = 0\n",
+                             "g.ini"))
+          .specs()
+          .front();
+  DataCache cache;
+  const LoadedData& data = cache.get(spec);
+  ASSERT_EQ(data.classes, 2);
+  TrialTraining alone(spec, data, torch::kCPU);
+  alone.train_epoch(alone.order(1), 1, nullptr);
+  const EvalResult whole = alone.evaluate_test();
+  ASSERT_TRUE(std::isfinite(whole.auc));
+  for (int size : {2, 3}) {
+    test::ThreadHub hub(size);
+    std::vector<std::unique_ptr<test::ThreadMember>> groups;
+    std::vector<std::unique_ptr<TrialTraining>> members;
+    for (int m = 0; m < size; ++m) {
+      groups.push_back(std::make_unique<test::ThreadMember>(hub, m));
+      members.push_back(
+          std::make_unique<TrialTraining>(spec, data, torch::kCPU, groups.back().get()));
+      torch::NoGradGuard no_grad;
+      const auto from = alone.model().named_parameters(true);
+      for (auto& p : members.back()->model().named_parameters(true)) p.value().copy_(from[p.key()]);
+    }
+    std::vector<EvalResult> got(static_cast<std::size_t>(size));
+    on_threads(size, [&](int m) {
+      got[static_cast<std::size_t>(m)] = members[static_cast<std::size_t>(m)]->evaluate_test();
+    });
+    for (const EvalResult& g : got) {
+      EXPECT_EQ(g.confusion, whole.confusion) << size;
+      EXPECT_NEAR(g.auc, whole.auc, 1e-12) << size;
+      EXPECT_NEAR(g.loss, whole.loss, 1e-6) << size;
+    }
+  }
+}
+
 TEST_F(Group, EachMemberDrawsItsOwnDropoutMasks) {
   // One seed per member and epoch, the first member's that of a trial alone.
   const std::uint64_t seed = 12345;
