@@ -61,6 +61,27 @@ void on_threads(int size, const Fn& fn) {
   for (auto& d : done) d.get();
 }
 
+// The members of a group of `size` in this process, each a TrialTraining of `spec` on `data`
+// through its ThreadMember (kept in `groups`) of `hub`; with `alone`, each given its weights and
+// buffers.
+std::vector<std::unique_ptr<TrialTraining>> make_members(
+    test::ThreadHub& hub, std::vector<std::unique_ptr<test::ThreadMember>>& groups, int size,
+    const TrialSpec& spec, const LoadedData& data, TrialTraining* alone = nullptr) {
+  std::vector<std::unique_ptr<TrialTraining>> members;
+  for (int m = 0; m < size; ++m) {
+    groups.push_back(std::make_unique<test::ThreadMember>(hub, m));
+    members.push_back(
+        std::make_unique<TrialTraining>(spec, data, torch::kCPU, groups.back().get()));
+    if (alone == nullptr) continue;
+    torch::NoGradGuard no_grad;
+    const auto from = alone->model().named_parameters(true);
+    for (auto& p : members.back()->model().named_parameters(true)) p.value().copy_(from[p.key()]);
+    const auto buffers = alone->model().named_buffers(true);
+    for (auto& b : members.back()->model().named_buffers(true)) b.value().copy_(buffers[b.key()]);
+  }
+  return members;
+}
+
 TEST_F(Group, MembersTrainTheOneRankTrialToTheSameWeights) {
   const TrialSpec spec = trial();
   DataCache cache;
@@ -71,12 +92,7 @@ TEST_F(Group, MembersTrainTheOneRankTrialToTheSameWeights) {
   for (int size : {2, 3}) {
     test::ThreadHub hub(size);
     std::vector<std::unique_ptr<test::ThreadMember>> groups;
-    std::vector<std::unique_ptr<TrialTraining>> members;
-    for (int m = 0; m < size; ++m) {
-      groups.push_back(std::make_unique<test::ThreadMember>(hub, m));
-      members.push_back(
-          std::make_unique<TrialTraining>(spec, data, torch::kCPU, groups.back().get()));
-    }
+    const auto members = make_members(hub, groups, size, spec, data);
     on_threads(size, [&](int m) {
       TrialTraining& t = *members[static_cast<std::size_t>(m)];
       t.train_epoch(t.order(1), 1, nullptr);
@@ -160,17 +176,7 @@ TEST_F(Group, RobustnessPassesAreTheCleanOneAtBrightnessOneAndTheSameInShares) {
   EXPECT_EQ(want[2].perturbation, "noise");
   test::ThreadHub hub(2);
   std::vector<std::unique_ptr<test::ThreadMember>> groups;
-  std::vector<std::unique_ptr<TrialTraining>> members;
-  for (int m = 0; m < 2; ++m) {
-    groups.push_back(std::make_unique<test::ThreadMember>(hub, m));
-    members.push_back(
-        std::make_unique<TrialTraining>(spec, data, torch::kCPU, groups.back().get()));
-    torch::NoGradGuard no_grad;
-    const auto from = alone.model().named_parameters(true);
-    for (auto& p : members.back()->model().named_parameters(true)) p.value().copy_(from[p.key()]);
-    const auto buffers = alone.model().named_buffers(true);
-    for (auto& b : members.back()->model().named_buffers(true)) b.value().copy_(buffers[b.key()]);
-  }
+  const auto members = make_members(hub, groups, 2, spec, data, &alone);
   std::vector<std::vector<RobustnessPoint>> got(2);
   on_threads(2, [&](int m) {
     TrialTraining& t = *members[static_cast<std::size_t>(m)];
@@ -221,15 +227,7 @@ TEST_F(Group, TwoClassScoresAreSummedSoTheAucIsTheWholeSets) {
   for (int size : {2, 3}) {
     test::ThreadHub hub(size);
     std::vector<std::unique_ptr<test::ThreadMember>> groups;
-    std::vector<std::unique_ptr<TrialTraining>> members;
-    for (int m = 0; m < size; ++m) {
-      groups.push_back(std::make_unique<test::ThreadMember>(hub, m));
-      members.push_back(
-          std::make_unique<TrialTraining>(spec, data, torch::kCPU, groups.back().get()));
-      torch::NoGradGuard no_grad;
-      const auto from = alone.model().named_parameters(true);
-      for (auto& p : members.back()->model().named_parameters(true)) p.value().copy_(from[p.key()]);
-    }
+    const auto members = make_members(hub, groups, size, spec, data, &alone);
     std::vector<EvalResult> got(static_cast<std::size_t>(size));
     on_threads(size, [&](int m) {
       got[static_cast<std::size_t>(m)] = members[static_cast<std::size_t>(m)]->evaluate_test();
