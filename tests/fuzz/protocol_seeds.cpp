@@ -43,6 +43,11 @@ int main(int argc, char** argv) {
   r.num_classes = 2;
   r.confusion = {5, 1, 2, 7};
   r.eval_split = "test";
+  r.mistakes = {{3, 1, 0, 0.9}};
+  r.robustness = {{"brightness", 0.5, 0.7, 0.65}, {"noise", 0.1, 0.72, 0.7}};
+  r.robust_acc = 0.71;
+  r.activations = {{"features.relu1", 16, 0.125}};
+  r.calibration = {{13, 4, 0.9, 0.75}, {14, 10, 0.97, 0.9}};
   r.host = "node1";
   r.device = "cpu";
   write(dir, "result", 2, sweep::encode_result(r));
