@@ -5,8 +5,8 @@
 # target the executions, the time and the corpus size; exits 1 when a target crashes, leaks,
 # times out or runs out of memory, leaving the input in FUZZ_OUT. jobscripts/test.sh runs it.
 #   tests/fuzz/run.sh [TARGET...]
-# Environment: FUZZ_SECONDS (30 per target), FUZZ_BUILD_DIR (build-fuzz), FUZZ_OUT
-# (build-fuzz/findings), FUZZ_JOBS (build jobs, nproc)
+# Environment: FUZZ_SECONDS (30 per target), FUZZ_PARALLEL (targets run at once, nproc),
+# FUZZ_BUILD_DIR (build-fuzz), FUZZ_OUT (build-fuzz/findings), FUZZ_JOBS (build jobs, nproc)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
@@ -20,17 +20,15 @@ command -v clang++ > /dev/null || { echo "fuzz: no clang++ (Debian packages clan
 cmake -S "$root/tests/fuzz" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ > /dev/null
 cmake --build "$build" -j "${FUZZ_JOBS:-$(nproc)}" > "$build/build.log" 2>&1 || { cat "$build/build.log"; exit 1; }
 mkdir -p "$out"
-failed=0
-printf '%-18s %12s %8s %8s  %s\n' target executions seconds corpus result
-for t in "${targets[@]}"; do
-  bin=$build/$t
-  regressions=$root/tests/fuzz/regressions/$t
+# fuzz_one TARGET: replays its regressions, fuzzes it; writes its table line to $out/TARGET.row
+# and returns 1 when it found something.
+fuzz_one() {
+  local t=$1 bin=$build/$1 regressions=$root/tests/fuzz/regressions/$1 corpus rc runs took size result
   if [ -d "$regressions" ] && [ -n "$(ls -A "$regressions")" ]; then
     if ! "$bin" "$regressions"/* > "$out/$t.regressions.log" 2>&1; then
-      echo "fuzz: $t fails on a regression input (see $out/$t.regressions.log)" >&2
-      tail -30 "$out/$t.regressions.log" >&2
-      failed=1
-      continue
+      printf '%-18s %12s %8s %8s  %s\n' "$t" - - - "FAILS a regression input (see $out/$t.regressions.log)" > "$out/$t.row"
+      tail -30 "$out/$t.regressions.log" >> "$out/$t.row"
+      return 1
     fi
   fi
   corpus=$(mktemp -d)
@@ -49,9 +47,26 @@ for t in "${targets[@]}"; do
     result=ok
   else
     result="FOUND (exit $rc): $(ls "$out/$t-"* 2> /dev/null | head -1)"
-    failed=1
   fi
-  printf '%-18s %12s %8s %8s  %s\n' "$t" "${runs:-?}" "$took" "$size" "$result"
-  [ $rc -eq 0 ] || grep -E 'ERROR|SUMMARY|runtime error' "$out/$t.log" | head -5 >&2
+  printf '%-18s %12s %8s %8s  %s\n' "$t" "${runs:-?}" "$took" "$size" "$result" > "$out/$t.row"
+  [ $rc -eq 0 ] || { grep -E 'ERROR|SUMMARY|runtime error' "$out/$t.log" | head -5 >> "$out/$t.row"; return 1; }
+}
+# FUZZ_PARALLEL targets at a time (default: one per core), each single-threaded.
+parallel=${FUZZ_PARALLEL:-$(nproc)}
+failed=0
+pids=()
+for t in "${targets[@]}"; do
+  rm -f "$out/$t.row"
+  fuzz_one "$t" &
+  pids+=($!)
+  if [ ${#pids[@]} -ge "$parallel" ]; then
+    wait "${pids[0]}" || failed=1
+    pids=("${pids[@]:1}")
+  fi
+done
+for p in "${pids[@]}"; do wait "$p" || failed=1; done
+printf '%-18s %12s %8s %8s  %s\n' target executions seconds corpus result
+for t in "${targets[@]}"; do
+  cat "$out/$t.row" 2> /dev/null || { echo "$t: ended without a result (see $out/$t.log)"; failed=1; }
 done
 exit $failed
