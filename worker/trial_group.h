@@ -42,8 +42,12 @@ class TrialGroup {
   // wait in the group, throws GroupBroken past the deadline (see step_seconds).
   virtual void sum(double* data, std::size_t n) = 0;
   // Starts summing the `n` floats at `data` over the members, in place; the buffer must stay
-  // untouched until wait() returns.
+  // untouched until wait() returns. Every member starts its sums (both kinds) in the same order
+  // with the same sizes, and waits for them in the same order.
   virtual std::unique_ptr<PendingSum> start_sum(float* data, std::size_t n) = 0;
+  // The same for doubles (a training step's small sum of failures, stop, loss and correct
+  // count, which runs while backward and the gradient sums do).
+  virtual std::unique_ptr<PendingSum> start_sum_doubles(double* data, std::size_t n) = 0;
   // Lets started sums move on (MPI progresses them only inside its calls); cheap.
   virtual void progress() = 0;
   // Each member says how its part went: "" when well, else why it failed. Returns, on every

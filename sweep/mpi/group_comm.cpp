@@ -51,16 +51,10 @@ struct GroupComm::Impl {
     if (comm != MPI_COMM_NULL) MPI_Comm_free(&comm);
   }
 
-  // Seconds a wait may last now: before the trial's first step (loading data, building the
-  // model: members may take longer apart) 10 x the floor; then the larger of the floor and 20 x
-  // the slowest step, and after a stop signal the larger of 10 s and 3 x that step.
+  // Seconds a wait may last now (group_wait_limit).
   double limit() const {
-    if (step <= 0) return kSetupFactor * deadline.floor_seconds;
-    const double normal = std::max(deadline.floor_seconds, kStepFactor * step);
-    if (deadline.signals != nullptr && deadline.signals->count() > 0) {
-      return std::min(normal, std::max(kStopFloorSeconds, kStopStepFactor * step));
-    }
-    return normal;
+    return group_wait_limit(deadline.floor_seconds, step,
+                            deadline.signals != nullptr && deadline.signals->count() > 0);
   }
 
   // Waits for `req`: polls it, yielding the core between polls, for the first 50 ms, then
@@ -99,10 +93,13 @@ namespace {
 
 class MpiPendingSum : public worker::TrialGroup::PendingSum {
  public:
-  MpiPendingSum(float* data, std::size_t n, const GroupComm::Impl& group) : group_(group) {
-    mpi_check(MPI_Iallreduce(MPI_IN_PLACE, data, static_cast<int>(n), MPI_FLOAT, MPI_SUM,
-                             group.comm, &req_),
-              "MPI_Iallreduce of gradients");
+  // Starts the sum of `n` values of `type` at `data`; `what` names it in messages.
+  MpiPendingSum(void* data, std::size_t n, MPI_Datatype type, const char* what,
+                const GroupComm::Impl& group)
+      : group_(group), what_(what) {
+    mpi_check(
+        MPI_Iallreduce(MPI_IN_PLACE, data, static_cast<int>(n), type, MPI_SUM, group.comm, &req_),
+        "MPI_Iallreduce");
   }
   ~MpiPendingSum() override {
     if (req_ == MPI_REQUEST_NULL) return;
@@ -113,12 +110,13 @@ class MpiPendingSum : public worker::TrialGroup::PendingSum {
     }
   }
   void wait() override {
-    group_.wait(&req_, "gradient sum");
+    group_.wait(&req_, what_);
     req_ = MPI_REQUEST_NULL;
   }
 
  private:
   const GroupComm::Impl& group_;
+  const char* what_;
   MPI_Request req_ = MPI_REQUEST_NULL;
 };
 
@@ -164,6 +162,16 @@ double parse_group_timeout(const std::string& text) {
     throw UsageError("SWEEP_GROUP_TIMEOUT: expected seconds > 0, not '" + text + "'");
   }
   return s;
+}
+
+double group_wait_limit(double floor_seconds, double slowest_step, bool stopping) {
+  // Before the first step, loading data and building the model may take the members longer
+  // apart than any step.
+  if (slowest_step <= 0) return kSetupFactor * floor_seconds;
+  const double normal = std::max(floor_seconds, kStepFactor * slowest_step);
+  if (stopping)
+    return std::min(normal, std::max(kStopFloorSeconds, kStopStepFactor * slowest_step));
+  return normal;
 }
 
 GroupComm::GroupComm(std::unique_ptr<Impl> impl, int rank, std::vector<int> world_ranks,
@@ -212,7 +220,12 @@ void GroupComm::sum(double* data, std::size_t n) {
 }
 
 std::unique_ptr<worker::TrialGroup::PendingSum> GroupComm::start_sum(float* data, std::size_t n) {
-  return std::make_unique<MpiPendingSum>(data, n, *impl_);
+  return std::make_unique<MpiPendingSum>(data, n, MPI_FLOAT, "gradient sum", *impl_);
+}
+
+std::unique_ptr<worker::TrialGroup::PendingSum> GroupComm::start_sum_doubles(double* data,
+                                                                             std::size_t n) {
+  return std::make_unique<MpiPendingSum>(data, n, MPI_DOUBLE, "step's sum", *impl_);
 }
 
 void GroupComm::step_seconds(double seconds) { impl_->step = seconds; }

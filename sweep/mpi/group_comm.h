@@ -42,6 +42,11 @@ struct GroupDeadline {
 // Parses SWEEP_GROUP_TIMEOUT's text ("" = the default, 120): seconds > 0. Throws UsageError.
 double parse_group_timeout(const std::string& text);
 
+// Seconds a group's wait may last (pure): 10 x `floor_seconds` while `slowest_step` is 0 (a
+// trial before its first step is done); then max(`floor_seconds`, 20 x `slowest_step`), and
+// once `stopping` (a stop signal came) the smaller of that and max(10, 3 x `slowest_step`).
+double group_wait_limit(double floor_seconds, double slowest_step, bool stopping);
+
 class GroupComm : public worker::TrialGroup {
  public:
   // Collective over all ranks: each rank of a group of `layout` gets its group's communicator,
@@ -55,6 +60,7 @@ class GroupComm : public worker::TrialGroup {
   int size() const override { return static_cast<int>(world_ranks_.size()); }
   void sum(double* data, std::size_t n) override;
   std::unique_ptr<PendingSum> start_sum(float* data, std::size_t n) override;
+  std::unique_ptr<PendingSum> start_sum_doubles(double* data, std::size_t n) override;
   void progress() override;
   // The message of the lowest failing member, prefixed with its world rank.
   std::string agree(const std::string& failure) override;

@@ -3,12 +3,15 @@
 # - A fault injected (SWEEP_FAULT_INJECT=member=M,at=POINT) at points of a step and an epoch, on
 #   the leader and on the member: that trial is stored failed with the member and the point
 #   named, the other trial of the sweep trains on, exit 3.
-# - A member stopped by SIGSTOP (as a hung node would): the leader's wait ends past its deadline
-#   (SWEEP_GROUP_TIMEOUT, shortened here), the trial is stored failed naming the rank waited
-#   for, every result is stored and the job ends (MPI_Abort, exit 3) instead of hanging; the
-#   same command with --retry-failed then completes the sweep.
+# - A member stopped by SIGSTOP (as a hung node would), in a job of two groups: the leader's wait
+#   ends past its deadline (SWEEP_GROUP_TIMEOUT, shortened here), the trial is stored failed
+#   naming the rank waited for, the other group trains every trial left, every result is stored
+#   and the job ends (MPI_Abort, exit 3) instead of hanging; the same command with
+#   --retry-failed then completes the sweep.
 # - A member killed by SIGKILL: Open MPI ends the job; nothing finished is lost and the same
 #   command completes the sweep.
+# - A member that cannot use the trial's saved state (SWEEP_FAULT_INJECT=member=1,agree=2):
+#   every member trains it from the start, and it does not fail.
 # - The members hold one copy of the data (stderr says so); SWEEP_SHARE_DATA=yes exits 2.
 source "$(dirname "$0")/common.sh"
 DIGITS=$SHARED/data/mnist-digits
@@ -39,6 +42,11 @@ assert status == ["failed", "ok"], (sys.argv[2], status, t["message"])
 PY
 done
 echo "group_faults: a fault at 8 points of a step or an epoch, on the leader or the member, fails that trial on both; the sweep goes on"
+# A trial's second agreement: whether every member could read the trial's saved state. When one
+# could not, all of them train it from the start (the leader says so) and nothing fails.
+SWEEP_FAULT_INJECT="member=1,agree=2" expect_exit 0 run_group -o agree2.h5
+expect_err "injected fault (SWEEP_FAULT_INJECT) at agreement 2; it trains from the start"
+"$PY" -c 'import sweep_h5; t = sweep_h5.trials("agree2.h5"); assert len(t) == 2 and (t["status"] == b"ok").all(), t["message"]'
 # The two members of this node load the digits once between them (stderr says so, in the last
 # run above), and SWEEP_SHARE_DATA takes 0 or 1 only: another value exits 2, nothing written.
 expect_err "of pixels held once by the 2 ranks of this node that train together"
@@ -53,19 +61,23 @@ member_pid() {
     if tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=2'; then echo "$pid"; return; fi
   done
 }
-start_and_hit() {  # start_and_hit SIGNAL OUT.h5 LOG: runs the group sweep, sends SIGNAL to the member mid-sweep
-  sed -e 's/^epochs = 2/epochs = 6/' -e 's/^train_subset = 300/train_subset = 2000/' g.ini > long.ini
-  echo "learning_rate = 0.001, 0.002, 0.003" >> long.ini
-  sed -i '/^learning_rate = 0.001, 0.003$/d' long.ini
-  SWEEP_GROUP_TIMEOUT=2 timeout 300 mpirun -np 3 -x SWEEP_GROUP_TIMEOUT --oversubscribe --bind-to none "$SWEEP" run long.ini --threads 1 --ranks_per_trial=2 --verbose -o "$2" > "$3" 2>&1 &
+# long.ini: 3 trials long enough to be hit inside one; stall.ini: 4 of them.
+sed -e 's/^epochs = 2/epochs = 6/' -e 's/^train_subset = 300/train_subset = 2000/' g.ini > long.ini
+sed -i '/^learning_rate = 0.001, 0.003$/d' long.ini
+cp long.ini stall.ini
+echo "learning_rate = 0.001, 0.002, 0.003" >> long.ini
+echo "learning_rate = 0.001, 0.002, 0.003, 0.004" >> stall.ini
+start_and_hit() {  # start_and_hit SIGNAL INI OUT.h5 LOG NP: the group sweep of INI on NP ranks; SIGNAL to rank 2 (member 2 of the first group) inside a trial
+  local sig=$1 ini=$2 out=$3 log=$4 np=$5
+  SWEEP_GROUP_TIMEOUT=2 timeout 300 mpirun -np "$np" -x SWEEP_GROUP_TIMEOUT --oversubscribe --bind-to none "$SWEEP" run "$ini" --threads 1 --ranks_per_trial=2 --verbose -o "$out" > "$log" 2>&1 &
   job=$!
-  for _ in $(seq 1 900); do grep -q '^\[1/' "$3" && break; sleep 0.1; done
-  grep -q '^\[1/' "$3" || { cat "$3"; fail "no trial finished before the $1"; }
-  sleep 1  # inside the second trial
+  for _ in $(seq 1 900); do grep -q '^\[1/' "$log" && break; sleep 0.1; done
+  grep -q '^\[1/' "$log" || { cat "$log"; fail "no trial finished before the $sig"; }
+  sleep 1  # inside the next trial
   victim=$(member_pid "$(pgrep -P "$job" mpirun || echo "$job")")
   [ -n "$victim" ] || victim=$(member_pid "$job")
-  [ -n "$victim" ] || { cat "$3"; fail "no process of rank 2 found"; }
-  kill "-$1" "$victim"
+  [ -n "$victim" ] || { cat "$log"; fail "no process of rank 2 found"; }
+  kill "-$sig" "$victim"
   set +e
   wait "$job"
   rc=$?
@@ -74,7 +86,7 @@ start_and_hit() {  # start_and_hit SIGNAL OUT.h5 LOG: runs the group sweep, send
   kill -9 "$victim" 2>/dev/null || true
 }
 
-start_and_hit STOP stall.h5 stall.log
+start_and_hit STOP stall.ini stall.h5 stall.log 5
 [ "$rc" -eq 3 ] || { cat stall.log; fail "the job with a stopped member exited $rc, expected 3 (124: it hung)"; }
 grep -q "waited [0-9]* s for rank(s) 2 (member(s) 2 of 2)" stall.log || { cat stall.log; fail "the leader did not name the member it waited for"; }
 grep -q "a trial group broke (.*every result is stored; the job ends with MPI_Abort (exit 3)" stall.log || { cat stall.log; fail "rank 0 did not say why the job ends"; }
@@ -82,15 +94,16 @@ grep -q "a trial group broke (.*every result is stored; the job ends with MPI_Ab
 import sweep_h5
 t = sweep_h5.trials("stall.h5")
 status = sorted(s.decode() for s in t["status"])
-assert status == ["failed", "ok"], (status, t["message"])
+# The other group (ranks 3, 4) trained every trial the broken one did not.
+assert status == ["failed", "ok", "ok", "ok"], (status, t["message"])
 msg = t["message"][t["status"] == b"failed"][0].decode()
 assert msg.startswith("the trial group broke: rank 1 (member 1 of 2) waited"), msg
 PY
-sweep_mpi 3 run long.ini --threads 1 --ranks_per_trial=2 --retry-failed -q -o stall.h5 > stall2.log 2>&1 || { cat stall2.log; fail "the sweep after the stalled member"; }
-"$PY" -c 'import sweep_h5; t = sweep_h5.trials("stall.h5"); import collections; s = collections.Counter(t["status"]); assert s[b"ok"] == 3, s'
-echo "group_faults: a stopped member breaks the group past the deadline; the job ends (exit 3) with every result stored; --retry-failed completes it"
+sweep_mpi 3 run stall.ini --threads 1 --ranks_per_trial=2 --retry-failed -q -o stall.h5 > stall2.log 2>&1 || { cat stall2.log; fail "the sweep after the stalled member"; }
+"$PY" -c 'import sweep_h5; t = sweep_h5.trials("stall.h5"); import collections; s = collections.Counter(t["status"]); assert s[b"ok"] == 4, s'
+echo "group_faults: a stopped member breaks its group past the deadline; the other group trains the rest; the job ends (exit 3) with every result stored; --retry-failed completes it"
 
-start_and_hit KILL killed.h5 killed.log
+start_and_hit KILL long.ini killed.h5 killed.log 3
 [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || { cat killed.log; fail "the job with a killed member exited $rc (124: it hung)"; }
 # The killed job's file is read as a resume reads it (its writer was killed: h5py refuses it).
 sweep_mpi 3 run long.ini --threads 1 --ranks_per_trial=2 -o killed.h5 > killed2.log 2>&1 || { cat killed2.log; fail "the sweep after the killed member"; }

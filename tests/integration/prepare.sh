@@ -4,7 +4,8 @@
 # image without a label, and a copy of one patient's image under another patient's name):
 # the same cache under mpirun -np 1 and 2, the report and the skipped table, patient-level
 # splits, the leakage check, the folder layout, a sweep over the cache through mpirun with
-# predict on its test split, dataset = folder, and bad input (exit 2, nothing written).
+# predict on its test split, a group of 2 ranks per trial loading or streaming it,
+# dataset = folder, and bad input (exit 2, nothing written).
 source "$(dirname "$0")/common.sh"
 [ -x "${MAKE_FUNDUS:-}" ] || fail "MAKE_FUNDUS (the test helper) is not set"
 "$MAKE_FUNDUS" data 30 320 240
@@ -132,6 +133,27 @@ for f in ("auto_small.h5", "auto_big.h5"):
     assert (a["trial_id"] == b["trial_id"]).all(), f
     for m in ("val_loss", "val_acc", "test_loss", "test_acc"):
         assert (a[m] == b[m]).all(), (f, m, a[m], b[m])
+PY
+# A group of 2 (ranks_per_trial = 2) loads the cache once between its members (stderr says so);
+# streamed, nothing is held, the same metrics; under cache_memory = auto the first member's
+# choice (to stream, with no memory) holds for both, the same metrics again.
+sweep_mpi 3 run retina.ini --threads 1 --ranks_per_trial=2 -o group_load.h5 > group_load.log 2>&1 || { cat group_load.log; fail "a group over the cache"; }
+grep -q "of pixels held once by the 2 ranks of this node that train together" group_load.log || { cat group_load.log; fail "the group did not share the cache"; }
+sweep_mpi 3 run retina.ini --threads 1 --ranks_per_trial=2 --cache_memory=stream -o group_stream.h5 > group_stream.log 2>&1 || { cat group_stream.log; fail "a group streaming the cache"; }
+if grep -q "held once" group_stream.log; then cat group_stream.log; fail "a streamed cache was loaded"; fi
+sweep_mpi 3 run retina.ini --threads 1 --ranks_per_trial=2 --memory-per-rank=0 -o group_auto.h5 > group_auto.log 2>&1 || { cat group_auto.log; fail "a group, auto, no memory"; }
+grep -q "streaming" group_auto.log || { cat group_auto.log; fail "auto did not stream in the group"; }
+if grep -q "held once" group_auto.log; then cat group_auto.log; fail "auto both streamed and loaded"; fi
+"$PY" - <<'PY'
+import numpy as np, sweep_h5
+a = np.sort(sweep_h5.trials("group_load.h5"), order="trial_id")
+assert len(a) == 2 and (a["status"] == b"ok").all() and (a["ranks_per_trial"] == 2).all(), a["message"]
+for f, mode in (("group_stream.h5", b"stream"), ("group_auto.h5", b"auto")):
+    b = np.sort(sweep_h5.trials(f), order="trial_id")
+    assert (a["trial_id"] == b["trial_id"]).all() and (b["cache_memory"] == mode).all(), (f, b["cache_memory"])
+    for m in ("val_loss", "val_acc", "test_loss", "test_acc"):
+        assert (a[m] == b[m]).all(), (f, m, a[m], b[m])
+print("prepare: a group of 2 over the cache, loaded once, streamed or auto: the same metrics")
 PY
 "$SWEEP" predict --from retina.h5 --data one.h5 --threads 1 > predict.log 2>&1 || { cat predict.log; fail "predict on the cache"; }
 grep -q "data: image cache one.h5, its test split" predict.log || { cat predict.log; fail "predict data"; }

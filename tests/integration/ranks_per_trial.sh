@@ -13,6 +13,7 @@
 # - SIGUSR1 stops the group at the same batch (exit 75); the same command resumes and gives
 #   what an uninterrupted run gives;
 # - successive halving and --keep-best with groups, and predict of the kept checkpoint.
+# - --shard 1/2 and 2/2 with groups: each trial once, with the whole run's metrics.
 source "$(dirname "$0")/common.sh"
 DIGITS=$SHARED/data/mnist-digits
 [ -f "$DIGITS/train-images-idx3-ubyte.gz" ] || skip "the shared MNIST digits are not at $DIGITS (a plain clone has no ../shared)"
@@ -56,6 +57,18 @@ PY
 }
 compare one.h5 two.h5
 "$PY" -c 'import h5py; t = h5py.File("two.h5")["trials"][:]; assert (t["ranks_per_trial"] == 2).all() and (t["rank"] == 1).all(), t[["rank", "ranks_per_trial"]]'
+# Shards with groups: --shard 1/2 and 2/2 train each trial once between them, as the whole run.
+for i in 1 2; do
+  sweep_mpi 3 run g.ini --threads 1 --ranks_per_trial=2 --shard "$i/2" -q -o "shard$i.h5" > "shard$i.log" 2>&1 || { cat "shard$i.log"; fail "shard $i/2 with a group"; }
+done
+"$PY" - <<'PY'
+import numpy as np, sweep_h5
+whole = {int(r["trial_id"]): r["test_acc"] for r in sweep_h5.trials("two.h5")}
+got = [(int(r["trial_id"]), r["test_acc"]) for f in ("shard1.h5", "shard2.h5") for r in sweep_h5.trials(f)]
+assert sorted(i for i, _ in got) == sorted(whole), (got, whole)
+assert all(whole[i] == acc for i, acc in got), (got, whole)
+PY
+echo "ranks_per_trial: two shards with groups train each trial once, with the whole run's metrics"
 
 # Plain SGD (no momentum) follows the gradient's size, which Adam hides: R = 2 against R = 1 with
 # class weights and label smoothing (the normalizer is the batch's summed class weights) and an

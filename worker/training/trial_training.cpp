@@ -3,6 +3,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <mutex>
@@ -250,12 +251,14 @@ std::pair<double, double> TrialTraining::train_epoch(const torch::Tensor& order,
     torch::Tensor loss;
     double slice_loss = 0;
     std::int64_t slice_correct = 0;
+    // Every member enters this step's gradient sums, even one whose part failed or that learns
+    // of a stop only from the step's small sum.
+    if (reducer_) reducer_->begin();
     if (failure_.empty() && !stopping) {
       try {
         fault_point("forward");
         set_learning_rate(*opt_, schedule_->lr(epoch, step));
         clear_gradients(*opt_);
-        if (reducer_) reducer_->begin();
         if (count > 0) {
           // Augmentation draws for the whole batch, as one rank does, so every image of it is
           // augmented the same whichever member trains it.
@@ -291,38 +294,45 @@ std::pair<double, double> TrialTraining::train_epoch(const torch::Tensor& order,
         fail(e.what());
       }
     }
-    // In a group, one small sum per step: failures (this step's, or the last step's update),
-    // the leader's stop, the batch's loss and correct count.
-    double totals[4] = {failure_.empty() ? 0.0 : 1.0, stopping ? 1.0 : 0.0, slice_loss,
-                        static_cast<double>(slice_correct)};
+    // In a group, one small sum per step: failures (this step's forward, or the last step's
+    // update), the leader's stop, the batch's loss and correct count. It runs while backward and
+    // the gradient sums do and is waited for after them, so that a step has one point where the
+    // members wait for each other (a stop or a failure costs one backward pass more). Alone, it
+    // is read at once.
+    step_totals_ = {failure_.empty() ? 0.0 : 1.0, stopping ? 1.0 : 0.0, slice_loss,
+                    static_cast<double>(slice_correct)};
+    std::unique_ptr<TrialGroup::PendingSum> pending_totals;
     if (group_ != nullptr) {
-      const auto a0 = Clock::now();
-      group_->sum(totals, 4);
-      agree_seconds_ += std::chrono::duration<double>(Clock::now() - a0).count();
+      pending_totals = group_->start_sum_doubles(step_totals_.data(), step_totals_.size());
     }
-    if (totals[0] > 0) sync();  // throws the lowest failing member's message on every member
-    if (totals[1] > 0) {
-      // Where it can be saved: before an epoch's first batch, the weights of the epoch before
-      // (any trial); inside an epoch, that batch (alone on the CPU, whose random streams are
-      // saved; a group's members or a GPU have streams of their own).
-      std::optional<EpochPosition> here;
-      if (step == 0) {
-        here.emplace();
-      } else if (inside_savable) {
-        here = position();
-      } else if (group_ != nullptr && device_.is_cpu()) {
-        here = position();  // every member's dropout stream, gathered in one more sum
-        here->dropout_rng = members_streams(stream_before);
-        here->members = members;
+    const std::array<double, 4>& totals = step_totals_;
+    // What every member learns from the small sum, alike, before the optimizer step.
+    auto settle = [&] {
+      if (totals[0] > 0) sync();  // throws the lowest failing member's message on every member
+      if (totals[1] > 0) {
+        // Where it can be saved: before an epoch's first batch, the weights of the epoch before
+        // (any trial); inside an epoch, that batch (alone on the CPU, whose random streams are
+        // saved; a group's members or a GPU have streams of their own).
+        std::optional<EpochPosition> here;
+        if (step == 0) {
+          here.emplace();
+        } else if (inside_savable) {
+          here = position();
+        } else if (group_ != nullptr && device_.is_cpu()) {
+          here = position();  // every member's dropout stream, gathered in one more sum
+          here->dropout_rng = members_streams(stream_before);
+          here->members = members;
+        }
+        throw Abandoned("abandoned at epoch " + std::to_string(epoch) + ", batch " +
+                            std::to_string(step + 1) + ": the sweep was stopped",
+                        std::move(here));
       }
-      throw Abandoned("abandoned at epoch " + std::to_string(epoch) + ", batch " +
-                          std::to_string(step + 1) + ": the sweep was stopped",
-                      std::move(here));
-    }
-    if (!std::isfinite(totals[2])) {
-      throw Diverged("non-finite training loss at epoch " + std::to_string(epoch) + ", batch " +
-                     std::to_string(step + 1));
-    }
+      if (!std::isfinite(totals[2])) {
+        throw Diverged("non-finite training loss at epoch " + std::to_string(epoch) + ", batch " +
+                       std::to_string(step + 1));
+      }
+    };
+    if (group_ == nullptr) settle();
     // From here to the step's end a member's failure is recorded, never thrown: every member
     // enters the gradient sums, and the next step's small sum (or the evaluation's agreement
     // after an epoch's last step) reports it on all. GroupBroken alone leaves at once.
@@ -345,6 +355,13 @@ std::pair<double, double> TrialTraining::train_epoch(const torch::Tensor& order,
         reducer_->finish();
         fault_point("reduce");
       });
+    }
+    if (pending_totals) {
+      const auto a0 = Clock::now();
+      pending_totals->wait();
+      pending_totals.reset();
+      agree_seconds_ += std::chrono::duration<double>(Clock::now() - a0).count();
+      settle();
     }
     if (failure_.empty()) {
       guarded([&] {

@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -195,7 +196,9 @@ class TrialTraining {
   torch::Tensor class_weight_, sample_weight_;
   std::string failure_;       // this member's failure not yet reported (group only)
   double agree_seconds_ = 0;  // waits in the steps' small sums
-  double slowest_step_ = 0;   // seconds (group only: the deadline of its waits)
+  // A step's small sum (failures, stop, loss, correct), kept here while it runs.
+  std::array<double, 4> step_totals_{};
+  double slowest_step_ = 0;  // seconds (group only: the deadline of its waits)
 };
 
 }  // namespace sweep::worker

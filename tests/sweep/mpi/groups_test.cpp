@@ -77,5 +77,19 @@ TEST(Groups, TheGroupTimeoutIsPositiveSecondsOrNamesTheVariable) {
   }
 }
 
+TEST(Groups, AWaitsDeadlineFollowsTheTrialsSlowestStep) {
+  // docs/performance.md: 10 x SWEEP_GROUP_TIMEOUT until the first step is done (20 minutes by
+  // default), then max(timeout, 20 x the slowest step); after a stop signal, the smaller of that
+  // and max(10 s, 3 x the step).
+  EXPECT_EQ(group_wait_limit(120, 0, false), 1200);
+  EXPECT_EQ(group_wait_limit(120, 0, true), 1200);
+  EXPECT_EQ(group_wait_limit(120, 0.5, false), 120);  // short steps: the floor
+  EXPECT_EQ(group_wait_limit(120, 30, false), 600);   // long ones: 20 steps
+  EXPECT_EQ(group_wait_limit(120, 0.5, true), 10);    // stopping: 10 s at least
+  EXPECT_EQ(group_wait_limit(120, 30, true), 90);     // or 3 steps
+  EXPECT_EQ(group_wait_limit(2, 0.01, true), 2);      // never longer than without the stop
+  EXPECT_EQ(group_wait_limit(2, 0.01, false), 2);
+}
+
 }  // namespace
 }  // namespace sweep

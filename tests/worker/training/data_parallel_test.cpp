@@ -31,6 +31,10 @@ class FakeGroup : public TrialGroup {
     for (std::size_t i = 0; i < n; ++i) data[i] *= static_cast<float>(size_);
     return std::make_unique<Done>();
   }
+  std::unique_ptr<PendingSum> start_sum_doubles(double* data, std::size_t n) override {
+    sum(data, n);
+    return std::make_unique<Done>();
+  }
   void progress() override {}
   std::string agree(const std::string& failure) override { return failure; }
   std::vector<std::size_t> started;

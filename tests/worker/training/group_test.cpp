@@ -34,15 +34,25 @@ class Group : public ::testing::Test {
   }
   // 400 training rows in batches of 37 (10 full, then 30), class weights from slightly uneven
   // classes, label smoothing, plain SGD: what the summed gradient must get exactly right.
+  // `more`: lines of further keys; a line of one of those above replaces it.
   static TrialSpec trial(const std::string& more = "") {
-    Grid g = parse_grid_text("dataset = idx\ndata_dir = " + *dir_ +
-                                 "\nepochs = 2\nfilters = 4\ndense_units = 16\nbatch_size = 37\n"
-                                 "val_split = 0.2\noptimizer = sgd\nmomentum = 0\n"
-                                 "learning_rate = 0.05\nlabel_smoothing = 0.1\n"
-                                 "class_weights = balanced\ndropout = 0\n" +
-                                 more,
-                             "g.ini");
-    return expand(g).specs().front();
+    std::string text = "dataset = idx\ndata_dir = " + *dir_ +
+                       "\nepochs = 2\nfilters = 4\ndense_units = 16\nbatch_size = 37\n"
+                       "val_split = 0.2\noptimizer = sgd\nmomentum = 0\n"
+                       "learning_rate = 0.05\nlabel_smoothing = 0.1\n"
+                       "class_weights = balanced\ndropout = 0\n";
+    std::size_t at = 0;
+    for (std::size_t end; (end = more.find('\n', at)) != std::string::npos; at = end + 1) {
+      const std::string line = more.substr(at, end - at + 1);
+      const std::string key = "\n" + line.substr(0, line.find(" = ") + 3);
+      const std::size_t old = text.find(key);
+      if (old == std::string::npos) {
+        text += line;
+      } else {
+        text.replace(old + 1, text.find('\n', old + 1) - old, line);
+      }
+    }
+    return expand(parse_grid_text(text, "g.ini")).specs().front();
   }
   static std::string* dir_;
 };
@@ -238,6 +248,72 @@ TEST_F(Group, TwoClassScoresAreSummedSoTheAucIsTheWholeSets) {
       EXPECT_NEAR(g.loss, whole.loss, 1e-6) << size;
     }
   }
+}
+
+// The largest difference between `got`'s and `want`'s weights, relative to each tensor's
+// largest weight.
+double relative_difference(TrialTraining& got, TrialTraining& want) {
+  const auto a = got.model().parameters(), b = want.model().parameters();
+  double worst = 0;
+  for (std::size_t k = 0; k < b.size(); ++k) {
+    worst =
+        std::max(worst, (a[k] - b[k]).abs().max().item<double>() / b[k].abs().max().item<double>());
+  }
+  return worst;
+}
+
+TEST_F(Group, AugmentedImagesAreTheSameWhicheverMemberTrainsThem) {
+  // Each member augments the whole batch from the trial's generator and keeps its share, so a
+  // group trains the one-rank trial also with augmentation (which draws for every image).
+  const TrialSpec spec =
+      trial("train_subset = 150\nhflip = true\nrotation = 15\ntranslate = 0.1\nbrightness = 0.3\n");
+  const TrialSpec plain = trial("train_subset = 150\n");
+  DataCache cache;
+  const LoadedData& data = cache.get(spec);
+  TrialTraining alone(spec, data, torch::kCPU), unaugmented(plain, data, torch::kCPU);
+  alone.train_epoch(alone.order(1), 1, nullptr);
+  unaugmented.train_epoch(unaugmented.order(1), 1, nullptr);
+  // Augmentation changed the training far beyond the tolerance.
+  ASSERT_GT(relative_difference(unaugmented, alone), 1e-3);
+  test::ThreadHub hub(2);
+  std::vector<std::unique_ptr<test::ThreadMember>> groups;
+  const auto members = make_members(hub, groups, 2, spec, data);
+  on_threads(2, [&](int m) {
+    TrialTraining& t = *members[static_cast<std::size_t>(m)];
+    t.train_epoch(t.order(1), 1, nullptr);
+  });
+  for (const auto& m : members) EXPECT_LE(relative_difference(*m, alone), 1e-6);
+}
+
+TEST_F(Group, ANonFiniteLossEndsEveryMemberAtTheSameBatch) {
+  // A learning rate that blows the weights up: the loss a member sees is the sum over the
+  // members, so all of them throw Diverged at the same batch, where one rank does too.
+  const TrialSpec spec = trial("learning_rate = 10\n");
+  DataCache cache;
+  const LoadedData& data = cache.get(spec);
+  TrialTraining alone(spec, data, torch::kCPU);
+  std::string alone_message;
+  try {
+    alone.train_epoch(alone.order(1), 1, nullptr);
+  } catch (const Diverged& e) {
+    alone_message = e.what();
+  }
+  ASSERT_FALSE(alone_message.empty()) << "the trial alone did not diverge";
+  std::printf("alone: %s\n", alone_message.c_str());
+  test::ThreadHub hub(2);
+  std::vector<std::unique_ptr<test::ThreadMember>> groups;
+  const auto members = make_members(hub, groups, 2, spec, data);
+  std::vector<std::string> messages(2);
+  on_threads(2, [&](int m) {
+    TrialTraining& t = *members[static_cast<std::size_t>(m)];
+    try {
+      t.train_epoch(t.order(1), 1, nullptr);
+    } catch (const Diverged& e) {
+      messages[static_cast<std::size_t>(m)] = e.what();
+    }
+  });
+  EXPECT_EQ(messages[0], alone_message);
+  EXPECT_EQ(messages[1], alone_message);
 }
 
 TEST_F(Group, EachMemberDrawsItsOwnDropoutMasks) {

@@ -103,25 +103,29 @@ class ThreadMember : public TrialGroup {
         hub_.exchange(member_, std::vector<double>(data, data + n), "").first;
     std::copy(s.begin(), s.end(), data);
   }
+  template <typename T>
   class Pending : public PendingSum {
    public:
-    Pending(ThreadMember& m, float* data, std::size_t n) : m_(m), data_(data), n_(n) {}
+    Pending(ThreadMember& m, T* data, std::size_t n) : m_(m), data_(data), n_(n) {}
     void wait() override {
       const std::vector<double> s =
           m_.hub_.exchange(m_.member_, std::vector<double>(data_, data_ + n_), "").first;
-      for (std::size_t i = 0; i < n_; ++i) data_[i] = static_cast<float>(s[i]);
+      for (std::size_t i = 0; i < n_; ++i) data_[i] = static_cast<T>(s[i]);
     }
 
    private:
     ThreadMember& m_;
-    float* data_;
+    T* data_;
     std::size_t n_;
   };
-  // The sum is made when it is waited for: every member waits for its sums in the order it
-  // started them, so the members meet in the same sums.
+  // The sum is made when it is waited for: every member waits for its sums in the same order,
+  // so the members meet in the same sums.
   std::unique_ptr<PendingSum> start_sum(float* data, std::size_t n) override {
     ++started_;
-    return std::make_unique<Pending>(*this, data, n);
+    return std::make_unique<Pending<float>>(*this, data, n);
+  }
+  std::unique_ptr<PendingSum> start_sum_doubles(double* data, std::size_t n) override {
+    return std::make_unique<Pending<double>>(*this, data, n);
   }
   void progress() override {}
   std::string agree(const std::string& failure) override {
