@@ -9,7 +9,7 @@
 # both memory formats. Environment: THREADS=1  SKIP_BUILD=1 (use build/ as is)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-[ "${SKIP_BUILD:-0}" = 1 ] || "$root/jobscripts/build.sh" >/dev/null
+[ "${SKIP_BUILD:-0}" = 1 ] || { "$root/jobscripts/build.sh" >/dev/null && TARGET=sweep_epoch_profile SKIP_INSTALL=1 "$root/jobscripts/build.sh" > /dev/null; }
 PROFILE=$root/build/tests/sweep_epoch_profile
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -13,7 +13,7 @@
 # Environment: SUBSET=6400  REPEATS=3  SWEEP (the binary)  ROOF (the sweep_roof helper)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-[ "${SKIP_BUILD:-0}" = 1 ] || "$root/jobscripts/build.sh" > /dev/null
+[ "${SKIP_BUILD:-0}" = 1 ] || { "$root/jobscripts/build.sh" > /dev/null && TARGET=sweep_roof SKIP_INSTALL=1 "$root/jobscripts/build.sh" > /dev/null; }
 SWEEP=${SWEEP:-$root/build/bin/sweep}
 ROOF=${ROOF:-$root/build/tests/sweep_roof}
 SUBSET=${SUBSET:-6400}
