@@ -72,7 +72,8 @@ class TrialGroup {
   // Among the members of this node, each calling it in the same order with the same `bytes`:
   // memory they all map, filled by `fill` on node member 0 (the others see it filled when this
   // returns), valid as long as the group lives. A failure of `fill` is thrown on every one of
-  // them (std::runtime_error with its message).
+  // them (std::runtime_error with its message); a member that does not come, GroupBroken past
+  // the deadline.
   virtual std::uint8_t* node_memory(std::size_t bytes,
                                     const std::function<void(std::uint8_t*)>& fill) {
     (void)bytes;

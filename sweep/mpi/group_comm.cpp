@@ -261,6 +261,12 @@ bool GroupComm::node_all(bool ok) {
 std::uint8_t* GroupComm::node_memory(std::size_t bytes,
                                      const std::function<void(std::uint8_t*)>& fill) {
   const bool filler = impl_->node_rank == 0;
+  // MPI_Win_allocate_shared blocks until every member of the node calls it, with no deadline: a
+  // barrier with one first, so that a member that does not come breaks the group (GroupBroken)
+  // instead of holding the others forever.
+  MPI_Request arrived;
+  mpi_check(MPI_Ibarrier(impl_->node, &arrived), "MPI_Ibarrier");
+  impl_->wait(&arrived, "node's data share");
   void* mine = nullptr;
   MPI_Win win = MPI_WIN_NULL;
   mpi_check(
