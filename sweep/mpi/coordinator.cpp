@@ -174,13 +174,23 @@ class Coordinator {
     idle_.push_back(m.source);
   }
 
-  // A group that cannot go on: its leader's running trial is stored as failed, and the leader
-  // (the worker rank 0 knows) gets nothing more; a second report of the same group is ignored.
+  // A group that cannot go on: its leader's running trial is stored as failed (with the
+  // reporting member's threads, and its host when it is the leader), and the leader (the worker
+  // rank 0 knows) gets nothing more; a second report of the same group is ignored.
   void take_broken(const Message& m, std::vector<FinishedJob>& finished) {
-    const std::string text = decode_text(m.body);
-    const std::size_t nl = text.find('\n');
-    const int leader = std::stoi(text.substr(0, nl));
-    const std::string why = nl == std::string::npos ? text : text.substr(nl + 1);
+    std::string rest = decode_text(m.body);
+    auto line = [&rest] {  // report_broken's lines
+      const std::size_t nl = rest.find('\n');
+      if (nl == std::string::npos) throw MpiError("a malformed report of a broken group");
+      std::string l = rest.substr(0, nl);
+      rest.erase(0, nl + 1);
+      return l;
+    };
+    const int leader = std::stoi(line());
+    const int reporter = std::stoi(line());
+    const int threads = std::stoi(line());
+    const std::string host = line();
+    const std::string why = rest;
     if (!retired_.insert(leader).second) return;
     if (out_.broken.empty()) out_.broken = why;
     reported_.erase(leader);
@@ -193,6 +203,8 @@ class Coordinator {
     f.result.trial_id = f.job.spec.trial_id;
     f.result.rung = f.job.rung;
     f.result.rank = leader;
+    f.result.threads = threads;
+    if (reporter == leader) f.result.host = host;
     f.result.status = Status::kFailed;
     f.result.message = "the trial group broke: " + why;
     if (f.result.message.size() > 1000) f.result.message.resize(1000);
@@ -256,11 +268,15 @@ class Coordinator {
 
 // Tells rank 0 that this rank's group broke (`why`), then waits for rank 0 to end the job: the
 // group's pending sums can never complete, so neither this rank nor the member that did not
-// come can reach the end of the job.
-[[noreturn]] void report_broken(const GroupComm& group, const std::string& why) {
+// come can reach the end of the job. The message: the leader's rank, this rank's, its threads
+// and host (lines), then `why`.
+[[noreturn]] void report_broken(const GroupComm& group, const worker::WorkerContext& ctx,
+                                const std::string& why) {
   std::fprintf(stderr, "sweep: %s\n", why.c_str());
-  send_message(0, Tag::kGroupBroken,
-               encode_text(std::to_string(group.world_ranks().front()) + "\n" + why));
+  send_message(
+      0, Tag::kGroupBroken,
+      encode_text(std::to_string(group.world_ranks().front()) + "\n" + std::to_string(ctx.rank) +
+                  "\n" + std::to_string(ctx.threads) + "\n" + ctx.host + "\n" + why));
   while (true) std::this_thread::sleep_for(std::chrono::milliseconds(100));
 }
 
@@ -274,6 +290,9 @@ SweepOutcome coordinate(WorkSource& work, int workers, const ResultSink& sink,
 
 void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx,
                      const WaitPolicy& wait, GroupComm* group) {
+  if (group != nullptr) {
+    group->on_broken([group, &ctx](const std::string& why) { report_broken(*group, ctx, why); });
+  }
   send_message(0, Tag::kReady, {});
   PollCeiling ceiling;  // short trials: the next job is looked for more often
   while (true) {
@@ -320,7 +339,7 @@ void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx,
           },
           span_of(job), group == nullptr ? hook : nullptr);
     } catch (const worker::GroupBroken& e) {
-      report_broken(*group, e.what());
+      report_broken(*group, ctx, e.what());
     }
     ceiling.observe(r.wall_seconds);
     send_message(0, Tag::kResult, encode_result(r));
@@ -329,6 +348,7 @@ void serve_as_worker(worker::DataCache& cache, const worker::WorkerContext& ctx,
 
 void serve_as_member(worker::DataCache& cache, const worker::WorkerContext& ctx, GroupComm& group,
                      const WaitPolicy& wait) {
+  group.on_broken([&group, &ctx](const std::string& why) { report_broken(group, ctx, why); });
   while (true) {
     Message m = group.wait_leader(wait);
     if (m.tag == Tag::kStop) return;
@@ -340,7 +360,7 @@ void serve_as_member(worker::DataCache& cache, const worker::WorkerContext& ctx,
     try {
       worker::run_trial(job.spec, cache, ctx, nullptr, span_of(job));  // the leader reports it
     } catch (const worker::GroupBroken& e) {
-      report_broken(group, e.what());
+      report_broken(group, ctx, e.what());
     }
   }
 }

@@ -38,6 +38,7 @@ struct GroupComm::Impl {
   double step = 0;   // the trial's slowest step (0: none timed yet)
   std::string whom;  // "rank(s) 2, 3 (member(s) 2, 3 of 3)": the others, for messages
   std::string me;    // "rank 1 (member 1 of 3)"
+  std::function<void(const std::string&)> broken;  // on_broken's
   // Windows are freed (a collective of the node's members) only on a normal end, when every
   // member frees its group after the sweep's last barrier. Left by an exception, the other
   // members may be anywhere: the rank goes on to MPI_Abort, which frees everything.
@@ -62,7 +63,8 @@ struct GroupComm::Impl {
   // not hold a shared core for long. A sum moves on only while its members poll it (Open MPI has
   // no progress thread): sleeping from 2 ms on, the resnet of tests/bench/data_parallel.sh
   // trained its epoch in 3.19 s against 2.77 s on average over 5 pairs of runs taken in turn on
-  // a 2-core machine (docs/performance.md). Throws GroupBroken past limit().
+  // a 2-core machine (docs/performance.md). Past limit(): calls `broken` (which does not
+  // return), else throws GroupBroken.
   void wait(MPI_Request* req, const char* what) const {
     const auto start = Clock::now();
     int sleep_us = 20;
@@ -79,11 +81,13 @@ struct GroupComm::Impl {
       sleep_us = std::min(sleep_us * 2, 1000);
       const double max = limit();
       if (waited > max) {
-        throw worker::GroupBroken(
+        const std::string why =
             me + " waited " + seconds_text(waited) + " s for " + whom + " in the " + what +
             " (deadline " + seconds_text(max) +
             " s, from SWEEP_GROUP_TIMEOUT = " + seconds_text(deadline.floor_seconds) +
-            " s and the trial's step times); the group cannot go on");
+            " s and the trial's step times); the group cannot go on";
+        if (broken) broken(why);
+        throw worker::GroupBroken(why);
       }
     }
   }
@@ -299,6 +303,10 @@ std::uint8_t* GroupComm::node_memory(std::size_t bytes,
     throw std::runtime_error(failure);
   }
   return at;
+}
+
+void GroupComm::on_broken(std::function<void(const std::string&)> report) {
+  impl_->broken = std::move(report);
 }
 
 bool GroupComm::inject_fault(const std::string& point) {

@@ -3,6 +3,7 @@
 // messages the group's leader passes on to its members (the next job, stop).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -74,6 +75,12 @@ class GroupComm : public worker::TrialGroup {
   std::uint8_t* node_memory(std::size_t bytes,
                             const std::function<void(std::uint8_t*)>& fill) override;
   bool inject_fault(const std::string& point) override;
+  // Where a wait past its deadline goes: `report` is called with the message (it tells rank 0
+  // and waits for the job's end, never returning), so that the rank does not unwind past sums
+  // that a late member could still complete into freed buffers, nor wait out another deadline
+  // in their destructors or in the next agreement. Without one (or if it returns), the wait
+  // throws worker::GroupBroken.
+  void on_broken(std::function<void(const std::string&)> report);
   // The world ranks of the members, leader first.
   const std::vector<int>& world_ranks() const { return world_ranks_; }
 

@@ -96,8 +96,11 @@ t = sweep_h5.trials("stall.h5")
 status = sorted(s.decode() for s in t["status"])
 # The other group (ranks 3, 4) trained every trial the broken one did not.
 assert status == ["failed", "ok", "ok", "ok"], (status, t["message"])
-msg = t["message"][t["status"] == b"failed"][0].decode()
+failed = t[t["status"] == b"failed"][0]
+msg = failed["message"].decode()
 assert msg.startswith("the trial group broke: rank 1 (member 1 of 2) waited"), msg
+# The row is the leader's (it reported): its rank, threads and host.
+assert failed["rank"] == 1 and failed["threads"] == 1 and failed["host"] != b"", failed[["rank", "threads", "host"]]
 PY
 sweep_mpi 3 run stall.ini --threads 1 --ranks_per_trial=2 --retry-failed -q -o stall.h5 > stall2.log 2>&1 || { cat stall2.log; fail "the sweep after the stalled member"; }
 "$PY" -c 'import sweep_h5; t = sweep_h5.trials("stall.h5"); import collections; s = collections.Counter(t["status"]); assert s[b"ok"] == 4, s'

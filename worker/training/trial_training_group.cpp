@@ -5,10 +5,10 @@
 // model, takes its slice of each batch (the union of the slices is the batch one rank would
 // train), and the gradients are summed over the group in buckets while backward runs.
 //
-// Agreement: every step ends in one small sum of [failures, stop, loss, correct] over the
-// members; a member whose part failed reports it there (fail()), and every member then throws
-// the lowest failing member's message, so no member waits in a collective that another will
-// not enter.
+// Agreement: every step has one small sum of [failures, stop, loss, correct] over the members,
+// started after the forward pass and waited for after the gradient sums; a member whose part
+// failed reports it there (fail()), and every member then throws the lowest failing member's
+// message, so no member waits in a collective that another will not enter.
 #include <algorithm>
 #include <cmath>
 #include <vector>
