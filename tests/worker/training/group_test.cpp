@@ -316,6 +316,65 @@ TEST_F(Group, ANonFiniteLossEndsEveryMemberAtTheSameBatch) {
   EXPECT_EQ(messages[1], alone_message);
 }
 
+TEST_F(Group, BatchNormStatisticsAreMemberZerosAtEveryEvaluation) {
+  // Each member's running statistics come from its own share of each batch; before an
+  // evaluation member 0's are given to all (as DistributedDataParallel broadcasts them).
+  const TrialSpec spec = trial("train_subset = 150\nbatch_norm = true\n");
+  DataCache cache;
+  const LoadedData& data = cache.get(spec);
+  test::ThreadHub hub(2);
+  std::vector<std::unique_ptr<test::ThreadMember>> groups;
+  const auto members = make_members(hub, groups, 2, spec, data);
+  std::vector<std::vector<torch::Tensor>> before(2);
+  on_threads(2, [&](int m) {
+    TrialTraining& t = *members[static_cast<std::size_t>(m)];
+    t.train_epoch(t.order(1), 1, nullptr);
+    for (const auto& b : t.model().buffers())
+      before[static_cast<std::size_t>(m)].push_back(b.clone());
+  });
+  ASSERT_FALSE(before[0].empty());
+  bool differed = false;  // the shares gave the members different statistics
+  for (std::size_t k = 0; k < before[0].size(); ++k) {
+    if (before[0][k].is_floating_point() && !torch::equal(before[0][k], before[1][k]))
+      differed = true;
+  }
+  ASSERT_TRUE(differed) << "the members' statistics were alike before the evaluation: no check";
+  on_threads(2, [&](int m) { members[static_cast<std::size_t>(m)]->evaluate_test(); });
+  for (int m = 0; m < 2; ++m) {
+    const auto after = members[static_cast<std::size_t>(m)]->model().buffers();
+    for (std::size_t k = 0; k < after.size(); ++k) {
+      EXPECT_TRUE(torch::equal(after[k], before[0][k])) << "member " << m << ", buffer " << k;
+    }
+  }
+}
+
+TEST_F(Group, MembersWhoseWeightsDifferFailTheTrialOnBoth) {
+  // The check after every epoch: a checksum of each member's weights against member 0's.
+  const TrialSpec spec = trial("train_subset = 120\n");
+  DataCache cache;
+  const LoadedData& data = cache.get(spec);
+  test::ThreadHub hub(2);
+  std::vector<std::unique_ptr<test::ThreadMember>> groups;
+  const auto members = make_members(hub, groups, 2, spec, data);
+  {
+    torch::NoGradGuard no_grad;
+    members[1]->model().parameters()[0].add_(1e-3);
+  }
+  std::vector<std::string> messages(2);
+  on_threads(2, [&](int m) {
+    try {
+      members[static_cast<std::size_t>(m)]->check_members_agree(4);
+    } catch (const std::exception& e) {
+      messages[static_cast<std::size_t>(m)] = e.what();
+    }
+  });
+  for (const std::string& text : messages) {
+    EXPECT_NE(text.find("member 1's weights differ from member 0's after epoch 4"),
+              std::string::npos)
+        << text;
+  }
+}
+
 TEST_F(Group, EachMemberDrawsItsOwnDropoutMasks) {
   // One seed per member and epoch, the first member's that of a trial alone.
   const std::uint64_t seed = 12345;
