@@ -48,8 +48,12 @@ SWEEP_FAULT_INJECT="member=1,agree=2" expect_exit 0 run_group -o agree2.h5
 expect_err "injected fault (SWEEP_FAULT_INJECT) at agreement 2; it trains from the start"
 "$PY" -c 'import sweep_h5; t = sweep_h5.trials("agree2.h5"); assert len(t) == 2 and (t["status"] == b"ok").all(), t["message"]'
 # The two members of this node load the digits once between them (stderr says so, in the last
-# run above), and SWEEP_SHARE_DATA takes 0 or 1 only: another value exits 2, nothing written.
+# run above); SWEEP_SHARE_DATA=0 gives each member its own copy (no such line); it takes 0 or 1
+# only: another value exits 2, nothing written.
 expect_err "of pixels held once by the 2 ranks of this node that train together"
+SWEEP_SHARE_DATA=0 expect_exit 0 mpirun -np 3 -x SWEEP_SHARE_DATA --oversubscribe --bind-to none "$SWEEP" run g.ini --threads 1 --ranks_per_trial=2 -o copies.h5
+if grep -q "held once" "$WORK/err"; then cat "$WORK/err"; fail "SWEEP_SHARE_DATA=0 still shared the data"; fi
+"$PY" -c 'import sweep_h5; t = sweep_h5.trials("copies.h5"); assert len(t) == 2 and (t["status"] == b"ok").all(), t["message"]'
 SWEEP_SHARE_DATA=yes expect_exit 2 mpirun -np 3 -x SWEEP_SHARE_DATA --oversubscribe --bind-to none "$SWEEP" run g.ini --threads 1 --ranks_per_trial=2 -o share.h5
 expect_err "SWEEP_SHARE_DATA: expected 0 or 1, not 'yes'"
 [ ! -e share.h5 ] || fail "a bad SWEEP_SHARE_DATA wrote share.h5"
