@@ -487,14 +487,18 @@ TEST_F(Group, MembersOfANodeHoldOneCopyOfTheData) {
 
 // A fault at `point` on member `member` of 2: every member returns the same failed result
 // naming it (or, for a state that cannot be written, trains on), and none waits forever.
-void expect_fault_fails_all(const TrialSpec& spec, const std::string& dir, const char* point,
-                            int member) {
+// Returns the members' results.
+std::vector<TrialResult> expect_fault_fails_all(const TrialSpec& spec, const std::string& dir,
+                                                const char* point, int member, int count = 1) {
   test::ThreadHub hub(2);
   std::vector<TrialResult> results(2);
   on_threads(2, [&](int m) {
     DataCache cache;  // one per member, as one per process
     test::ThreadMember group(hub, m);
-    if (m == member) group.fault_point = point;
+    if (m == member) {
+      group.fault_point = point;
+      group.fault_count = count;
+    }
     WorkerContext ctx;
     ctx.group = &group;
     TrainSpan span;
@@ -515,6 +519,7 @@ void expect_fault_fails_all(const TrialSpec& spec, const std::string& dir, const
         << what << ": " << r.message;
   }
   EXPECT_EQ(results[0].message, results[1].message) << what;
+  return results;
 }
 
 TEST_F(Group, AFaultAtAnyPointFailsTheTrialOnEveryMember) {
@@ -526,6 +531,21 @@ TEST_F(Group, AFaultAtAnyPointFailsTheTrialOnEveryMember) {
       if (std::string(point) == "state" && member == 1) continue;
       expect_fault_fails_all(spec, dir, point, member);
     }
+  }
+}
+
+TEST_F(Group, AFaultAtAPointsKthReachComesThere) {
+  // SWEEP_FAULT_INJECT=member=M,at=POINT:K: 96 training rows in batches of 37 are 3 steps an
+  // epoch, so the 5th forward pass is in epoch 2: epoch 1 trains and is kept, then it fails.
+  const TrialSpec spec = trial("train_subset = 120\n");
+  const std::string dir = sweep::test::make_temp_dir("group-fault-count");
+  for (const TrialResult& r : expect_fault_fails_all(spec, dir, "forward", 1, 5)) {
+    EXPECT_EQ(r.epochs.size(), 1u) << r.message;
+  }
+  // (In another directory: the state of epoch 1 saved above would be resumed.)
+  const std::string first = sweep::test::make_temp_dir("group-fault-first");
+  for (const TrialResult& r : expect_fault_fails_all(spec, first, "forward", 1, 1)) {
+    EXPECT_EQ(r.epochs.size(), 0u) << r.message;
   }
 }
 
