@@ -262,6 +262,33 @@ double relative_difference(TrialTraining& got, TrialTraining& want) {
   return worst;
 }
 
+TEST_F(Group, AStepWaitsForTheOthersOnceAfterBackward) {
+  // Each step starts its small sum after the forward pass and waits for nothing until backward
+  // has started the gradient sums: the members meet once a step, after backward.
+  const TrialSpec spec = trial();
+  DataCache cache;
+  const LoadedData& data = cache.get(spec);
+  test::ThreadHub hub(2);
+  std::vector<std::unique_ptr<test::ThreadMember>> groups;
+  const auto members = make_members(hub, groups, 2, spec, data);
+  on_threads(2, [&](int m) {
+    TrialTraining& t = *members[static_cast<std::size_t>(m)];
+    t.train_epoch(t.order(1), 1, nullptr);
+  });
+  for (const auto& g : groups) {
+    const std::vector<std::string>& e = g->events;
+    std::size_t steps = 0;
+    for (std::size_t i = 0; i < e.size(); ++i) {
+      EXPECT_NE(e[i], "sum") << "a blocking sum inside a training step, event " << i;
+      if (e[i] != "start_doubles") continue;
+      ++steps;
+      ASSERT_LT(i + 1, e.size());
+      EXPECT_EQ(e[i + 1], "start") << "step " << steps << " waited before backward's sums";
+    }
+    EXPECT_EQ(steps, 11u);  // 10 batches of 37 and one of 30
+  }
+}
+
 TEST_F(Group, AugmentedImagesAreTheSameWhicheverMemberTrainsThem) {
   // Each member augments the whole batch from the trial's generator and keeps its share, so a
   // group trains the one-rank trial also with augmentation (which draws for every image).

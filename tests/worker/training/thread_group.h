@@ -95,10 +95,14 @@ class ThreadMember : public TrialGroup {
   ThreadMember(ThreadHub& hub, int member) : hub_(hub), member_(member) {}
   std::string fault_point;
   int fault_count = 1;
+  // What this member did, in order: "sum" (a blocking sum), "start" (a gradient bucket's),
+  // "start_doubles" (a step's small sum) and "wait" (for a started one).
+  std::vector<std::string> events;
 
   int rank() const override { return member_; }
   int size() const override { return hub_.size(); }
   void sum(double* data, std::size_t n) override {
+    events.push_back("sum");
     const std::vector<double> s =
         hub_.exchange(member_, std::vector<double>(data, data + n), "").first;
     std::copy(s.begin(), s.end(), data);
@@ -108,6 +112,7 @@ class ThreadMember : public TrialGroup {
    public:
     Pending(ThreadMember& m, T* data, std::size_t n) : m_(m), data_(data), n_(n) {}
     void wait() override {
+      m_.events.push_back("wait");
       const std::vector<double> s =
           m_.hub_.exchange(m_.member_, std::vector<double>(data_, data_ + n_), "").first;
       for (std::size_t i = 0; i < n_; ++i) data_[i] = static_cast<T>(s[i]);
@@ -122,9 +127,11 @@ class ThreadMember : public TrialGroup {
   // so the members meet in the same sums.
   std::unique_ptr<PendingSum> start_sum(float* data, std::size_t n) override {
     ++started_;
+    events.push_back("start");
     return std::make_unique<Pending<float>>(*this, data, n);
   }
   std::unique_ptr<PendingSum> start_sum_doubles(double* data, std::size_t n) override {
+    events.push_back("start_doubles");
     return std::make_unique<Pending<double>>(*this, data, n);
   }
   void progress() override {}
