@@ -23,6 +23,11 @@ class GroupBroken : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A fault a test injects at a point of a group's trial (SWEEP_FAULT_INJECT): none; an error
+// naming the point; or a request to LibTorch for more memory than any machine has, which fails
+// with LibTorch's own out-of-memory error, as running out of memory there would.
+enum class Fault { kNone, kError, kOutOfMemory };
+
 class TrialGroup {
  public:
   // A sum started by start_sum, running while the caller goes on.
@@ -80,10 +85,10 @@ class TrialGroup {
     (void)fill;
     throw std::logic_error("node_memory: this group shares no memory");
   }
-  // Tests (SWEEP_FAULT_INJECT): whether this member is to fail at the named point now.
-  virtual bool inject_fault(const std::string& point) {
+  // Tests (SWEEP_FAULT_INJECT): whether this member is to fail at the named point now, and how.
+  virtual Fault inject_fault(const std::string& point) {
     (void)point;
-    return false;
+    return Fault::kNone;
   }
 };
 

@@ -67,18 +67,18 @@ struct GroupComm::Impl {
   // return), else throws GroupBroken.
   void wait(MPI_Request* req, const char* what) const {
     const auto start = Clock::now();
-    int sleep_us = 20;
-    for (int polls = 0;; ++polls) {
+    for (int sleeps = 0;;) {
       int done = 0;
       mpi_check(MPI_Test(req, &done, MPI_STATUS_IGNORE), what);
       if (done) return;
       const double waited = std::chrono::duration<double>(Clock::now() - start).count();
-      if (waited < 0.05) {
+      const int sleep_us = group_poll_sleep_us(waited, sleeps);
+      if (sleep_us == 0) {
         std::this_thread::yield();
         continue;
       }
       std::this_thread::sleep_for(std::chrono::microseconds(sleep_us));
-      sleep_us = std::min(sleep_us * 2, 1000);
+      ++sleeps;
       const double max = limit();
       if (waited > max) {
         const std::string why =
@@ -131,7 +131,12 @@ InjectedFault parse_injected_fault(const std::string& text) {
   if (text.empty()) return f;
   const std::size_t comma = text.find(',');
   const std::string member = text.substr(0, comma);
-  const std::string where = comma == std::string::npos ? "" : text.substr(comma + 1);
+  std::string where = comma == std::string::npos ? "" : text.substr(comma + 1);
+  const std::string oom = ",oom";
+  if (where.size() > oom.size() && where.compare(where.size() - oom.size(), oom.size(), oom) == 0) {
+    f.out_of_memory = true;
+    where.resize(where.size() - oom.size());
+  }
   try {
     if (member.rfind("member=", 0) != 0) throw 0;
     f.member = std::stoi(member.substr(7));
@@ -141,14 +146,15 @@ InjectedFault parse_injected_fault(const std::string& text) {
       const std::size_t colon = where.find(':');
       f.point = where.substr(3, colon == std::string::npos ? std::string::npos : colon - 3);
       if (colon != std::string::npos) f.count = std::stoi(where.substr(colon + 1));
-      if (f.point.empty() || f.count < 1) throw 0;
+      if (f.point.empty() || f.count < 1 || f.point.find(',') != std::string::npos) throw 0;
     } else {
       throw 0;
     }
+    if (f.out_of_memory && f.point.empty()) throw 0;  // an agreement fails with no allocation
   } catch (...) {
     throw UsageError(
-        "SWEEP_FAULT_INJECT: expected member=M,agree=K or member=M,at=POINT[:K], not '" + text +
-        "'");
+        "SWEEP_FAULT_INJECT: expected member=M,agree=K or member=M,at=POINT[:K][,oom], not '" +
+        text + "'");
   }
   return f;
 }
@@ -166,6 +172,13 @@ double parse_group_timeout(const std::string& text) {
     throw UsageError("SWEEP_GROUP_TIMEOUT: expected seconds > 0, not '" + text + "'");
   }
   return s;
+}
+
+int group_poll_sleep_us(double waited, int sleeps) {
+  if (waited < 0.05) return 0;
+  int us = 20;
+  for (int i = 0; i < sleeps && us < 1000; ++i) us *= 2;
+  return std::min(us, 1000);
 }
 
 double group_wait_limit(double floor_seconds, double slowest_step, bool stopping) {
@@ -309,8 +322,11 @@ void GroupComm::on_broken(std::function<void(const std::string&)> report) {
   impl_->broken = std::move(report);
 }
 
-bool GroupComm::inject_fault(const std::string& point) {
-  return rank_ == fault_.member && point == fault_.point && ++reached_[point] == fault_.count;
+worker::Fault GroupComm::inject_fault(const std::string& point) {
+  if (rank_ != fault_.member || point != fault_.point || ++reached_[point] != fault_.count) {
+    return worker::Fault::kNone;
+  }
+  return fault_.out_of_memory ? worker::Fault::kOutOfMemory : worker::Fault::kError;
 }
 
 void GroupComm::progress() {

@@ -20,12 +20,14 @@ namespace sweep {
 // A fault to inject for tests (the environment variable SWEEP_FAULT_INJECT): member M
 // reports a failure at its K-th agreement ("member=M,agree=K"), or throws at the K-th time it
 // reaches a named point of a trial ("member=M,at=POINT" or "member=M,at=POINT:K"; the points:
-// worker/training/trial_training.h, kFaultPoints).
+// worker/training/trial_training.h, kFaultPoints); with ",oom" after the point, LibTorch's own
+// out-of-memory error is what it throws there.
 struct InjectedFault {
   int member = -1;
   int agree = 0;
   std::string point;
   int count = 1;
+  bool out_of_memory = false;
 };
 
 // Parses SWEEP_FAULT_INJECT's text ("" = none). Throws UsageError on another form.
@@ -47,6 +49,11 @@ double parse_group_timeout(const std::string& text);
 // trial before its first step is done); then max(`floor_seconds`, 20 x `slowest_step`), and
 // once `stopping` (a stop signal came) the smaller of that and max(10, 3 x `slowest_step`).
 double group_wait_limit(double floor_seconds, double slowest_step, bool stopping);
+
+// How a group's wait pauses between two polls of its sum (pure): 0 (yield the core, no sleep)
+// while it has `waited` less than 50 ms, then a sleep of 20 us doubled at each of the `sleeps`
+// it already took, at most 1000 us. A sum moves on only while its members poll it.
+int group_poll_sleep_us(double waited, int sleeps);
 
 class GroupComm : public worker::TrialGroup {
  public:
@@ -74,7 +81,7 @@ class GroupComm : public worker::TrialGroup {
   // freed with the group.
   std::uint8_t* node_memory(std::size_t bytes,
                             const std::function<void(std::uint8_t*)>& fill) override;
-  bool inject_fault(const std::string& point) override;
+  worker::Fault inject_fault(const std::string& point) override;
   // Where a wait past its deadline goes: `report` is called with the message (it tells rank 0
   // and waits for the job's end, never returning), so that the rank does not unwind past sums
   // that a late member could still complete into freed buffers, nor wait out another deadline

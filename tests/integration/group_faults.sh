@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # group_faults: a trial group (ranks_per_trial = 2, mpirun -np 3) never hangs.
 # - A fault injected (SWEEP_FAULT_INJECT=member=M,at=POINT) at points of a step and an epoch, on
-#   the leader and on the member: that trial is stored failed with the member and the point
-#   named, the other trial of the sweep trains on, exit 3.
+#   the leader and on the member (at the optimizer step, LibTorch's out-of-memory error): that
+#   trial is stored failed with the member and the point named, the other trial of the sweep
+#   trains on, exit 3.
 # - A member stopped by SIGSTOP (as a hung node would), in a job of two groups: the leader's wait
 #   ends past its deadline (SWEEP_GROUP_TIMEOUT, shortened here), the trial is stored failed
 #   naming the rank waited for, the other group trains every trial left, every result is stored
@@ -30,10 +31,17 @@ learning_rate = 0.001, 0.003
 INI
 run_group() { timeout 180 mpirun -np 3 -x SWEEP_FAULT_INJECT --oversubscribe --bind-to none "$SWEEP" run g.ini --threads 1 --ranks_per_trial=2 --verbose "$@"; }
 
-for fault in forward:1 backward:0 reduce:1 step:0 buffers:1 evaluate:0 epoch_end:1 checkpoint:1; do
-  point=${fault%:*} member=${fault#*:}
-  SWEEP_FAULT_INJECT="member=$member,at=$point" expect_exit 3 run_group --keep-best 1 -o "f_$point.h5"
-  expect_err "(member $((member + 1)) of 2 training it): injected fault (SWEEP_FAULT_INJECT) at $point"
+# step:0:oom: LibTorch's own out-of-memory error at the leader's optimizer step (where Adam
+# allocates its state), as running out of memory there gives.
+for fault in forward:1 backward:0 reduce:1 step:0:oom buffers:1 evaluate:0 epoch_end:1 checkpoint:1; do
+  IFS=: read -r point member oom <<< "$fault"
+  SWEEP_FAULT_INJECT="member=$member,at=$point${oom:+,oom}" expect_exit 3 run_group --keep-best 1 -o "f_$point.h5"
+  if [ -n "$oom" ]; then
+    expect_err "(member $((member + 1)) of 2 training it): [enforce fail at "
+    expect_err "DefaultCPUAllocator: can't allocate memory"
+  else
+    expect_err "(member $((member + 1)) of 2 training it): injected fault (SWEEP_FAULT_INJECT) at $point"
+  fi
   "$PY" - "f_$point.h5" "$point" <<'PY'
 import sys, sweep_h5
 t = sweep_h5.trials(sys.argv[1])
@@ -41,7 +49,7 @@ status = sorted(s.decode() for s in t["status"])
 assert status == ["failed", "ok"], (sys.argv[2], status, t["message"])
 PY
 done
-echo "group_faults: a fault at 8 points of a step or an epoch, on the leader or the member, fails that trial on both; the sweep goes on"
+echo "group_faults: a fault at 8 points of a step or an epoch (one of them running out of memory), on the leader or the member, fails that trial on both; the sweep goes on"
 # A trial's second agreement: whether every member could read the trial's saved state. When one
 # could not, all of them train it from the start (the leader says so) and nothing fails.
 SWEEP_FAULT_INJECT="member=1,agree=2" expect_exit 0 run_group -o agree2.h5
@@ -102,7 +110,13 @@ status = sorted(s.decode() for s in t["status"])
 assert status == ["failed", "ok", "ok", "ok"], (status, t["message"])
 failed = t[t["status"] == b"failed"][0]
 msg = failed["message"].decode()
-assert msg.startswith("the trial group broke: rank 1 (member 1 of 2) waited"), msg
+# The whole message: where the leader waited (a step's gradient sum or small sum, another sum
+# or an agreement, wherever rank 2 stopped), the deadline and where it comes from.
+import re
+assert re.fullmatch(r"the trial group broke: rank 1 \(member 1 of 2\) waited \d+ s for rank\(s\) 2 "
+                    r"\(member\(s\) 2 of 2\) in the (gradient sum|step's sum|group's sum|agreement) \(deadline "
+                    r"\d+ s, from SWEEP_GROUP_TIMEOUT = 2 s and the trial's step times\); the group "
+                    r"cannot go on", msg), msg
 # The row is the leader's (it reported): its rank, threads and host.
 assert failed["rank"] == 1 and failed["threads"] == 1 and failed["host"] != b"", failed[["rank", "threads", "host"]]
 PY

@@ -12,7 +12,7 @@
 #   on; a diverging trial diverges on all members at the same batch; neither hangs;
 # - SIGUSR1 stops the group at the same batch (exit 75); the same command resumes and gives
 #   what an uninterrupted run gives;
-# - successive halving and --keep-best with groups, and predict of the kept checkpoint.
+# - successive halving with two groups, --keep-best, and predict of the kept checkpoint.
 # - --shard 1/2 and 2/2 with groups: each trial once, with the whole run's metrics.
 source "$(dirname "$0")/common.sh"
 DIGITS=$SHARED/data/mnist-digits
@@ -159,7 +159,16 @@ reduction_factor = 2
 [grid]
 learning_rate = loguniform(1e-4, 1e-2)
 INI
-sweep_mpi 3 run a.ini --threads 1 --ranks_per_trial=2 --keep-best 1 -q -o asha.h5 > asha.log 2>&1 || { cat asha.log; fail "asha with a group"; }
+# Two groups (-np 5: ranks 1-2 and 3-4), each taking rungs as they come.
+sweep_mpi 5 run a.ini --threads 1 --ranks_per_trial=2 --keep-best 1 -q -o asha.h5 > asha.log 2>&1 || { cat asha.log; fail "asha with two groups"; }
+"$PY" - <<'PY'
+import sweep_h5
+t = sweep_h5.trials("asha.h5")
+assert (t["status"] == b"ok").all(), t["message"]
+assert len(set(t["trial_id"])) == 4 and t["rung"].max() >= 1, t[["trial_id", "rung"]]
+# Both groups trained, each reported by its leader (rank 1 or 3).
+assert set(t["rank"]) == {1, 3}, t[["trial_id", "rung", "rank"]]
+PY
 "$SWEEP" predict --from asha.h5 --data "$DIGITS" --threads 1 > predict.log 2>&1 || { cat predict.log; fail "predict of the group's checkpoint"; }
 kept=$(sed -n 's/^model: .*(trial \([0-9a-f]*\),.*/\1/p' predict.log)
 best=$("$PY" - "$kept" <<'PY'
@@ -170,4 +179,4 @@ print(f"{mine[mine['rung'].argmax()]['test_acc']:.4f}")
 PY
 )
 grep -q "^accuracy $best " predict.log || { cat predict.log; fail "predict did not reproduce the kept trial's $best"; }
-echo "ranks_per_trial: successive halving, --keep-best and predict with groups"
+echo "ranks_per_trial: successive halving with two groups, --keep-best and predict"

@@ -416,8 +416,13 @@ void TrialTraining::write_checkpoint_to(const std::string& path, const TrialSpec
 }
 
 void TrialTraining::fault_point(const char* point) {
-  if (group_ != nullptr && group_->inject_fault(point)) {
+  const Fault fault = group_ != nullptr ? group_->inject_fault(point) : Fault::kNone;
+  if (fault == Fault::kError) {
     throw std::runtime_error(std::string("injected fault (SWEEP_FAULT_INJECT) at ") + point);
+  }
+  if (fault == Fault::kOutOfMemory) {  // 4 EiB: more than any address space holds
+    const torch::Tensor t = torch::empty({std::int64_t{1} << 62}, torch::kUInt8);
+    throw std::logic_error(std::string("SWEEP_FAULT_INJECT: LibTorch allocated 4 EiB at ") + point);
   }
 }
 

@@ -62,6 +62,14 @@ TEST(Groups, InjectedFaultsParseOrNameTheVariable) {
   EXPECT_THROW(parse_injected_fault("member=1,at="), UsageError);
   EXPECT_THROW(parse_injected_fault("member=1,at=step:0"), UsageError);
   EXPECT_THROW(parse_injected_fault("member=1,where=step"), UsageError);
+  const InjectedFault oom = parse_injected_fault("member=1,at=step:2,oom");
+  EXPECT_EQ(oom.point, "step");
+  EXPECT_EQ(oom.count, 2);
+  EXPECT_TRUE(oom.out_of_memory);
+  EXPECT_FALSE(at.out_of_memory);
+  EXPECT_THROW(parse_injected_fault("member=1,agree=2,oom"), UsageError);
+  EXPECT_THROW(parse_injected_fault("member=1,at=step,big"), UsageError);
+  EXPECT_THROW(parse_injected_fault("member=1,oom"), UsageError);
 }
 
 TEST(Groups, TheGroupTimeoutIsPositiveSecondsOrNamesTheVariable) {
@@ -89,6 +97,18 @@ TEST(Groups, AWaitsDeadlineFollowsTheTrialsSlowestStep) {
   EXPECT_EQ(group_wait_limit(120, 30, true), 90);     // or 3 steps
   EXPECT_EQ(group_wait_limit(2, 0.01, true), 2);      // never longer than without the stop
   EXPECT_EQ(group_wait_limit(2, 0.01, false), 2);
+}
+
+TEST(Groups, AWaitPollsWithoutSleepingFor50msThenSleepsUpTo1ms) {
+  // docs/performance.md: a member waiting in a sum polls it without sleeping for its first
+  // 50 ms, then sleeps a little longer each time, up to 1 ms.
+  EXPECT_EQ(group_poll_sleep_us(0, 0), 0);
+  EXPECT_EQ(group_poll_sleep_us(0.0499, 0), 0);
+  EXPECT_EQ(group_poll_sleep_us(0.05, 0), 20);
+  EXPECT_EQ(group_poll_sleep_us(0.06, 1), 40);
+  EXPECT_EQ(group_poll_sleep_us(0.06, 5), 640);
+  EXPECT_EQ(group_poll_sleep_us(0.07, 6), 1000);  // 1280 capped
+  EXPECT_EQ(group_poll_sleep_us(100, 1000000), 1000);
 }
 
 }  // namespace

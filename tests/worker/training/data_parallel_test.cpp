@@ -127,5 +127,18 @@ TEST(DataParallel, TheReducerSumsEveryGradientInBucketsStartedInOrder) {
   for (const auto& p : net->parameters()) EXPECT_EQ(p.grad().abs().sum().item<double>(), 0.0);
 }
 
+TEST(DataParallel, BucketsHoldAbout1MiBByDefault) {
+  // docs/performance.md: the gradients are summed in buckets of about 1 MiB. Four parameters
+  // of 512 KiB each: two to a bucket (a bucket is closed once it holds 1 MiB or more).
+  std::vector<torch::Tensor> params;
+  for (int k = 0; k < 4; ++k) params.push_back(torch::zeros({128, 1024}, torch::requires_grad()));
+  FakeGroup group(2);
+  GradientReducer reducer(params, group);
+  EXPECT_EQ(reducer.buckets(), 2u);
+  reducer.finish();
+  ASSERT_EQ(group.started.size(), 2u);
+  EXPECT_EQ(group.started[0], 2u * 128 * 1024 + 2);  // two gradients and their two flags
+}
+
 }  // namespace
 }  // namespace sweep::worker

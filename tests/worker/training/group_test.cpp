@@ -512,11 +512,12 @@ TEST_F(Group, MembersOfANodeHoldOneCopyOfTheData) {
   }
 }
 
-// A fault at `point` on member `member` of 2: every member returns the same failed result
-// naming it (or, for a state that cannot be written, trains on), and none waits forever.
-// Returns the members' results.
+// A fault at `point` on member `member` of 2 (`out_of_memory`: LibTorch's out-of-memory error
+// there): every member returns the same failed result naming it (or, for a state that cannot be
+// written, trains on), and none waits forever. Returns the members' results.
 std::vector<TrialResult> expect_fault_fails_all(const TrialSpec& spec, const std::string& dir,
-                                                const char* point, int member, int count = 1) {
+                                                const char* point, int member, int count = 1,
+                                                bool out_of_memory = false) {
   test::ThreadHub hub(2);
   std::vector<TrialResult> results(2);
   on_threads(2, [&](int m) {
@@ -525,6 +526,7 @@ std::vector<TrialResult> expect_fault_fails_all(const TrialSpec& spec, const std
     if (m == member) {
       group.fault_point = point;
       group.fault_count = count;
+      group.fault_out_of_memory = out_of_memory;
     }
     WorkerContext ctx;
     ctx.group = &group;
@@ -540,10 +542,12 @@ std::vector<TrialResult> expect_fault_fails_all(const TrialSpec& spec, const std
       continue;
     }
     EXPECT_EQ(r.status, Status::kFailed) << what;
-    EXPECT_NE(r.message.find("member " + std::to_string(member + 1) +
-                             ": injected fault (SWEEP_FAULT_INJECT) at " + point),
-              std::string::npos)
+    const std::string expected =
+        out_of_memory ? "DefaultCPUAllocator"
+                      : "injected fault (SWEEP_FAULT_INJECT) at " + std::string(point);
+    EXPECT_NE(r.message.find("member " + std::to_string(member + 1) + ": "), std::string::npos)
         << what << ": " << r.message;
+    EXPECT_NE(r.message.find(expected), std::string::npos) << what << ": " << r.message;
   }
   EXPECT_EQ(results[0].message, results[1].message) << what;
   return results;
@@ -557,6 +561,21 @@ TEST_F(Group, AFaultAtAnyPointFailsTheTrialOnEveryMember) {
     for (int member : {0, 1}) {
       if (std::string(point) == "state" && member == 1) continue;
       expect_fault_fails_all(spec, dir, point, member);
+    }
+  }
+}
+
+TEST_F(Group, RunningOutOfMemoryOnOneMemberFailsTheTrialOnEveryMember) {
+  // LibTorch's own out-of-memory error (SWEEP_FAULT_INJECT=member=M,at=POINT,oom asks it for
+  // 4 EiB): at the optimizer step (where Adam allocates its state: the usual place), at backward
+  // and at an evaluation, on the leader and on the member.
+  const TrialSpec spec = trial("train_subset = 120\n");
+  const std::string dir = sweep::test::make_temp_dir("group-oom");
+  for (const char* point : {"step", "backward", "evaluate"}) {
+    for (int member : {0, 1}) {
+      for (const TrialResult& r : expect_fault_fails_all(spec, dir, point, member, 1, true)) {
+        EXPECT_EQ(r.message.find("frame #"), std::string::npos) << r.message;  // no stack
+      }
     }
   }
 }

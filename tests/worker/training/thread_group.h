@@ -95,6 +95,7 @@ class ThreadMember : public TrialGroup {
   ThreadMember(ThreadHub& hub, int member) : hub_(hub), member_(member) {}
   std::string fault_point;
   int fault_count = 1;
+  bool fault_out_of_memory = false;  // LibTorch's out-of-memory error instead of an error
   // What this member did, in order: "sum" (a blocking sum), "start" (a gradient bucket's),
   // "start_doubles" (a step's small sum) and "wait" (for a started one).
   std::vector<std::string> events;
@@ -165,8 +166,9 @@ class ThreadMember : public TrialGroup {
     if (!failure.empty()) throw std::runtime_error(failure);
     return hub_.last_block();
   }
-  bool inject_fault(const std::string& point) override {
-    return point == fault_point && ++reached_ == fault_count;
+  Fault inject_fault(const std::string& point) override {
+    if (point != fault_point || ++reached_ != fault_count) return Fault::kNone;
+    return fault_out_of_memory ? Fault::kOutOfMemory : Fault::kError;
   }
   std::size_t started() const { return started_; }
 
