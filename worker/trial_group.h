@@ -79,6 +79,13 @@ class TrialGroup {
   // returns), valid as long as the group lives. A failure of `fill` is thrown on every one of
   // them (std::runtime_error with its message); a member that does not come, GroupBroken past
   // the deadline.
+  // Where node_memory's memory lives on this node and how many bytes are free there now, so that
+  // a data set too large for it is not shared ("" and the largest value: unknown, no limit).
+  struct Room {
+    std::string where;
+    std::uint64_t free_bytes = UINT64_MAX;
+  };
+  virtual Room node_memory_room() const { return {}; }
   virtual std::uint8_t* node_memory(std::size_t bytes,
                                     const std::function<void(std::uint8_t*)>& fill) {
     (void)bytes;

@@ -1,13 +1,16 @@
 #include "sweep/mpi/group_comm.h"
 
 #include <mpi.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "core/errors.h"
 
@@ -21,6 +24,27 @@ using Clock = std::chrono::steady_clock;
 // once a stop signal came.
 constexpr double kStepFactor = 20, kStopStepFactor = 3, kStopFloorSeconds = 10, kSetupFactor = 10;
 
+// Open MPI's osc_sm_backing_directory, read through the MPI tool interface (it may come from
+// mpirun --mca, the environment or a parameter file); /dev/shm, its default, when it cannot be
+// read (another MPI).
+std::string shared_window_directory() {
+  std::string dir;
+  int provided = 0;
+  if (MPI_T_init_thread(MPI_THREAD_SINGLE, &provided) != MPI_SUCCESS) return "/dev/shm";
+  int index = -1;
+  if (MPI_T_cvar_get_index("osc_sm_backing_directory", &index) == MPI_SUCCESS) {
+    MPI_T_cvar_handle handle = MPI_T_CVAR_HANDLE_NULL;
+    int count = 0;
+    if (MPI_T_cvar_handle_alloc(index, nullptr, &handle, &count) == MPI_SUCCESS) {
+      std::vector<char> text(static_cast<std::size_t>(std::max(count, 4096)) + 1, '\0');
+      if (MPI_T_cvar_read(handle, text.data()) == MPI_SUCCESS) dir = text.data();
+      MPI_T_cvar_handle_free(&handle);
+    }
+  }
+  MPI_T_finalize();
+  return dir.empty() ? "/dev/shm" : dir;
+}
+
 std::string seconds_text(double s) {
   char text[32];
   std::snprintf(text, sizeof text, "%.0f", s);
@@ -33,6 +57,7 @@ struct GroupComm::Impl {
   MPI_Comm comm = MPI_COMM_NULL;
   MPI_Comm node = MPI_COMM_NULL;  // the members on this node
   int node_rank = 0, node_size = 1;
+  std::string backing;           // where the node's shared windows live (shared_window_directory)
   std::vector<MPI_Win> windows;  // node_memory's, freed in the order made (as on every member)
   GroupDeadline deadline;
   double step = 0;   // the trial's slowest step (0: none timed yet)
@@ -221,6 +246,7 @@ std::unique_ptr<GroupComm> GroupComm::split(const MpiSession& mpi, const GroupLa
   MPI_Comm_set_errhandler(impl->node, MPI_ERRORS_RETURN);
   mpi_check(MPI_Comm_rank(impl->node, &impl->node_rank), "MPI_Comm_rank");
   mpi_check(MPI_Comm_size(impl->node, &impl->node_size), "MPI_Comm_size");
+  impl->backing = shared_window_directory();
   impl->deadline = deadline;
   impl->whom = "rank(s) " + others + " (member(s) " + numbers + of + ")";
   impl->me =
@@ -273,6 +299,16 @@ bool GroupComm::node_all(bool ok) {
             "MPI_Iallreduce");
   impl_->wait(&req, "node's data share");
   return all == 1;
+}
+
+worker::TrialGroup::Room GroupComm::node_memory_room() const {
+  Room room;
+  room.where = impl_->backing;
+  struct statvfs fs {};
+  if (statvfs(impl_->backing.c_str(), &fs) == 0) {
+    room.free_bytes = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+  }
+  return room;
 }
 
 std::uint8_t* GroupComm::node_memory(std::size_t bytes,

@@ -81,6 +81,10 @@ class GroupComm : public worker::TrialGroup {
   // freed with the group.
   std::uint8_t* node_memory(std::size_t bytes,
                             const std::function<void(std::uint8_t*)>& fill) override;
+  // The free space of the directory where Open MPI backs shared windows (its MCA parameter
+  // osc_sm_backing_directory, /dev/shm by default): a window larger than that makes Open MPI
+  // warn and then hang in MPI_Win_allocate_shared (a container's small /dev/shm).
+  Room node_memory_room() const override;
   worker::Fault inject_fault(const std::string& point) override;
   // Where a wait past its deadline goes: `report` is called with the message (it tells rank 0
   // and waits for the job's end, never returning), so that the rank does not unwind past sums

@@ -108,26 +108,13 @@ std::string describe(LoadedData& d) {
   return w.take();
 }
 
-// load_shared's work, before the members agree that each of them has the data set.
-LoadedData load_once(const std::function<LoadedData()>& decode, TrialGroup& group) {
-  LoadedData mine;
-  std::string said;
-  if (group.node_rank() == 0) {
-    try {
-      mine = decode();
-      said = describe(mine);
-    } catch (const std::exception& e) {
-      Writer w;
-      w.text("failed");
-      w.text(e.what());
-      said = w.take();
-    }
-  }
-  said = group.node_broadcast(said);
-  if (said == "streamed") return group.node_rank() == 0 ? std::move(mine) : decode();
+// Reads what node member 0 said of a data set held in memory: `d` without its pixels, each
+// part's pixel shape and labels, and the pixels' bytes in all. Throws DataError with member 0's
+// message when its decoding failed; std::logic_error on a description cut short.
+void read_description(const std::string& said, LoadedData& d, std::vector<std::int64_t> shapes[3],
+                      std::vector<std::int64_t> labels[3], std::int64_t& total) {
   Reader r(said);
   if (r.text() == "failed") throw DataError(r.text());
-  LoadedData d;
   d.classes = r.i64();
   d.stats.mean = r.doubles();
   d.stats.stddev = r.doubles();
@@ -137,15 +124,79 @@ LoadedData load_once(const std::function<LoadedData()>& decode, TrialGroup& grou
   d.info.rows = r.i64();
   d.info.cols = r.i64();
   d.info.description = r.text();
-  std::vector<std::int64_t> shapes[3];
-  std::vector<std::int64_t> labels[3];
-  std::int64_t total = 0;
+  total = 0;
   for (int i = 0; i < 3; ++i) {
     if (r.i64() == 0) continue;
     for (int k = 0; k < 4; ++k) shapes[i].push_back(r.i64());
     labels[i].resize(static_cast<std::size_t>(r.i64()));
     for (std::int64_t& l : labels[i]) l = r.i64();
     total += pixel_bytes(shapes[i]);
+  }
+}
+
+// The bytes of `d`'s pixels held in memory.
+std::uint64_t held_pixel_bytes(LoadedData& d) {
+  std::uint64_t n = 0;
+  for (int i = 0; i < 3; ++i) {
+    const ImageSet& s = *part(d, i);
+    if (s.defined() && s.pixels().defined()) n += static_cast<std::uint64_t>(s.pixels().numel());
+  }
+  return n;
+}
+
+// Room kept free beside a shared data set where the node's shared memory lives (the MPI's own
+// segments live there too).
+constexpr std::uint64_t kRoomMargin = std::uint64_t{16} << 20;
+
+// load_shared's work, before the members agree that each of them has the data set.
+LoadedData load_once(const std::function<LoadedData()>& decode, TrialGroup& group) {
+  LoadedData mine;
+  std::string said;
+  if (group.node_rank() == 0) {
+    try {
+      mine = decode();
+      said = describe(mine);
+      const TrialGroup::Room room = group.node_memory_room();
+      const std::uint64_t bytes = held_pixel_bytes(mine);
+      if (said != "streamed" && room.free_bytes < kRoomMargin + bytes) {
+        std::fprintf(stderr,
+                     "sweep: %s: %.1f MiB of pixels do not fit in %s (%.1f MiB free, %.0f MiB "
+                     "kept free): each of the %d ranks of this node that train together holds "
+                     "its own copy\n",
+                     mine.info.description.c_str(), static_cast<double>(bytes) / 1048576.0,
+                     room.where.c_str(), static_cast<double>(room.free_bytes) / 1048576.0,
+                     static_cast<double>(kRoomMargin) / 1048576.0, group.node_size());
+        said = "own copies";
+      }
+    } catch (const std::exception& e) {
+      Writer w;
+      w.text("failed");
+      w.text(e.what());
+      said = w.take();
+    }
+  }
+  said = group.node_broadcast(said);
+  if (said == "streamed" || said == "own copies") {
+    return group.node_rank() == 0 ? std::move(mine) : decode();
+  }
+  // Every member reads the description, or none maps the memory (a member whose reading failed
+  // would leave the others waiting in node_memory's collectives).
+  std::exception_ptr unread;
+  LoadedData d;
+  std::vector<std::int64_t> shapes[3];
+  std::vector<std::int64_t> labels[3];
+  std::int64_t total = 0;
+  try {
+    if (group.inject_fault("share") != Fault::kNone) {
+      throw std::runtime_error("injected fault (SWEEP_FAULT_INJECT) at share");
+    }
+    read_description(said, d, shapes, labels, total);
+  } catch (const std::exception&) {
+    unread = std::current_exception();
+  }
+  if (!group.node_all(unread == nullptr)) {
+    if (unread != nullptr) std::rethrow_exception(unread);
+    throw DataError("another member of this trial group on this node could not read the data set");
   }
   std::uint8_t* base = group.node_memory(static_cast<std::size_t>(total), [&](std::uint8_t* at) {
     for (int i = 0; i < 3; ++i) {

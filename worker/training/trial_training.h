@@ -56,7 +56,8 @@ std::uint64_t epoch_seed(std::uint64_t trial_seed, int e, std::uint64_t stream);
 std::uint64_t dropout_seed(std::uint64_t trial_seed, int e, int member);
 
 // The points of a group trial where SWEEP_FAULT_INJECT (member=M,at=POINT) can make a member
-// throw, in the order a step and an epoch reach them.
+// throw, in the order a step and an epoch reach them (and `share`, in loading a data set that
+// the node's members share: worker/tensors/shared_data.cpp).
 inline constexpr const char* kFaultPoints[] = {"forward", "backward",  "reduce",   "clip",
                                                "step",    "buffers",   "evaluate", "epoch_end",
                                                "state",   "checkpoint"};

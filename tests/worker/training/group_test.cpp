@@ -419,22 +419,35 @@ TEST_F(Group, EachMemberDrawsItsOwnDropoutMasks) {
   EXPECT_FALSE(torch::equal(first, second));
 }
 
+// Three members of one node, each with a DataCache of its own that shares through it.
+struct NodeOfThree {
+  NodeOfThree() {
+    for (int m = 0; m < 3; ++m) {
+      caches.push_back(std::make_unique<DataCache>());
+      groups.push_back(std::make_unique<test::ThreadMember>(hub, m));
+      caches.back()->share_within(groups.back().get());
+    }
+  }
+  // Each member's DataCache::get of `spec`, at once on 3 threads.
+  std::vector<const LoadedData*> get(const TrialSpec& spec) {
+    std::vector<const LoadedData*> got(3);
+    on_threads(3, [&](int m) {
+      got[static_cast<std::size_t>(m)] = &caches[static_cast<std::size_t>(m)]->get(spec);
+    });
+    return got;
+  }
+  test::ThreadHub hub{3};
+  std::vector<std::unique_ptr<DataCache>> caches;
+  std::vector<std::unique_ptr<test::ThreadMember>> groups;
+};
+
 TEST_F(Group, MembersOfANodeHoldOneCopyOfTheData) {
   const TrialSpec spec = trial();
   DataCache alone;
   const LoadedData& want = alone.get(spec);
-  test::ThreadHub hub(3);
-  std::vector<const LoadedData*> got(3);
-  std::vector<std::unique_ptr<DataCache>> caches;
-  std::vector<std::unique_ptr<test::ThreadMember>> groups;
-  for (int m = 0; m < 3; ++m) {
-    caches.push_back(std::make_unique<DataCache>());
-    groups.push_back(std::make_unique<test::ThreadMember>(hub, m));
-    caches.back()->share_within(groups.back().get());
-  }
-  on_threads(3, [&](int m) {
-    got[static_cast<std::size_t>(m)] = &caches[static_cast<std::size_t>(m)]->get(spec);
-  });
+  NodeOfThree node;
+  std::vector<std::unique_ptr<DataCache>>& caches = node.caches;
+  const std::vector<const LoadedData*> got = node.get(spec);
   for (int m = 0; m < 3; ++m) {
     const LoadedData& d = *got[static_cast<std::size_t>(m)];
     // One copy: every member's pixels are the same memory, and hold what a rank alone loads.
@@ -509,6 +522,65 @@ TEST_F(Group, MembersOfANodeHoldOneCopyOfTheData) {
   for (int m = 0; m < 3; ++m) {
     EXPECT_EQ(again[static_cast<std::size_t>(m)], errors[0]) << m;
     EXPECT_EQ(caches[static_cast<std::size_t>(m)]->loads(), 1) << m;
+  }
+}
+
+TEST_F(Group, ADataSetLargerThanTheNodesSharedMemoryIsHeldByEachMember) {
+  // Where the node's shared memory lives has less room than the pixels and 16 MiB kept free (a
+  // container's small /dev/shm): each member decodes its own copy instead (a window larger than
+  // the room makes Open MPI hang), and has what a rank alone loads. With just enough room, one
+  // copy.
+  const TrialSpec spec = trial();
+  DataCache alone;
+  const LoadedData& want = alone.get(spec);
+  std::uint64_t pixels = 0;
+  for (const ImageSet* s : {&want.train, &want.val, &want.test}) {
+    if (s->defined()) pixels += static_cast<std::uint64_t>(s->pixels().numel());
+  }
+  for (const std::uint64_t room :
+       {(std::uint64_t{16} << 20) + pixels - 1, (std::uint64_t{16} << 20) + pixels}) {
+    const bool shared = room == (std::uint64_t{16} << 20) + pixels;
+    NodeOfThree node;
+    for (auto& g : node.groups) g->room = {"/small/shm", room};
+    const std::vector<const LoadedData*> got = node.get(spec);
+    for (int m = 0; m < 3; ++m) {
+      const LoadedData& d = *got[static_cast<std::size_t>(m)];
+      EXPECT_EQ(d.train.pixels().data_ptr() == got[0]->train.pixels().data_ptr(), shared || m == 0)
+          << m << " room " << room;
+      EXPECT_TRUE(torch::equal(d.train.pixels(), want.train.pixels())) << m;
+      EXPECT_TRUE(torch::equal(d.test.labels(), want.test.labels())) << m;
+      EXPECT_EQ(node.caches[static_cast<std::size_t>(m)]->loads(), 1) << m;
+    }
+  }
+}
+
+TEST_F(Group, AMemberThatCannotReadTheSharedDescriptionFailsTheLoadOnAll) {
+  // SWEEP_FAULT_INJECT=member=1,at=share: member 1 fails between hearing what node member 0
+  // decoded and mapping the shared memory. No member maps it (none waits for another there):
+  // member 1 throws its error, the others DataError saying so; none keeps the set, and the next
+  // try loads it once, shared.
+  const TrialSpec spec = trial();
+  NodeOfThree node;
+  std::vector<std::unique_ptr<DataCache>>& caches = node.caches;
+  node.groups[1]->fault_point = "share";
+  std::vector<std::string> errors(3);
+  on_threads(3, [&](int m) {
+    try {
+      caches[static_cast<std::size_t>(m)]->get(spec);
+    } catch (const std::exception& e) {  // member 1: its own error; the others: DataError
+      errors[static_cast<std::size_t>(m)] = e.what();
+    }
+  });
+  EXPECT_EQ(errors[1], "injected fault (SWEEP_FAULT_INJECT) at share");
+  for (int m : {0, 2}) {
+    EXPECT_NE(errors[static_cast<std::size_t>(m)].find("another member"), std::string::npos)
+        << errors[static_cast<std::size_t>(m)];
+    EXPECT_EQ(caches[static_cast<std::size_t>(m)]->loads(), 0) << m;
+  }
+  const std::vector<const LoadedData*> got = node.get(spec);
+  for (int m = 0; m < 3; ++m) {
+    EXPECT_EQ(got[static_cast<std::size_t>(m)]->train.pixels().data_ptr(),
+              got[0]->train.pixels().data_ptr());
   }
 }
 

@@ -96,6 +96,7 @@ class ThreadMember : public TrialGroup {
   std::string fault_point;
   int fault_count = 1;
   bool fault_out_of_memory = false;  // LibTorch's out-of-memory error instead of an error
+  Room room;                         // what node_memory_room says (no limit by default)
   // What this member did, in order: "sum" (a blocking sum), "start" (a gradient bucket's),
   // "start_doubles" (a step's small sum) and "wait" (for a started one).
   std::vector<std::string> events;
@@ -166,6 +167,7 @@ class ThreadMember : public TrialGroup {
     if (!failure.empty()) throw std::runtime_error(failure);
     return hub_.last_block();
   }
+  Room node_memory_room() const override { return room; }
   Fault inject_fault(const std::string& point) override {
     if (point != fault_point || ++reached_ != fault_count) return Fault::kNone;
     return fault_out_of_memory ? Fault::kOutOfMemory : Fault::kError;
