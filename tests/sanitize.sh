@@ -20,7 +20,7 @@ cmake --build "$build" -j "$jobs" --target "${binaries[@]}" tpe_scores > "$build
   { tail -50 "$build/build.log"; exit 1; }
 # Leaks that LeakSanitizer finds inside the libraries (not in our code) are named in
 # tests/lsan.supp.
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1:allocator_may_return_null=1
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$root/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 cd "$build/tests"  # where ctest runs them (gtest_discover_tests' working directory)

@@ -74,11 +74,6 @@ class TrialGroup {
   // Among the members of this node, each calling it in the same order: true when `ok` is true
   // on every one of them. Throws GroupBroken past the deadline.
   virtual bool node_all(bool ok) { return ok; }
-  // Among the members of this node, each calling it in the same order with the same `bytes`:
-  // memory they all map, filled by `fill` on node member 0 (the others see it filled when this
-  // returns), valid as long as the group lives. A failure of `fill` is thrown on every one of
-  // them (std::runtime_error with its message); a member that does not come, GroupBroken past
-  // the deadline.
   // Where node_memory's memory lives on this node and how many bytes are free there now, so that
   // a data set too large for it is not shared ("" and the largest value: unknown, no limit).
   struct Room {
@@ -86,6 +81,11 @@ class TrialGroup {
     std::uint64_t free_bytes = UINT64_MAX;
   };
   virtual Room node_memory_room() const { return {}; }
+  // Among the members of this node, each calling it in the same order with the same `bytes`:
+  // memory they all map, filled by `fill` on node member 0 (the others see it filled when this
+  // returns), valid as long as the group lives. A failure of `fill` is thrown on every one of
+  // them (std::runtime_error with its message); a member that does not come, GroupBroken past
+  // the deadline.
   virtual std::uint8_t* node_memory(std::size_t bytes,
                                     const std::function<void(std::uint8_t*)>& fill) {
     (void)bytes;

@@ -29,8 +29,10 @@ constexpr double kStepFactor = 20, kStopStepFactor = 3, kStopFloorSeconds = 10, 
 // read (another MPI).
 std::string shared_window_directory() {
   std::string dir;
-  int provided = 0;
-  if (MPI_T_init_thread(MPI_THREAD_SINGLE, &provided) != MPI_SUCCESS) return "/dev/shm";
+  // At the thread level MPI runs at (Open MPI 4.1 sets the process's level from this call).
+  int level = MPI_THREAD_SINGLE, provided = 0;
+  MPI_Query_thread(&level);
+  if (MPI_T_init_thread(level, &provided) != MPI_SUCCESS) return "/dev/shm";
   int index = -1;
   if (MPI_T_cvar_get_index("osc_sm_backing_directory", &index) == MPI_SUCCESS) {
     MPI_T_cvar_handle handle = MPI_T_CVAR_HANDLE_NULL;

@@ -71,15 +71,24 @@ expect_err "SWEEP_SHARE_DATA: expected 0 or 1, not 'yes'"
 # Open MPI backs shared windows; a window larger than it makes Open MPI hang, as it did for a
 # 55 MiB data set and a 24 MiB /dev/shm before sweep checked the room): each member holds
 # its own copy, said on stderr, and the trials train. /dev/shm is replaced by a 6 MiB tmpfs in
-# a mount namespace of the job alone (unshare -m, as root).
-if unshare -m sh -c 'mount -t tmpfs -o size=6m tmpfs /dev/shm' 2> /dev/null; then
-  expect_exit 0 timeout 180 unshare -m sh -c 'mount -t tmpfs -o size=6m tmpfs /dev/shm && exec mpirun -np 3 --oversubscribe --bind-to none "$0" run g.ini --threads 1 --ranks_per_trial=2 -o smallshm.h5' "$SWEEP"
-  expect_err "of pixels do not fit in /dev/shm ("
+# a mount namespace of the job alone (unshare -m, as root); then /dev/shm is left alone and
+# Open MPI is told to back its windows in another 6 MiB tmpfs (--mca osc_sm_backing_directory,
+# which sweep reads through MPI_T).
+small_shm() {  # small_shm DIR OUT.h5 [MPIRUN OPTIONS...]: the group sweep with a 6 MiB tmpfs on DIR
+  local dir=$1 out=$2
+  shift 2
+  expect_exit 0 timeout 180 unshare -m sh -c 'mount -t tmpfs -o size=6m tmpfs "$1" && out=$2 && shift 2 && exec mpirun -np 3 --oversubscribe --bind-to none "$@" "$0" run g.ini --threads 1 --ranks_per_trial=2 -o "$out"' "$SWEEP" "$dir" "$out" "$@"
+  expect_err "of pixels do not fit in $dir ("
   expect_err "each of the 2 ranks of this node that train together holds its own copy"
-  "$PY" -c 'import sweep_h5; t = sweep_h5.trials("smallshm.h5"); assert len(t) == 2 and (t["status"] == b"ok").all(), t["message"]'
-  echo "group_faults: a data set larger than the node's /dev/shm is held by each member; it trains"
+  "$PY" -c 'import sys, sweep_h5; t = sweep_h5.trials(sys.argv[1]); assert len(t) == 2 and (t["status"] == b"ok").all(), t["message"]' "$out"
+}
+if unshare -m sh -c 'mount -t tmpfs -o size=6m tmpfs /dev/shm' 2> /dev/null; then
+  small_shm /dev/shm smallshm.h5
+  mkdir -p "$WORK/backing"
+  small_shm "$WORK/backing" backing.h5 --mca osc_sm_backing_directory "$WORK/backing"
+  echo "group_faults: a data set larger than the room where Open MPI backs shared memory (/dev/shm, or its MCA parameter) is held by each member; it trains"
 else
-  echo "group_faults: SKIPPED the small /dev/shm check: unshare -m with a tmpfs mount needs root (CAP_SYS_ADMIN)"
+  echo "group_faults: SKIPPED the small shared-memory checks: unshare -m with a tmpfs mount needs root (CAP_SYS_ADMIN)"
 fi
 
 # The member's process, by its rank in the job (2), among mpirun's children.
@@ -130,7 +139,7 @@ msg = failed["message"].decode()
 # or an agreement, wherever rank 2 stopped), the deadline and where it comes from.
 import re
 assert re.fullmatch(r"the trial group broke: rank 1 \(member 1 of 2\) waited \d+ s for rank\(s\) 2 "
-                    r"\(member\(s\) 2 of 2\) in the (gradient sum|step's sum|group's sum|agreement) \(deadline "
+                    r"\(member\(s\) 2 of 2\) in the (gradient sum|step's sum|group's sum|agreement|node's data share) \(deadline "
                     r"\d+ s, from SWEEP_GROUP_TIMEOUT = 2 s and the trial's step times\); the group "
                     r"cannot go on", msg), msg
 # The row is the leader's (it reported): its rank, threads and host.

@@ -173,6 +173,11 @@ LoadedData load_once(const std::function<LoadedData()>& decode, TrialGroup& grou
       w.text("failed");
       w.text(e.what());
       said = w.take();
+    } catch (...) {  // the others hear of it all the same
+      Writer w;
+      w.text("failed");
+      w.text("an unknown error while decoding the data set");
+      said = w.take();
     }
   }
   said = group.node_broadcast(said);

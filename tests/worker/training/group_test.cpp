@@ -543,6 +543,7 @@ TEST_F(Group, ADataSetLargerThanTheNodesSharedMemoryIsHeldByEachMember) {
     NodeOfThree node;
     for (auto& g : node.groups) g->room = {"/small/shm", room};
     const std::vector<const LoadedData*> got = node.get(spec);
+    EXPECT_EQ(node.hub.allocated(), shared ? 1u : 0u);
     for (int m = 0; m < 3; ++m) {
       const LoadedData& d = *got[static_cast<std::size_t>(m)];
       EXPECT_EQ(d.train.pixels().data_ptr() == got[0]->train.pixels().data_ptr(), shared || m == 0)
@@ -572,12 +573,14 @@ TEST_F(Group, AMemberThatCannotReadTheSharedDescriptionFailsTheLoadOnAll) {
     }
   });
   EXPECT_EQ(errors[1], "injected fault (SWEEP_FAULT_INJECT) at share");
+  EXPECT_EQ(node.hub.allocated(), 0u);  // no member mapped memory
   for (int m : {0, 2}) {
     EXPECT_NE(errors[static_cast<std::size_t>(m)].find("another member"), std::string::npos)
         << errors[static_cast<std::size_t>(m)];
     EXPECT_EQ(caches[static_cast<std::size_t>(m)]->loads(), 0) << m;
   }
   const std::vector<const LoadedData*> got = node.get(spec);
+  EXPECT_EQ(node.hub.allocated(), 1u);
   for (int m = 0; m < 3; ++m) {
     EXPECT_EQ(got[static_cast<std::size_t>(m)]->train.pixels().data_ptr(),
               got[0]->train.pixels().data_ptr());
@@ -639,8 +642,12 @@ TEST_F(Group, AFaultAtAnyPointFailsTheTrialOnEveryMember) {
 
 TEST_F(Group, RunningOutOfMemoryOnOneMemberFailsTheTrialOnEveryMember) {
   // LibTorch's own out-of-memory error (SWEEP_FAULT_INJECT=member=M,at=POINT,oom asks it for
-  // 4 EiB): at the optimizer step (where Adam allocates its state: the usual place), at backward
-  // and at an evaluation, on the leader and on the member.
+  // 4 EiB): just before the optimizer step (where Adam allocates its state: the usual place), at
+  // backward and at an evaluation, on the leader and on the member.
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer aborts on a 4 EiB request instead of failing it; the plain "
+                  "build runs this test";
+#endif
   const TrialSpec spec = trial("train_subset = 120\n");
   const std::string dir = sweep::test::make_temp_dir("group-oom");
   for (const char* point : {"step", "backward", "evaluate"}) {

@@ -25,7 +25,8 @@ class ThreadHub {
       : size_(size),
         deadline_(deadline),
         values_(static_cast<std::size_t>(size)),
-        texts_(static_cast<std::size_t>(size)) {}
+        texts_(static_cast<std::size_t>(size)),
+        kinds_(static_cast<std::size_t>(size)) {}
   int size() const { return size_; }
   // Memory for node_memory, kept as long as the hub.
   std::uint8_t* allocate(std::size_t bytes) {
@@ -37,20 +38,38 @@ class ThreadHub {
     std::lock_guard<std::mutex> lock(mutex_);
     return blocks_.back()->data();
   }
+  // How many blocks node_memory allocated.
+  std::size_t allocated() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return blocks_.size();
+  }
 
-  // Member `member` enters a sum with `values` and `text`; returns, once all have, the values
-  // summed in member order and every member's text. Throws GroupBroken past the deadline.
+  // Member `member` enters a collective of `kind` (what a real group would call: "sum",
+  // "agree", "node_broadcast", "node_all", "node_memory") with `values` and `text`; returns,
+  // once all have, the values summed in member order and every member's text. Throws GroupBroken
+  // past the deadline, std::logic_error on every member when they did not all enter the same
+  // kind (a real group's members would wait forever, or mix their data).
   std::pair<std::vector<double>, std::vector<std::string>> exchange(int member,
                                                                     std::vector<double> values,
-                                                                    std::string text) {
+                                                                    std::string text,
+                                                                    const char* kind) {
     std::unique_lock<std::mutex> lock(mutex_);
     if (!changed_.wait_for(lock, deadline_, [&] { return !draining_; })) broken(member);
     values_[static_cast<std::size_t>(member)] = std::move(values);
     texts_[static_cast<std::size_t>(member)] = std::move(text);
+    kinds_[static_cast<std::size_t>(member)] = kind;
     const long round = round_;
     if (++arrived_ == size_) {
+      mixed_.clear();
+      for (std::size_t m = 0; m < kinds_.size(); ++m) {
+        if (kinds_[m] != kinds_.front()) {
+          mixed_ = "member 1 entered " + kinds_.front() + ", member " + std::to_string(m + 1) +
+                   " " + kinds_[m];
+        }
+      }
       sum_ = values_.front();
       for (std::size_t m = 1; m < values_.size(); ++m) {
+        if (!mixed_.empty()) break;
         if (values_[m].size() != sum_.size()) throw std::logic_error("sums of different sizes");
         for (std::size_t i = 0; i < sum_.size(); ++i) sum_[i] += values_[m][i];
       }
@@ -64,10 +83,12 @@ class ThreadHub {
       broken(member);
     }
     auto out = std::make_pair(sum_, all_texts_);
+    const std::string mixed = mixed_;
     if (++taken_ == size_) {
       draining_ = false;
       changed_.notify_all();
     }
+    if (!mixed.empty()) throw std::logic_error("members in different collectives: " + mixed);
     return out;
   }
 
@@ -80,7 +101,8 @@ class ThreadHub {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<std::vector<double>> values_;
-  std::vector<std::string> texts_, all_texts_;
+  std::vector<std::string> texts_, all_texts_, kinds_;
+  std::string mixed_;  // the last round's mismatch, if any
   std::vector<double> sum_;
   int arrived_ = 0, taken_ = 0;
   long round_ = 0;
@@ -106,7 +128,7 @@ class ThreadMember : public TrialGroup {
   void sum(double* data, std::size_t n) override {
     events.push_back("sum");
     const std::vector<double> s =
-        hub_.exchange(member_, std::vector<double>(data, data + n), "").first;
+        hub_.exchange(member_, std::vector<double>(data, data + n), "", "sum").first;
     std::copy(s.begin(), s.end(), data);
   }
   template <typename T>
@@ -116,7 +138,7 @@ class ThreadMember : public TrialGroup {
     void wait() override {
       m_.events.push_back("wait");
       const std::vector<double> s =
-          m_.hub_.exchange(m_.member_, std::vector<double>(data_, data_ + n_), "").first;
+          m_.hub_.exchange(m_.member_, std::vector<double>(data_, data_ + n_), "", "sum").first;
       for (std::size_t i = 0; i < n_; ++i) data_[i] = static_cast<T>(s[i]);
     }
 
@@ -138,7 +160,8 @@ class ThreadMember : public TrialGroup {
   }
   void progress() override {}
   std::string agree(const std::string& failure) override {
-    const auto texts = hub_.exchange(member_, {failure.empty() ? 0.0 : 1.0}, failure).second;
+    const auto texts =
+        hub_.exchange(member_, {failure.empty() ? 0.0 : 1.0}, failure, "agree").second;
     for (std::size_t m = 0; m < texts.size(); ++m) {
       if (!texts[m].empty()) return "member " + std::to_string(m + 1) + ": " + texts[m];
     }
@@ -148,10 +171,10 @@ class ThreadMember : public TrialGroup {
   int node_rank() const override { return member_; }
   int node_size() const override { return hub_.size(); }
   std::string node_broadcast(const std::string& text) override {
-    return hub_.exchange(member_, {}, member_ == 0 ? text : "").second.front();
+    return hub_.exchange(member_, {}, member_ == 0 ? text : "", "node_broadcast").second.front();
   }
   bool node_all(bool ok) override {
-    return hub_.exchange(member_, {ok ? 0.0 : 1.0}, "").first.front() == 0.0;
+    return hub_.exchange(member_, {ok ? 0.0 : 1.0}, "", "node_all").first.front() == 0.0;
   }
   std::uint8_t* node_memory(std::size_t bytes,
                             const std::function<void(std::uint8_t*)>& fill) override {
@@ -163,7 +186,7 @@ class ThreadMember : public TrialGroup {
         failure = e.what();
       }
     }
-    failure = node_broadcast(failure);
+    failure = hub_.exchange(member_, {}, member_ == 0 ? failure : "", "node_memory").second.front();
     if (!failure.empty()) throw std::runtime_error(failure);
     return hub_.last_block();
   }
