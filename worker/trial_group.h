@@ -23,6 +23,15 @@ class GroupBroken : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The points of a group trial where SWEEP_FAULT_INJECT (member=M,at=POINT) can make a member
+// throw, in the order a step and an epoch reach them (worker/training/trial_training.cpp), and
+// kShareFaultPoint, in loading a data set that the node's members share
+// (worker/tensors/shared_data.cpp).
+inline constexpr const char* kFaultPoints[] = {"forward", "backward",  "reduce",   "clip",
+                                               "step",    "buffers",   "evaluate", "epoch_end",
+                                               "state",   "checkpoint"};
+inline constexpr const char* kShareFaultPoint = "share";
+
 // A fault a test injects at a point of a group's trial (SWEEP_FAULT_INJECT): none; an error
 // naming the point; or a request to LibTorch for more memory than any machine has, which fails
 // with LibTorch's own out-of-memory error, as running out of memory there would.

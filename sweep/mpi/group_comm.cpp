@@ -164,24 +164,40 @@ InjectedFault parse_injected_fault(const std::string& text) {
     f.out_of_memory = true;
     where.resize(where.size() - oom.size());
   }
+  // A whole number >= 0, digits only (std::stoi would take "2x" as 2).
+  auto number = [](const std::string& digits) {
+    if (digits.empty() || digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string::npos) {
+      throw 0;
+    }
+    return std::stoi(digits);
+  };
+  std::string points;
+  for (const char* p : worker::kFaultPoints) points += std::string(p) + ", ";
+  points += worker::kShareFaultPoint;
   try {
     if (member.rfind("member=", 0) != 0) throw 0;
-    f.member = std::stoi(member.substr(7));
+    f.member = number(member.substr(7));
     if (where.rfind("agree=", 0) == 0) {
-      f.agree = std::stoi(where.substr(6));
+      f.agree = number(where.substr(6));
+      if (f.agree < 1) throw 0;
     } else if (where.rfind("at=", 0) == 0) {
       const std::size_t colon = where.find(':');
       f.point = where.substr(3, colon == std::string::npos ? std::string::npos : colon - 3);
-      if (colon != std::string::npos) f.count = std::stoi(where.substr(colon + 1));
-      if (f.point.empty() || f.count < 1 || f.point.find(',') != std::string::npos) throw 0;
+      if (colon != std::string::npos) f.count = number(where.substr(colon + 1));
+      if (f.count < 1) throw 0;
+      bool known = f.point == worker::kShareFaultPoint;
+      for (const char* p : worker::kFaultPoints) known = known || f.point == p;
+      if (!known) throw 0;
     } else {
       throw 0;
     }
     if (f.out_of_memory && f.point.empty()) throw 0;  // an agreement fails with no allocation
   } catch (...) {
     throw UsageError(
-        "SWEEP_FAULT_INJECT: expected member=M,agree=K or member=M,at=POINT[:K][,oom], not '" +
-        text + "'");
+        "SWEEP_FAULT_INJECT: expected member=M,agree=K or member=M,at=POINT[:K][,oom] (M, K: "
+        "whole numbers; POINT one of " +
+        points + "), not '" + text + "'");
   }
   return f;
 }

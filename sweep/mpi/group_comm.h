@@ -20,7 +20,8 @@ namespace sweep {
 // A fault to inject for tests (the environment variable SWEEP_FAULT_INJECT): member M
 // reports a failure at its K-th agreement ("member=M,agree=K"), or throws at the K-th time it
 // reaches a named point of a trial ("member=M,at=POINT" or "member=M,at=POINT:K"; the points:
-// worker/training/trial_training.h, kFaultPoints); with ",oom" after the point, LibTorch's own
+// worker/trial_group.h, kFaultPoints and kShareFaultPoint; M >= 0; another point name or number
+// is refused); with ",oom" after the point, LibTorch's own
 // out-of-memory error is what it throws there.
 struct InjectedFault {
   int member = -1;

@@ -66,6 +66,10 @@ if grep -q "held once" "$WORK/err"; then cat "$WORK/err"; fail "SWEEP_SHARE_DATA
 SWEEP_SHARE_DATA=yes expect_exit 2 mpirun -np 3 -x SWEEP_SHARE_DATA --oversubscribe --bind-to none "$SWEEP" run g.ini --threads 1 --ranks_per_trial=2 -o share.h5
 expect_err "SWEEP_SHARE_DATA: expected 0 or 1, not 'yes'"
 [ ! -e share.h5 ] || fail "a bad SWEEP_SHARE_DATA wrote share.h5"
+# A SWEEP_FAULT_INJECT that would never fire (a misspelt point) exits 2 naming the points.
+SWEEP_FAULT_INJECT="member=1,at=stepp" expect_exit 2 run_group -o typo.h5
+expect_err "POINT one of forward, backward, reduce, clip, step, buffers, evaluate, epoch_end, state, checkpoint, share), not 'member=1,at=stepp'"
+[ ! -e typo.h5 ] || fail "a bad SWEEP_FAULT_INJECT wrote typo.h5"
 
 # A node whose shared memory is too small for the data set (a container's small /dev/shm, where
 # Open MPI backs shared windows; a window larger than it makes Open MPI hang, as it did for a

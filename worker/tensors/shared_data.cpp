@@ -192,8 +192,9 @@ LoadedData load_once(const std::function<LoadedData()>& decode, TrialGroup& grou
   std::vector<std::int64_t> labels[3];
   std::int64_t total = 0;
   try {
-    if (group.inject_fault("share") != Fault::kNone) {
-      throw std::runtime_error("injected fault (SWEEP_FAULT_INJECT) at share");
+    if (group.inject_fault(kShareFaultPoint) != Fault::kNone) {
+      throw std::runtime_error(std::string("injected fault (SWEEP_FAULT_INJECT) at ") +
+                               kShareFaultPoint);
     }
     read_description(said, d, shapes, labels, total);
   } catch (const std::exception&) {

@@ -55,13 +55,6 @@ std::uint64_t epoch_seed(std::uint64_t trial_seed, int e, std::uint64_t stream);
 // trial alone: epoch_seed(trial_seed, e, 2)): each member draws masks of its own.
 std::uint64_t dropout_seed(std::uint64_t trial_seed, int e, int member);
 
-// The points of a group trial where SWEEP_FAULT_INJECT (member=M,at=POINT) can make a member
-// throw, in the order a step and an epoch reach them (and `share`, in loading a data set that
-// the node's members share: worker/tensors/shared_data.cpp).
-inline constexpr const char* kFaultPoints[] = {"forward", "backward",  "reduce",   "clip",
-                                               "step",    "buffers",   "evaluate", "epoch_end",
-                                               "state",   "checkpoint"};
-
 // The rows of a batch of `len` rows that member `rank` of `size` trains: [first, first + count).
 // Contiguous, and as even as can be; a member may get none when len < size.
 std::pair<std::int64_t, std::int64_t> member_slice(std::int64_t len, int rank, int size);

@@ -70,6 +70,26 @@ TEST(Groups, InjectedFaultsParseOrNameTheVariable) {
   EXPECT_THROW(parse_injected_fault("member=1,agree=2,oom"), UsageError);
   EXPECT_THROW(parse_injected_fault("member=1,at=step,big"), UsageError);
   EXPECT_THROW(parse_injected_fault("member=1,oom"), UsageError);
+  // Every named point is taken; another name, a number with more than digits, or a negative
+  // member would never fire: refused, naming the points.
+  for (const char* point : worker::kFaultPoints) {
+    EXPECT_EQ(parse_injected_fault(std::string("member=0,at=") + point).point, point);
+  }
+  EXPECT_EQ(parse_injected_fault("member=2,at=share").point, "share");
+  EXPECT_THROW(parse_injected_fault("member=1,at=stepp"), UsageError);
+  EXPECT_THROW(parse_injected_fault("member=1x,at=step"), UsageError);
+  EXPECT_THROW(parse_injected_fault("member=-1,at=step"), UsageError);
+  EXPECT_THROW(parse_injected_fault("member=1,at=step:2x"), UsageError);
+  EXPECT_THROW(parse_injected_fault("member=1,agree=0"), UsageError);
+  try {
+    parse_injected_fault("member=1,at=stepp");
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("POINT one of forward, backward,"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("checkpoint, share), not 'member=1,at=stepp'"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(Groups, TheGroupTimeoutIsPositiveSecondsOrNamesTheVariable) {
